@@ -1,0 +1,1 @@
+"""forecasts: interval volume and handle-time forecasting (never imports planner)."""
