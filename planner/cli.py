@@ -44,6 +44,26 @@ def emit_json(obj: dict[str, Any]) -> None:
     typer.echo(json.dumps(clean, ensure_ascii=False))
 
 
+# ---- erlang (issue 2) ----
+# (commands of this section go here)
+
+
+# ---- due, staff (issue 3) ----
+# (commands of this section go here)
+
+
+# ---- forecast (issue 4) ----
+# (commands of this section go here)
+
+
+# ---- schedule (issue 5) ----
+# (commands of this section go here)
+
+
+# ---- simulate (issue 6) ----
+# (commands of this section go here)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and maps errors to the exit codes of the contract."""
     try:
