@@ -62,7 +62,8 @@ class Workload:
 
     def __post_init__(self) -> None:
         if self.interval_min not in INTERVAL_MINUTES:
-            raise PlannerInputError(f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
+            raise PlannerInputError(
+                f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
         calls = np.asarray(self.calls, dtype=float)
         aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
         if calls.ndim != 1 or calls.size == 0:
@@ -70,7 +71,8 @@ class Workload:
         if not np.all(np.isfinite(calls)) or np.any(calls < 0):
             raise PlannerInputError(f"calls: offered must be finite and >= 0 (interval {_first_bad(calls)})")
         if not np.all(np.isfinite(aht)) or np.any(aht <= 0):
-            raise PlannerInputError(f"aht_s: must be finite and > 0 (interval {_first_bad(aht, positive=True)})")
+            bad = _first_bad(aht, positive=True)
+            raise PlannerInputError(f"aht_s: must be finite and > 0 (interval {bad})")
         object.__setattr__(self, "calls", calls)
         object.__setattr__(self, "aht_s", aht)
 
@@ -249,7 +251,7 @@ class SimulationResult:
         return int(self.offered.sum())
 
     def period_labels(self, period: str) -> list[str]:
-        """Label of every interval in ``period``: ISO minute, date, ISO week (``2026-W10``), month or ``total``."""
+        """Label of each interval in ``period``: ISO minute, date, ISO week (2026-W10), month, total."""
         if period not in PERIODS:
             raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
         starts = self.workload.interval_starts()
@@ -356,7 +358,8 @@ def draw_calls(
     if replications < 1:
         raise PlannerInputError(f"replications must be >= 1, got {replications}")
     if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
-        raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
+        raise PlannerInputError(
+            f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
     if not (math.isfinite(handle_cv) and handle_cv > 0):
         raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
     if not (math.isfinite(volume_cv) and volume_cv >= 0):
