@@ -61,7 +61,84 @@ def emit_json(obj: dict[str, Any]) -> None:
 
 
 # ---- simulate (issue 6) ----
-# (commands of this section go here)
+def _period_rows(result: Any, period: str) -> list[dict[str, Any]]:
+    key = {"day": "date", "week": "week", "month": "month", "interval": "interval_start"}[period]
+    return [
+        {key: p.label, "offered": round(p.offered, 3), "service_level": _finite_or_none(p.service_level),
+         "service_level_ci95": [_finite_or_none(x) for x in p.service_level_ci95],
+         "asa_s": _finite_or_none(p.asa_s), "abandon_rate": _finite_or_none(p.abandon_rate),
+         "occupancy": _finite_or_none(p.occupancy)}
+        for p in result.summary(period)
+    ]
+
+
+@app.command("simulate")
+def simulate_cmd(
+    schedule: str = typer.Option(..., "--schedule", help="Schedule CSV (agent_id, date, activity, ...)."),
+    forecast: str = typer.Option(..., "--forecast", help="Forecast CSV (interval_start, offered, ...)."),
+    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
+    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
+    replications: int = typer.Option(10, "--replications", help="Independent replications."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
+    handle_time: str = typer.Option("exponential", "--handle-time", help="exponential | lognormal."),
+    handle_cv: float = typer.Option(1.0, "--handle-cv", help="CV of lognormal handle times."),
+    volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
+    short_abandon_s: float = typer.Option(
+        0.0, "--short-abandon-s", help="Also report SL excluding calls abandoned within this many seconds."),
+    interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
+    out: str | None = typer.Option(None, "--out", help="Write per-interval results to this CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs."""
+    from planner.simulation import simulate
+    from planner.simulation_io import read_forecast, read_schedule
+
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    roster = read_schedule(schedule, workload)
+    result = simulate(workload, roster, answer_s=answer_s, patience_s=patience_s, replications=replications,
+                      seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,
+                      short_abandon_s=short_abandon_s)
+    total = result.summary("total")[0]
+    if out is not None:
+        import csv
+
+        rows = _period_rows(result, "interval")
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["interval_start", "offered", "service_level", "service_level_lo",
+                             "service_level_hi", "asa_s", "abandon_rate", "occupancy", "staffed_agents"])
+            staffed = result.staffed_s / workload.interval_s
+            for r, n in zip(rows, staffed, strict=True):
+                writer.writerow([r["interval_start"], r["offered"], r["service_level"],
+                                 *r["service_level_ci95"], r["asa_s"], r["abandon_rate"], r["occupancy"],
+                                 round(float(n), 4)])
+    payload = {
+        "service_level": total.service_level,
+        "service_level_ci95": [_finite_or_none(total.service_level_ci95[0]),
+                               _finite_or_none(total.service_level_ci95[1])],
+        "service_level_ex_short": total.service_level_ex_short,
+        "asa_s": total.asa_s,
+        "abandon_rate": total.abandon_rate,
+        "occupancy": total.occupancy,
+        "calls_simulated": result.calls_simulated,
+        "replications": result.replications,
+        "seed": seed,
+        "paid_hours": roster.paid_hours(),
+        "per_day": _period_rows(result, "day"),
+        "per_week": _period_rows(result, "week"),
+        "per_month": _period_rows(result, "month"),
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    lo, hi = total.service_level_ci95
+    typer.echo(f"service level {total.service_level:.4f} (95% CI {lo:.4f}-{hi:.4f}), "
+               f"ASA {total.asa_s:.1f} s, "
+               f"abandoned {total.abandon_rate:.4f}, occupancy {total.occupancy:.3f}, "
+               f"{result.calls_simulated} calls in {result.replications} replications")
+    for d in payload["per_day"]:
+        typer.echo(f"  {d['date']}  SL {d['service_level']:.4f}  ASA {d['asa_s']:.1f} s")
 
 
 def main(argv: list[str] | None = None) -> None:

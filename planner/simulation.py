@@ -63,7 +63,8 @@ class Workload:
     def __post_init__(self) -> None:
         if self.interval_min not in INTERVAL_MINUTES:
             raise PlannerInputError(
-                f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
+                f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}"
+            )
         calls = np.asarray(self.calls, dtype=float)
         aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
         if calls.ndim != 1 or calls.size == 0:
@@ -153,8 +154,9 @@ def roster_from_windows(windows: dict[str, list[tuple[float, float]]]) -> Roster
             ends.append(b)
         ptr.append(len(starts))
         ids.append(str(agent))
-    return Roster(np.array(starts, dtype=float), np.array(ends, dtype=float), np.array(ptr, dtype=np.int64),
-                  tuple(ids))
+    return Roster(
+        np.array(starts, dtype=float), np.array(ends, dtype=float), np.array(ptr, dtype=np.int64), tuple(ids)
+    )
 
 
 def roster_from_staffing(agents: np.ndarray, interval_min: int) -> Roster:
@@ -273,8 +275,17 @@ class SimulationResult:
         g = np.array([index[lab] for lab in labels], dtype=np.int64)
         m = np.zeros((g.size, len(uniq)))
         m[np.arange(g.size), g] = 1.0
-        names = ("offered", "answered", "answered_within", "abandoned", "abandoned_short", "unserved",
-                 "wait_answered_s", "busy_s", "overrun_s")
+        names = (
+            "offered",
+            "answered",
+            "answered_within",
+            "abandoned",
+            "abandoned_short",
+            "unserved",
+            "wait_answered_s",
+            "busy_s",
+            "overrun_s",
+        )
         sums = {name: getattr(self, name) @ m for name in names}
         sums["staffed_s"] = self.staffed_s @ m
         return uniq, sums
@@ -297,17 +308,19 @@ class SimulationResult:
             occ = s["busy_s"].sum(0) / (r * s["staffed_s"] + s["overrun_s"].sum(0))
         out = []
         for i, lab in enumerate(labels):
-            out.append(PeriodStats(
-                label=lab,
-                offered=float(s["offered"][:, i].mean()),
-                service_level=_nanmean(sl[:, i]),
-                service_level_ci95=_t_interval(sl[:, i]),
-                service_level_ex_short=_nanmean(sl_ex[:, i]),
-                asa_s=float(asa[i]),
-                abandon_rate=float(aband[i]),
-                occupancy=float(occ[i]),
-                service_level_reps=sl[:, i].copy(),
-            ))
+            out.append(
+                PeriodStats(
+                    label=lab,
+                    offered=float(s["offered"][:, i].mean()),
+                    service_level=_nanmean(sl[:, i]),
+                    service_level_ci95=_t_interval(sl[:, i]),
+                    service_level_ex_short=_nanmean(sl_ex[:, i]),
+                    asa_s=float(asa[i]),
+                    abandon_rate=float(aband[i]),
+                    occupancy=float(occ[i]),
+                    service_level_reps=sl[:, i].copy(),
+                )
+            )
         return out
 
 
@@ -359,7 +372,8 @@ def draw_calls(
         raise PlannerInputError(f"replications must be >= 1, got {replications}")
     if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
         raise PlannerInputError(
-            f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
+            f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}"
+        )
     if not (math.isfinite(handle_cv) and handle_cv > 0):
         raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
     if not (math.isfinite(volume_cv) and volume_cv >= 0):
@@ -387,15 +401,20 @@ def draw_calls(
         else:
             s2 = math.log1p(handle_cv**2)
             h = mean * np.exp(g_hnd.standard_normal(k.size) * math.sqrt(s2) - s2 / 2)
-        p = (g_pat.exponential(patience_s, size=k.size) if patience_s is not None
-             else np.full(k.size, np.inf))
+        p = g_pat.exponential(patience_s, size=k.size) if patience_s is not None else np.full(k.size, np.inf)
         arr.append(t)
         hnd.append(h)
         pat.append(p)
         itv.append(k)
         ptr.append(ptr[-1] + k.size)
-    return CallStreams(np.concatenate(arr), np.concatenate(hnd), np.concatenate(pat),
-                       np.concatenate(itv), np.array(ptr, dtype=np.int64), factors)
+    return CallStreams(
+        np.concatenate(arr),
+        np.concatenate(hnd),
+        np.concatenate(pat),
+        np.concatenate(itv),
+        np.array(ptr, dtype=np.int64),
+        factors,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -456,10 +475,27 @@ def _sift_down(ht, ha, size, i):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _fcfs_kernel(arrival_s, handle_s, patience_s, interval, answer_s, short_abandon_s, interval_s,
-                 win_start, win_end, agent_ptr,
-                 answered, answered_within, abandoned, abandoned_short, unserved, wait_answered,
-                 busy, overrun, start_out):  # pragma: no cover - compiled
+def _fcfs_kernel(
+    arrival_s,
+    handle_s,
+    patience_s,
+    interval,
+    answer_s,
+    short_abandon_s,
+    interval_s,
+    win_start,
+    win_end,
+    agent_ptr,
+    answered,
+    answered_within,
+    abandoned,
+    abandoned_short,
+    unserved,
+    wait_answered,
+    busy,
+    overrun,
+    start_out,
+):  # pragma: no cover - compiled
     """FCFS multi-server queue with abandonment over agents' work windows (see the module docstring).
 
     Writes per-interval counts into the output arrays and each call's service start (``nan`` when the
@@ -539,22 +575,52 @@ def simulate_streams(
     if not (math.isfinite(answer_s) and answer_s >= 0):
         raise PlannerInputError(f"answer_s must be >= 0, got {answer_s}")
     r, n = calls.replications, workload.n_intervals
-    out = {name: np.zeros((r, n)) for name in (
-        "answered", "answered_within", "abandoned", "abandoned_short", "unserved", "wait_answered_s",
-        "busy_s", "overrun_s")}
+    out = {
+        name: np.zeros((r, n))
+        for name in (
+            "answered",
+            "answered_within",
+            "abandoned",
+            "abandoned_short",
+            "unserved",
+            "wait_answered_s",
+            "busy_s",
+            "overrun_s",
+        )
+    }
     offered = np.zeros((r, n))
     for i in range(r):
         lo, hi = calls.ptr[i], calls.ptr[i + 1]
         offered[i] = np.bincount(calls.interval[lo:hi], minlength=n)
         start = np.empty(hi - lo)
-        _fcfs_kernel(calls.arrival_s[lo:hi], calls.handle_s[lo:hi], calls.patience_s[lo:hi],
-                     calls.interval[lo:hi], float(answer_s), float(short_abandon_s), workload.interval_s,
-                     roster.window_start_s, roster.window_end_s, roster.agent_ptr,
-                     out["answered"][i], out["answered_within"][i], out["abandoned"][i],
-                     out["abandoned_short"][i], out["unserved"][i], out["wait_answered_s"][i],
-                     out["busy_s"][i], out["overrun_s"][i], start)
-    return SimulationResult(workload=workload, answer_s=float(answer_s), offered=offered,
-                            staffed_s=roster.staffed_s(workload.interval_s, n), **out)
+        _fcfs_kernel(
+            calls.arrival_s[lo:hi],
+            calls.handle_s[lo:hi],
+            calls.patience_s[lo:hi],
+            calls.interval[lo:hi],
+            float(answer_s),
+            float(short_abandon_s),
+            workload.interval_s,
+            roster.window_start_s,
+            roster.window_end_s,
+            roster.agent_ptr,
+            out["answered"][i],
+            out["answered_within"][i],
+            out["abandoned"][i],
+            out["abandoned_short"][i],
+            out["unserved"][i],
+            out["wait_answered_s"][i],
+            out["busy_s"][i],
+            out["overrun_s"][i],
+            start,
+        )
+    return SimulationResult(
+        workload=workload,
+        answer_s=float(answer_s),
+        offered=offered,
+        staffed_s=roster.staffed_s(workload.interval_s, n),
+        **out,
+    )
 
 
 def simulate(
@@ -571,21 +637,40 @@ def simulate(
     short_abandon_s: float = 0.0,
 ) -> SimulationResult:
     """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them."""
-    calls = draw_calls(workload, replications=replications, seed=seed, patience_s=patience_s,
-                       handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv)
+    calls = draw_calls(
+        workload,
+        replications=replications,
+        seed=seed,
+        patience_s=patience_s,
+        handle_time=handle_time,
+        handle_cv=handle_cv,
+        volume_cv=volume_cv,
+    )
     return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
 
 
-def call_starts(roster: Roster, calls: CallStreams, workload: Workload, replication: int = 0,
-                answer_s: float = 20.0) -> np.ndarray:
+def call_starts(
+    roster: Roster, calls: CallStreams, workload: Workload, replication: int = 0, answer_s: float = 20.0
+) -> np.ndarray:
     """Service start [s] of each call of one replication (``nan``: abandoned or never served), for checks."""
     lo, hi = calls.ptr[replication], calls.ptr[replication + 1]
     n = workload.n_intervals
     scratch = [np.zeros(n) for _ in range(8)]
     start = np.empty(hi - lo)
-    _fcfs_kernel(calls.arrival_s[lo:hi], calls.handle_s[lo:hi], calls.patience_s[lo:hi],
-                 calls.interval[lo:hi], float(answer_s), 0.0, workload.interval_s,
-                 roster.window_start_s, roster.window_end_s, roster.agent_ptr, *scratch, start)
+    _fcfs_kernel(
+        calls.arrival_s[lo:hi],
+        calls.handle_s[lo:hi],
+        calls.patience_s[lo:hi],
+        calls.interval[lo:hi],
+        float(answer_s),
+        0.0,
+        workload.interval_s,
+        roster.window_start_s,
+        roster.window_end_s,
+        roster.agent_ptr,
+        *scratch,
+        start,
+    )
     return start
 
 

@@ -1,0 +1,191 @@
+"""Read the forecast and the schedule for a simulation (the file boundary: all validation lives here).
+
+Forecast: ``interval_start, channel, offered, offered_lo, offered_hi, aht_s`` (only ``interval_start``
+and ``offered`` are required; rows of another channel than ``voice`` are ignored; an ``aht_s`` value
+overrides the default handle time for its interval). Intervals must be contiguous and evenly spaced.
+
+Schedule: ``agent_id, date, activity, start, end`` (activity in work|lunch|break|training|off; times
+``YYYY-MM-DDTHH:MM`` local; an overnight shift ends on the next date). Only ``work`` serves calls.
+The week is a cycle (DESIGN.md): when the forecast spans whole weeks, work that runs past its end is
+wrapped to its start (Sunday night's shift covers Monday morning).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import PlannerInputError
+from planner.simulation import INTERVAL_MINUTES, Roster, Workload, roster_from_windows
+
+ACTIVITIES = ("work", "lunch", "break", "training", "off")
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _read_table(path: Path, what: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise PlannerInputError(f"{path}: {what} file not found")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, dtype=str)
+        else:
+            df = pd.read_csv(path, dtype=str, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise PlannerInputError(f"{path}: {what} file is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise PlannerInputError(f"{path}: cannot read {what} ({msg})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if df.empty:
+        raise PlannerInputError(f"{path}: {what} file has no data rows")
+    return df
+
+
+def _require(df: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise PlannerInputError(
+            f"{path}: missing column(s) {', '.join(missing)} (have {', '.join(df.columns)})"
+        )
+
+
+def _parse_time(value: object, path: Path, row: int, column: str) -> datetime:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    for fmt in (TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise PlannerInputError(f"{path}: row {row}: {column} {text!r} is not a time like 2026-03-02T09:30")
+
+
+def _parse_number(value: object, path: Path, row: int, column: str) -> float:
+    try:
+        x = float(str(value).strip())
+    except ValueError:
+        raise PlannerInputError(f"{path}: row {row}: {column} {value!r} is not a number") from None
+    if not math.isfinite(x):
+        raise PlannerInputError(f"{path}: row {row}: {column} must be a finite number, got {value!r}")
+    return x
+
+
+def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = None) -> Workload:
+    """The voice forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet)."""
+    path = Path(path)
+    if not (math.isfinite(aht_s) and aht_s > 0):
+        raise PlannerInputError(f"--aht-s must be > 0, got {aht_s}")
+    df = _read_table(path, "forecast")
+    _require(df, path, ("interval_start", "offered"))
+    rows = np.arange(len(df)) + 2
+    if "channel" in df.columns:
+        channel = df["channel"].fillna("voice").str.strip().str.lower()
+        keep = (channel == "voice").to_numpy()
+        df, rows = df[keep], rows[keep]
+        if df.empty:
+            raise PlannerInputError(f"{path}: no rows with channel 'voice'")
+    times = [
+        _parse_time(v, path, int(r), "interval_start")
+        for v, r in zip(df["interval_start"], rows, strict=True)
+    ]
+    offered = np.array(
+        [_parse_number(v, path, int(r), "offered") for v, r in zip(df["offered"], rows, strict=True)]
+    )
+    neg = np.flatnonzero(offered < 0)
+    if neg.size:
+        raise PlannerInputError(f"{path}: row {rows[neg[0]]}: offered must be >= 0, got {offered[neg[0]]:g}")
+    aht = np.full(offered.size, float(aht_s))
+    if "aht_s" in df.columns:
+        for i, (v, r) in enumerate(zip(df["aht_s"], rows, strict=True)):
+            if isinstance(v, str) and v.strip():
+                aht[i] = _parse_number(v, path, int(r), "aht_s")
+                if aht[i] <= 0:
+                    raise PlannerInputError(f"{path}: row {r}: aht_s must be > 0, got {v}")
+    order = np.argsort(np.array(times, dtype="datetime64[m]"), kind="stable")
+    times = [times[i] for i in order]
+    offered, aht, rows = offered[order], aht[order], rows[order]
+    steps = np.diff(np.array(times, dtype="datetime64[m]")).astype(np.int64)
+    dup = np.flatnonzero(steps == 0)
+    if dup.size:
+        raise PlannerInputError(
+            f"{path}: row {rows[dup[0] + 1]}: duplicate interval_start {times[dup[0] + 1]:%Y-%m-%dT%H:%M}"
+        )
+    if interval_min is None:
+        interval_min = int(steps.min()) if steps.size else 30
+    if interval_min not in INTERVAL_MINUTES:
+        raise PlannerInputError(
+            f"{path}: interval length {interval_min} min is not one of {INTERVAL_MINUTES}"
+        )
+    gap = np.flatnonzero(steps != interval_min)
+    if gap.size:
+        i = gap[0] + 1
+        raise PlannerInputError(
+            f"{path}: row {rows[i]}: interval_start {times[i]:%Y-%m-%dT%H:%M} does not follow "
+            f"{times[i - 1]:%Y-%m-%dT%H:%M} by {interval_min} min (gap or irregular spacing)"
+        )
+    return Workload(times[0], int(interval_min), offered, aht)
+
+
+def read_schedule(path: str | Path, workload: Workload, *, cyclic: bool | None = None) -> Roster:
+    """Agents' ``work`` windows of the schedule at ``path`` on the workload's clock.
+
+    ``cyclic=None`` wraps work past the horizon to its start when the horizon is a whole number of weeks.
+    """
+    path = Path(path)
+    df = _read_table(path, "schedule")
+    _require(df, path, ("agent_id", "date", "activity", "start", "end"))
+    horizon_s = workload.horizon_s
+    if cyclic is None:
+        cyclic = horizon_s % (7 * 86400.0) == 0
+    windows: dict[str, list[tuple[float, float, int]]] = {}
+    for i, rec in enumerate(df.itertuples(index=False)):
+        row = i + 2
+        agent = str(rec.agent_id).strip()
+        if not agent or agent == "nan":
+            raise PlannerInputError(f"{path}: row {row}: agent_id is empty")
+        activity = str(rec.activity).strip().lower()
+        if activity not in ACTIVITIES:
+            raise PlannerInputError(
+                f"{path}: row {row}: activity {rec.activity!r} is not one of {'|'.join(ACTIVITIES)}"
+            )
+        start = _parse_time(rec.start, path, row, "start")
+        end = _parse_time(rec.end, path, row, "end")
+        if end <= start:
+            raise PlannerInputError(f"{path}: row {row}: end {rec.end} is not after start {rec.start}")
+        if activity != "work":
+            continue
+        a = (start - workload.start).total_seconds()
+        b = (end - workload.start).total_seconds()
+        windows.setdefault(agent, []).append((a, b, row))
+    out: dict[str, list[tuple[float, float]]] = {}
+    for agent, wins in windows.items():
+        wins.sort()
+        for (_a0, b0, r0), (a1, _b1, r1) in itertools.pairwise(wins):
+            if a1 < b0:
+                raise PlannerInputError(
+                    f"{path}: row {r1}: work of agent {agent} overlaps its work on row {r0}"
+                )
+        pieces: list[tuple[float, float]] = []
+        for a, b, _r in wins:
+            if cyclic:
+                # split at multiples of the horizon and fold every piece onto [0, horizon)
+                k = math.floor(a / horizon_s)
+                while a < b:
+                    edge = (k + 1) * horizon_s
+                    pieces.append((a - k * horizon_s, min(b, edge) - k * horizon_s))
+                    a, k = edge, k + 1
+            elif b > 0 and a < horizon_s:
+                pieces.append((max(a, 0.0), b))
+        out[agent] = pieces
+    roster = roster_from_windows(out)
+    if roster.n_agents == 0:
+        raise PlannerInputError(
+            f"{path}: no 'work' inside the forecast's horizon "
+            f"{workload.start:%Y-%m-%dT%H:%M} + {horizon_s / 3600:g} h"
+        )
+    return roster
