@@ -12,8 +12,10 @@ import numpy as np
 from scipy.linalg import expm
 
 
-def erlang_c_service_level(calls: float, interval_min: float, aht_s: float, answer_s: float, agents: int) -> float:
-    """Erlang C: SL = 1 - C(n, A) exp(-(n - A) T / AHT), C from the Erlang B recursion (Cooper 1981, ch. 3)."""
+def erlang_c_service_level(
+    calls: float, interval_min: float, aht_s: float, answer_s: float, agents: int
+) -> float:
+    """Erlang C: SL = 1 - C(n, A) exp(-(n - A) T / AHT); C via Erlang B (Cooper 1981, ch. 3)."""
     load = calls * aht_s / (60.0 * interval_min)
     b = 1.0
     for k in range(1, agents + 1):
@@ -22,7 +24,9 @@ def erlang_c_service_level(calls: float, interval_min: float, aht_s: float, answ
     return 1.0 - c * math.exp(-(agents - load) * answer_s / aht_s)
 
 
-def erlang_a(calls: float, interval_min: float, aht_s: float, answer_s: float, agents: int, patience_s: float):
+def erlang_a(
+    calls: float, interval_min: float, aht_s: float, answer_s: float, agents: int, patience_s: float
+):
     """Erlang A (M/M/n+M, Garnett, Mandelbaum & Reiman 2002) from its birth-death chain, exactly.
 
     Returns (wait_probability, service_level, abandon_rate) with SL = answered within T over all arrivals.
@@ -57,7 +61,7 @@ def erlang_a(calls: float, interval_min: float, aht_s: float, answer_s: float, a
 
 
 def event_list_fcfs(arrival_s, handle_s, patience_s, windows):
-    """Slow event-by-event FCFS queue with longest-idle-agent routing; returns each call's answer time (nan if not).
+    """Slow event-by-event FCFS queue (longest idle agent first): answer time per call, nan if none.
 
     ``windows``: one list of (start_s, end_s) work windows per agent. An agent on a call when its window ends
     finishes the call and then goes off; a waiting caller leaves once its patience has run out.

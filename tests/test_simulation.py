@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sim_oracles import erlang_a, erlang_c_service_level, event_list_fcfs
 
 from planner.errors import PlannerInputError
 from planner.simulation import (
@@ -25,7 +26,6 @@ from planner.simulation import (
     simulate_streams,
 )
 from planner.simulation_io import read_forecast, read_schedule
-from sim_oracles import erlang_a, erlang_c_service_level, event_list_fcfs
 
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = datetime(2026, 3, 2)
@@ -41,8 +41,13 @@ def test_erlang_c_oracle_matches_published_values(shared_dir):
     rows = [r for r in _reference_rows(shared_dir) if r["model"] == "erlang-c"]
     assert rows
     for r in rows:
-        got = erlang_c_service_level(float(r["calls"]), float(r["interval_min"]), float(r["aht_s"]),
-                                     float(r["answer_s"]), int(r["agents"]))
+        got = erlang_c_service_level(
+            float(r["calls"]),
+            float(r["interval_min"]),
+            float(r["aht_s"]),
+            float(r["answer_s"]),
+            int(r["agents"]),
+        )
         assert got == pytest.approx(float(r["service_level"]), abs=1e-6), r["case"]
 
 
@@ -50,8 +55,14 @@ def test_erlang_a_oracle_matches_published_values(shared_dir):
     rows = [r for r in _reference_rows(shared_dir) if r["model"] == "erlang-a"]
     assert len(rows) >= 6
     for r in rows:
-        pw, sl, ab = erlang_a(float(r["calls"]), float(r["interval_min"]), float(r["aht_s"]),
-                              float(r["answer_s"]), int(r["agents"]), float(r["patience_s"]))
+        pw, sl, ab = erlang_a(
+            float(r["calls"]),
+            float(r["interval_min"]),
+            float(r["aht_s"]),
+            float(r["answer_s"]),
+            int(r["agents"]),
+            float(r["patience_s"]),
+        )
         assert pw == pytest.approx(float(r["wait_probability"]), abs=1e-5), r["case"]
         assert ab == pytest.approx(float(r["abandon_rate"]), abs=1e-5), r["case"]
         if r["service_level"]:
@@ -67,7 +78,12 @@ def _stationary(calls, interval_min, aht_s, agents, days):
 
 @pytest.mark.parametrize(
     ("calls", "interval_min", "aht_s", "answer_s", "agents", "days"),
-    [(100, 30, 180, 20, 14, 20), (100, 30, 180, 20, 12, 20), (1000, 60, 120, 20, 38, 8), (25, 10, 180, 20, 10, 18)],
+    [
+        (100, 30, 180, 20, 14, 20),
+        (100, 30, 180, 20, 12, 20),
+        (1000, 60, 120, 20, 38, 8),
+        (25, 10, 180, 20, 10, 18),
+    ],
 )
 def test_mmn_agrees_with_erlang_c(calls, interval_min, aht_s, answer_s, agents, days):
     workload, roster = _stationary(calls, interval_min, aht_s, agents, days)
@@ -110,7 +126,9 @@ def _small_case(seed, patience):
     windows = []
     for a in range(7):
         s = 600.0 * a + 7.0 * a
-        windows.append([(s, s + 7200), (s + 7200 + 900, s + 4 * 3600), (s + 5 * 3600, s + 7.5 * 3600 + 13 * a)])
+        windows.append(
+            [(s, s + 7200), (s + 7200 + 900, s + 4 * 3600), (s + 5 * 3600, s + 7.5 * 3600 + 13 * a)]
+        )
     return arrival, handle, pat, windows
 
 
@@ -138,8 +156,20 @@ def test_pure_python_path_equals_compiled_path():
     for fn in (_fcfs_kernel, _fcfs_kernel.py_func):
         arrays = [np.zeros(16) for _ in range(8)]
         start = np.empty(arrival.size)
-        fn(arrival, handle, pat, k, 20.0, 5.0, 1800.0, roster.window_start_s, roster.window_end_s,
-           roster.agent_ptr, *arrays, start)
+        fn(
+            arrival,
+            handle,
+            pat,
+            k,
+            20.0,
+            5.0,
+            1800.0,
+            roster.window_start_s,
+            roster.window_end_s,
+            roster.agent_ptr,
+            *arrays,
+            start,
+        )
         outs.append((arrays, start))
     for a, b in zip(outs[0][0], outs[1][0], strict=True):
         assert np.allclose(a, b)
@@ -151,8 +181,9 @@ def test_shift_end_lets_the_call_in_progress_finish():
     workload = Workload(MONDAY, 5, np.ones(2), 60.0)
     arrival = np.array([90.0, 95.0, 250.0, 299.0])
     handle = np.array([50.0, 10.0, 100.0, 5.0])
-    calls = CallStreams(arrival, handle, np.full(4, np.inf), np.array([0, 0, 0, 0]), np.array([0, 4]),
-                        np.ones((1, 1)))
+    calls = CallStreams(
+        arrival, handle, np.full(4, np.inf), np.array([0, 0, 0, 0]), np.array([0, 4]), np.ones((1, 1))
+    )
     start = call_starts(roster, calls, workload)
     # call 0 runs past the window end (to 140 s); call 1 waits for the agent's next window at 200 s;
     # call 2 starts at 250 s and ends after the last window, so call 3 is never served
@@ -176,15 +207,18 @@ def test_more_agents_never_lengthen_a_wait_with_common_random_numbers():
 
 # ---- Ciw --------------------------------------------------------------------------------------------
 def test_agrees_with_ciw_on_time_varying_arrivals_with_abandonment():
-    """Ciw 3 (Palmer et al. 2019) and this simulator on M_t/M/6+M: rates alternate 54 and 108 calls/half-hour."""
+    """Ciw 3 (Palmer et al. 2019) and this simulator on M_t/M/6+M: 54 and 108 calls per half-hour in turn."""
     ciw = pytest.importorskip("ciw")
     days, aht_s, patience_s, answer_s, agents = 6, 120.0, 180.0, 20.0, 6
     horizon = days * 86400.0
     within = offered = abandoned = 0
     for s in range(3):
         network = ciw.create_network(
-            arrival_distributions=[ciw.dists.PoissonIntervals(
-                rates=[54 / 1800, 108 / 1800], endpoints=[1800.0, 3600.0], max_sample_date=horizon)],
+            arrival_distributions=[
+                ciw.dists.PoissonIntervals(
+                    rates=[54 / 1800, 108 / 1800], endpoints=[1800.0, 3600.0], max_sample_date=horizon
+                )
+            ],
             service_distributions=[ciw.dists.Exponential(1 / aht_s)],
             reneging_time_distributions=[ciw.dists.Exponential(1 / patience_s)],
             number_of_servers=[agents],
@@ -199,8 +233,14 @@ def test_agrees_with_ciw_on_time_varying_arrivals_with_abandonment():
     ciw_sl, ciw_ab = within / offered, abandoned / offered
     n = days * 48
     workload = Workload(MONDAY, 30, np.tile([54.0, 108.0], n // 2), aht_s)
-    res = simulate(workload, roster_from_staffing(np.full(n, agents), 30), answer_s=answer_s,
-                   patience_s=patience_s, replications=12, seed=9)
+    res = simulate(
+        workload,
+        roster_from_staffing(np.full(n, agents), 30),
+        answer_s=answer_s,
+        patience_s=patience_s,
+        replications=12,
+        seed=9,
+    )
     total = res.summary("total")[0]
     # both are estimates (about 25,000 Ciw calls, 100,000 of ours): tolerances of about 4 standard errors
     assert total.service_level == pytest.approx(ciw_sl, abs=0.025)
@@ -261,11 +301,14 @@ def _write(path: Path, text: str) -> Path:
 def test_schedule_reader_respects_breaks_overnight_and_the_weekly_cycle(tmp_path):
     idx = [f"2026-03-{2 + d:02d}T{h:02d}:{m:02d}" for d in range(7) for h in range(24) for m in (0, 30)]
     fc = _write(tmp_path / "f.csv", "interval_start,offered\n" + "".join(f"{t},10\n" for t in idx))
-    sched = _write(tmp_path / "s.csv", "agent_id,date,activity,start,end\n"
-                   "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T12:00\n"
-                   "A,2026-03-02,lunch,2026-03-02T12:00,2026-03-02T13:00\n"
-                   "A,2026-03-02,work,2026-03-02T13:00,2026-03-02T18:00\n"
-                   "N,2026-03-08,work,2026-03-08T22:00,2026-03-09T06:00\n")
+    sched = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\n"
+        "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T12:00\n"
+        "A,2026-03-02,lunch,2026-03-02T12:00,2026-03-02T13:00\n"
+        "A,2026-03-02,work,2026-03-02T13:00,2026-03-02T18:00\n"
+        "N,2026-03-08,work,2026-03-08T22:00,2026-03-09T06:00\n",
+    )
     workload = read_forecast(fc, aht_s=180)
     roster = read_schedule(sched, workload)
     staffed = roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
@@ -276,8 +319,11 @@ def test_schedule_reader_respects_breaks_overnight_and_the_weekly_cycle(tmp_path
 
 
 def test_forecast_reader_filters_voice_and_takes_interval_aht(tmp_path):
-    fc = _write(tmp_path / "f.csv", "interval_start,channel,offered,aht_s\n"
-                "2026-03-02T09:00,voice,10,200\n2026-03-02T09:00,chat,99,\n2026-03-02T09:30,voice,12,\n")
+    fc = _write(
+        tmp_path / "f.csv",
+        "interval_start,channel,offered,aht_s\n"
+        "2026-03-02T09:00,voice,10,200\n2026-03-02T09:00,chat,99,\n2026-03-02T09:30,voice,12,\n",
+    )
     w = read_forecast(fc, aht_s=180)
     assert w.calls.tolist() == [10.0, 12.0] and w.aht_s.tolist() == [200.0, 180.0] and w.interval_min == 30
 
@@ -313,49 +359,108 @@ def test_bad_forecast_raises_one_line_naming_the_problem(tmp_path, text, needle)
 )
 def test_bad_schedule_raises_one_line_naming_the_row(tmp_path, row, needle):
     fc = _write(tmp_path / "f.csv", "interval_start,offered\n2026-03-02T09:00,5\n2026-03-02T09:30,5\n")
-    sched = _write(tmp_path / "s.csv", "agent_id,date,activity,start,end\n"
-                   "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n" + row + "\n")
+    sched = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\n"
+        "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n" + row + "\n",
+    )
     with pytest.raises(PlannerInputError) as err:
         read_schedule(sched, read_forecast(fc, aht_s=180))
     assert needle in str(err.value) and "row 3" in str(err.value)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def test_cli_simulate_json_and_interval_csv(tmp_path):
     idx = [f"2026-03-02T{h:02d}:{m:02d}" for h in range(8, 12) for m in (0, 30)]
-    fc = _write(tmp_path / "f.csv", "interval_start,channel,offered\n" + "".join(f"{t},voice,100\n" for t in idx))
-    sched = _write(tmp_path / "s.csv", "agent_id,date,activity,start,end\n" + "".join(
-        f"A{i},2026-03-02,work,2026-03-02T08:00,2026-03-02T12:00\n" for i in range(14)))
+    fc = _write(
+        tmp_path / "f.csv", "interval_start,channel,offered\n" + "".join(f"{t},voice,100\n" for t in idx)
+    )
+    sched = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\n"
+        + "".join(f"A{i},2026-03-02,work,2026-03-02T08:00,2026-03-02T12:00\n" for i in range(14)),
+    )
     out = tmp_path / "iv.csv"
-    run = _cli("simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20",
-               "--replications", "4", "--seed", "5", "--json", "--out", str(out))
+    run = _cli(
+        "simulate",
+        "--schedule",
+        str(sched),
+        "--forecast",
+        str(fc),
+        "--aht-s",
+        "180",
+        "--answer-s",
+        "20",
+        "--replications",
+        "4",
+        "--seed",
+        "5",
+        "--json",
+        "--out",
+        str(out),
+    )
     assert run.returncode == 0, run.stderr
     o = json.loads(run.stdout)
-    assert {"service_level", "service_level_ci95", "asa_s", "abandon_rate", "calls_simulated", "per_day"} <= set(o)
+    assert {
+        "service_level",
+        "service_level_ci95",
+        "asa_s",
+        "abandon_rate",
+        "calls_simulated",
+        "per_day",
+    } <= set(o)
     lo, hi = o["service_level_ci95"]
     assert lo <= o["service_level"] <= hi
     assert o["per_day"][0]["date"] == "2026-03-02" and 0.5 < o["per_day"][0]["service_level"] <= 1
     with open(out, encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 8
-    again = _cli("simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s",
-                 "20", "--replications", "4", "--seed", "5", "--json")
+    again = _cli(
+        "simulate",
+        "--schedule",
+        str(sched),
+        "--forecast",
+        str(fc),
+        "--aht-s",
+        "180",
+        "--answer-s",
+        "20",
+        "--replications",
+        "4",
+        "--seed",
+        "5",
+        "--json",
+    )
     assert json.loads(again.stdout)["service_level"] == o["service_level"]
 
 
 def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     fc = _write(tmp_path / "f.csv", "interval_start,offered\n2026-03-02T09:00,-5\n")
-    sched = _write(tmp_path / "s.csv", "agent_id,date,activity,start,end\nA,2026-03-02,work,2026-03-02T09:00,"
-                   "2026-03-02T10:00\n")
-    run = _cli("simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20")
+    sched = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\nA,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n",
+    )
+    run = _cli(
+        "simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20"
+    )
     assert run.returncode == 2
     assert run.stderr.startswith("error: ") and "f.csv" in run.stderr and run.stderr.count("\n") == 1
     assert "Traceback" not in run.stderr
-    run = _cli("simulate", "--schedule", str(tmp_path / "none.csv"), "--forecast", str(fc), "--aht-s", "180",
-               "--answer-s", "20")
+    run = _cli(
+        "simulate",
+        "--schedule",
+        str(tmp_path / "none.csv"),
+        "--forecast",
+        str(fc),
+        "--aht-s",
+        "180",
+        "--answer-s",
+        "20",
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
 
 
