@@ -253,19 +253,8 @@ class SimulationResult:
         return int(self.offered.sum())
 
     def period_labels(self, period: str) -> list[str]:
-        """Label of each interval in ``period``: ISO minute, date, ISO week (2026-W10), month, total."""
-        if period not in PERIODS:
-            raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
-        starts = self.workload.interval_starts()
-        if period == "interval":
-            return [t.strftime("%Y-%m-%dT%H:%M") for t in starts]
-        if period == "day":
-            return [t.date().isoformat() for t in starts]
-        if period == "week":
-            return [f"{t.isocalendar().year}-W{t.isocalendar().week:02d}" for t in starts]
-        if period == "month":
-            return [t.strftime("%Y-%m") for t in starts]
-        return ["total"] * len(starts)
+        """Label of each interval in ``period`` (see :func:`period_labels`)."""
+        return period_labels(self.workload, period)
 
     def group_sums(self, period: str) -> tuple[list[str], dict[str, np.ndarray]]:
         """Counts summed over the intervals of each period: arrays of shape ``[replications, periods]``."""
@@ -322,6 +311,22 @@ class SimulationResult:
                 )
             )
         return out
+
+
+def period_labels(workload: Workload, period: str) -> list[str]:
+    """Label of each interval in ``period``: ISO minute, date, ISO week (2026-W10), month, or total."""
+    if period not in PERIODS:
+        raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
+    starts = workload.interval_starts()
+    if period == "interval":
+        return [t.strftime("%Y-%m-%dT%H:%M") for t in starts]
+    if period == "day":
+        return [t.date().isoformat() for t in starts]
+    if period == "week":
+        return [f"{t.isocalendar().year}-W{t.isocalendar().week:02d}" for t in starts]
+    if period == "month":
+        return [t.strftime("%Y-%m") for t in starts]
+    return ["total"] * len(starts)
 
 
 def _nanmean(x: np.ndarray) -> float:
