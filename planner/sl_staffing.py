@@ -191,11 +191,13 @@ def paid_hours(staffing: np.ndarray, interval_min: int) -> float:
     return float(np.sum(staffing) * interval_min / 60.0)
 
 
-def _sl_table(workload: Workload, answer_s: float, n_max: int, model: str, patience_s: float | None):
+def _sl_table(
+    workload: Workload, calls: np.ndarray, answer_s: float, n_max: int, model: str, patience_s: float | None
+) -> np.ndarray:
     """Erlang service level of every interval for 0..n_max agents: array [intervals, n_max + 1]."""
     n = np.arange(n_max + 1, dtype=float)[None, :]
     m = evaluate(
-        workload.calls[:, None],
+        calls[:, None],
         workload.interval_min,
         workload.aht_s[:, None],
         answer_s,
@@ -229,6 +231,22 @@ def _allocate(
     return n
 
 
+def _design_volume(
+    workload: Workload, calls: CallStreams, groups: list[np.ndarray], target: ServiceTarget
+) -> np.ndarray:
+    """Volume multiplier per interval: the ``min_share`` quantile of its period's drawn volume factor."""
+    day = workload.day_index()
+    q = np.ones(workload.n_intervals)
+    if target.min_share is None or calls.day_factor.size == 0:
+        return q
+    factor = calls.day_factor[:, day]  # [replications, intervals]
+    for idx in groups:
+        w = workload.calls[idx]
+        per_rep = factor[:, idx] @ w / w.sum() if w.sum() > 0 else np.ones(calls.replications)
+        q[idx] = max(1.0, float(np.quantile(per_rep, target.min_share)))
+    return q
+
+
 def sl_aware_staffing(
     workload: Workload,
     target: ServiceTarget,
@@ -239,23 +257,33 @@ def sl_aware_staffing(
     realise: Realise = staff_exactly,
     max_iterations: int = 30,
     tolerance: float = 0.002,
+    design_for_volume: bool = True,
 ) -> SLStaffingResult:
     """Fewest paid hours whose simulated service level meets ``target`` (see the module docstring).
 
     ``calls`` are the common random numbers every candidate is simulated against (draw them with
     :func:`planner.simulation.draw_calls`, with the day-level volume uncertainty the plan must absorb).
     ``model``/``patience_s`` choose the analytic model that steers the allocation; the simulation uses
-    the patience drawn into ``calls``.
+    the patience drawn into ``calls``. ``design_for_volume``: allocate for the period's design volume,
+    the ``min_share`` quantile of the day-level volume factors drawn into ``calls`` (a chance constraint
+    on a service level that falls with volume is met by meeting it at that quantile, the
+    "quantile / newsvendor" staffing of Gans, Koole & Mandelbaum 2003, sec. 4.3), so the agents go
+    where they help on the busy days that decide the constraint.
     """
     if max_iterations < 1:
         raise PlannerInputError(f"max_iterations must be >= 1, got {max_iterations}")
     if calls.interval.size and int(calls.interval.max()) >= workload.n_intervals:
         raise PlannerInputError("calls: drawn for a longer workload than the one given")
-    load = workload.calls * workload.aht_s / workload.interval_s
+    labels = period_labels(workload, target.period)
+    uniq = list(dict.fromkeys(labels))
+    group_of = np.array([uniq.index(lab) for lab in labels], dtype=np.int64)
+    groups = [np.flatnonzero(group_of == g) for g in range(len(uniq))]
+    design = workload.calls * (_design_volume(workload, calls, groups, target) if design_for_volume else 1.0)
+    design_load = design * workload.aht_s / workload.interval_s
     stable = (
-        np.where(load > 0, np.floor(load).astype(np.int64) + 1, 0)
+        np.where(design_load > 0, np.floor(design_load).astype(np.int64) + 1, 0)
         if model == "erlang-c"
-        else np.where(load > 0, 1, 0).astype(np.int64)
+        else np.where(design_load > 0, 1, 0).astype(np.int64)
     )
     n_min = stable.copy()
     if target.interval_floor_sl:
@@ -267,15 +295,17 @@ def sl_aware_staffing(
             patience_s=patience_s,
         )
         n_min = np.maximum(n_min, floor_req)
-    ceiling = erlang_requirements(
-        workload, sl=0.9999, answer_s=target.answer_s, model=model, patience_s=patience_s
-    )
+    ceiling = required_agents(
+        design,
+        workload.interval_min,
+        workload.aht_s,
+        target.answer_s,
+        sl_target=0.9999,
+        model=model,
+        patience_s=patience_s,
+    ).agents
     n_max = int(max(ceiling.max(initial=0), n_min.max(initial=0))) + 4
-    table = _sl_table(workload, target.answer_s, n_max, model, patience_s)
-
-    labels = period_labels(workload, target.period)
-    uniq = list(dict.fromkeys(labels))
-    groups = [np.flatnonzero(np.array([lab == u for lab in labels])) for u in uniq]
+    table = _sl_table(workload, design, target.answer_s, n_max, model, patience_s)
 
     t = np.full(len(uniq), target.sl)
     lo = np.full(len(uniq), -np.inf)  # highest working target seen failing
@@ -287,7 +317,7 @@ def sl_aware_staffing(
     seen: set[bytes] = set()
     it = 0
     for it in range(1, max_iterations + 1):  # noqa: B007 - reported
-        req = _allocate(table, workload.calls, groups, t, n_min)
+        req = _allocate(table, design, groups, t, n_min)
         staff = np.asarray(realise(req), dtype=np.int64)
         if staff.shape != req.shape or np.any(staff < 0):
             raise PlannerInputError("realise must return non-negative agents for every interval")
@@ -304,8 +334,10 @@ def sl_aware_staffing(
         floor_moved = chk.below_floor.size > 0
         n_min[chk.below_floor] += 1
         ok = chk.period_ok
-        hi = np.where(ok, np.minimum(hi, t), hi)
-        lo = np.where(~ok, np.maximum(lo, t), lo)
+        # bisection bounds; a result that contradicts an earlier one (simulation noise, or a neighbouring
+        # period's change spilling over midnight) wins, and the stale bound is dropped
+        hi = np.where(ok, np.minimum(hi, t), np.where(hi <= t, np.inf, hi))
+        lo = np.where(~ok, np.maximum(lo, t), np.where(lo >= t, -np.inf, lo))
         if floor_moved:  # the floor changed the plan: searched targets must be re-checked
             hi = np.where(ok, hi, np.inf)
         converged = np.isfinite(hi) & ((hi - lo) <= tolerance)
