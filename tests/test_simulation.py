@@ -15,6 +15,7 @@ import pytest
 from sim_oracles import erlang_a, erlang_c_service_level, event_list_fcfs
 
 from planner.errors import PlannerInputError
+from planner.queueing import evaluate
 from planner.simulation import (
     CallStreams,
     Workload,
@@ -89,9 +90,13 @@ def test_mmn_agrees_with_erlang_c(calls, interval_min, aht_s, answer_s, agents, 
     workload, roster = _stationary(calls, interval_min, aht_s, agents, days)
     res = simulate(workload, roster, answer_s=answer_s, replications=5, seed=11)
     assert res.calls_simulated > 300_000
-    sl = res.summary("total")[0].service_level
-    assert sl == pytest.approx(erlang_c_service_level(calls, interval_min, aht_s, answer_s, agents), abs=0.01)
-    assert res.summary("total")[0].abandon_rate == 0.0
+    total = res.summary("total")[0]
+    engine = evaluate(calls, interval_min, aht_s, answer_s, agents, model="erlang-c")
+    oracle = erlang_c_service_level(calls, interval_min, aht_s, answer_s, agents)
+    assert float(engine.service_level) == pytest.approx(oracle, abs=1e-9)  # project engine = textbook
+    assert total.service_level == pytest.approx(float(engine.service_level), abs=0.01)
+    assert total.occupancy == pytest.approx(float(engine.occupancy), abs=0.01)
+    assert total.abandon_rate == 0.0
 
 
 @pytest.mark.parametrize(
@@ -103,8 +108,11 @@ def test_mmn_plus_m_agrees_with_erlang_a(calls, interval_min, aht_s, answer_s, a
     res = simulate(workload, roster, answer_s=answer_s, patience_s=patience_s, replications=5, seed=7)
     total = res.summary("total")[0]
     _, sl, ab = erlang_a(calls, interval_min, aht_s, answer_s, agents, patience_s)
-    assert total.service_level == pytest.approx(sl, abs=0.01)
-    assert total.abandon_rate == pytest.approx(ab, abs=0.005)
+    engine = evaluate(calls, interval_min, aht_s, answer_s, agents, model="erlang-a", patience_s=patience_s)
+    assert float(engine.service_level) == pytest.approx(sl, abs=1e-6)  # project engine = birth-death oracle
+    assert float(engine.abandon_rate) == pytest.approx(ab, abs=1e-6)
+    assert total.service_level == pytest.approx(float(engine.service_level), abs=0.01)
+    assert total.abandon_rate == pytest.approx(float(engine.abandon_rate), abs=0.005)
 
 
 def test_erlang_a_reference_case_with_confidence_interval(shared_dir):
