@@ -177,6 +177,7 @@ def simulate_cmd(
                                _finite_or_none(total.service_level_ci95[1])],
         "service_level_ex_short": total.service_level_ex_short,
         "asa_s": total.asa_s,
+        "asa_all_s": total.asa_all_s,
         "abandon_rate": total.abandon_rate,
         "occupancy": total.occupancy,
         "calls_simulated": result.calls_simulated,

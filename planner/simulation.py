@@ -20,7 +20,8 @@ function (``_fcfs_kernel.py_func``) and the independent event-list simulator in 
 Service-level convention: ``service_level = answered within answer_s / offered`` (abandoned calls stay
 in the denominator, as the Erlang A reference values of the project do). ``service_level_ex_short`` is
 the variant that removes calls abandoned within ``short_abandon_s`` from the denominator. ASA is the
-mean wait of answered calls (the ACD convention). Calls still waiting when no agent is left are
+mean wait of answered calls (the ACD convention); ``asa_all_s`` also counts abandoned callers with the
+time they waited (the Erlang A convention). Calls still waiting when no agent is left are
 ``unserved``: they count as offered and not answered.
 
 Replications use common random numbers: replication ``r`` of seed ``s`` draws the same calls whatever
@@ -62,9 +63,7 @@ class Workload:
 
     def __post_init__(self) -> None:
         if self.interval_min not in INTERVAL_MINUTES:
-            raise PlannerInputError(
-                f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}"
-            )
+            raise PlannerInputError(f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
         calls = np.asarray(self.calls, dtype=float)
         aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
         if calls.ndim != 1 or calls.size == 0:
@@ -154,9 +153,7 @@ def roster_from_windows(windows: dict[str, list[tuple[float, float]]]) -> Roster
             ends.append(b)
         ptr.append(len(starts))
         ids.append(str(agent))
-    return Roster(
-        np.array(starts, dtype=float), np.array(ends, dtype=float), np.array(ptr, dtype=np.int64), tuple(ids)
-    )
+    return Roster(np.array(starts, dtype=float), np.array(ends, dtype=float), np.array(ptr, dtype=np.int64), tuple(ids))
 
 
 def roster_from_staffing(agents: np.ndarray, interval_min: int) -> Roster:
@@ -209,7 +206,9 @@ class PeriodStats:
 
     ``service_level`` is the mean over replications of each replication's ratio
     answered-within-T / offered in the period; ``service_level_ci95`` a Student-t interval on it.
-    ``service_level_reps`` keeps each replication's value (for chance constraints).
+    ``service_level_reps`` keeps each replication's value (for chance constraints). ``asa_s`` is the mean
+    wait of answered calls (the ACD convention); ``asa_all_s`` that of all callers who answered or hung
+    up, abandoned callers counting the time they waited (the Erlang A convention of ``planner.queueing``).
     """
 
     label: str
@@ -218,6 +217,7 @@ class PeriodStats:
     service_level_ci95: tuple[float, float]
     service_level_ex_short: float
     asa_s: float
+    asa_all_s: float
     abandon_rate: float
     occupancy: float
     service_level_reps: np.ndarray = field(repr=False)
@@ -243,6 +243,7 @@ class SimulationResult:
     busy_s: np.ndarray
     overrun_s: np.ndarray
     staffed_s: np.ndarray  # [intervals], scheduled agent-seconds
+    wait_abandoned_s: np.ndarray | None = None  # time abandoned callers waited (their patience)
 
     @property
     def replications(self) -> int:
@@ -277,6 +278,8 @@ class SimulationResult:
         )
         sums = {name: getattr(self, name) @ m for name in names}
         sums["staffed_s"] = self.staffed_s @ m
+        waited = self.wait_abandoned_s if self.wait_abandoned_s is not None else np.zeros_like(self.offered)
+        sums["wait_abandoned_s"] = waited @ m
         return uniq, sums
 
     def service_level_reps(self, period: str) -> tuple[list[str], np.ndarray]:
@@ -293,6 +296,9 @@ class SimulationResult:
             sl = s["answered_within"] / s["offered"]
             sl_ex = s["answered_within"] / (s["offered"] - s["abandoned_short"])
             asa = s["wait_answered_s"].sum(0) / s["answered"].sum(0)
+            asa_all = (s["wait_answered_s"].sum(0) + s["wait_abandoned_s"].sum(0)) / (
+                s["answered"].sum(0) + s["abandoned"].sum(0)
+            )
             aband = s["abandoned"].sum(0) / s["offered"].sum(0)
             occ = s["busy_s"].sum(0) / (r * s["staffed_s"] + s["overrun_s"].sum(0))
         out = []
@@ -305,6 +311,7 @@ class SimulationResult:
                     service_level_ci95=_t_interval(sl[:, i]),
                     service_level_ex_short=_nanmean(sl_ex[:, i]),
                     asa_s=float(asa[i]),
+                    asa_all_s=float(asa_all[i]),
                     abandon_rate=float(aband[i]),
                     occupancy=float(occ[i]),
                     service_level_reps=sl[:, i].copy(),
@@ -376,9 +383,7 @@ def draw_calls(
     if replications < 1:
         raise PlannerInputError(f"replications must be >= 1, got {replications}")
     if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
-        raise PlannerInputError(
-            f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}"
-        )
+        raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
     if not (math.isfinite(handle_cv) and handle_cv > 0):
         raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
     if not (math.isfinite(volume_cv) and volume_cv >= 0):
@@ -594,6 +599,7 @@ def simulate_streams(
         )
     }
     offered = np.zeros((r, n))
+    waited = np.zeros((r, n))
     for i in range(r):
         lo, hi = calls.ptr[i], calls.ptr[i + 1]
         offered[i] = np.bincount(calls.interval[lo:hi], minlength=n)
@@ -619,11 +625,15 @@ def simulate_streams(
             out["overrun_s"][i],
             start,
         )
+        pat = calls.patience_s[lo:hi]
+        gave_up = np.isnan(start) & np.isfinite(pat)
+        waited[i] = np.bincount(calls.interval[lo:hi], weights=np.where(gave_up, pat, 0.0), minlength=n)
     return SimulationResult(
         workload=workload,
         answer_s=float(answer_s),
         offered=offered,
         staffed_s=roster.staffed_s(workload.interval_s, n),
+        wait_abandoned_s=waited,
         **out,
     )
 

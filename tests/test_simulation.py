@@ -96,6 +96,7 @@ def test_mmn_agrees_with_erlang_c(calls, interval_min, aht_s, answer_s, agents, 
     assert float(engine.service_level) == pytest.approx(oracle, abs=1e-9)  # project engine = textbook
     assert total.service_level == pytest.approx(float(engine.service_level), abs=0.01)
     assert total.occupancy == pytest.approx(float(engine.occupancy), abs=0.01)
+    assert total.asa_s == pytest.approx(float(engine.asa_s), rel=0.05)
     assert total.abandon_rate == 0.0
 
 
@@ -113,6 +114,7 @@ def test_mmn_plus_m_agrees_with_erlang_a(calls, interval_min, aht_s, answer_s, a
     assert float(engine.abandon_rate) == pytest.approx(ab, abs=1e-6)
     assert total.service_level == pytest.approx(float(engine.service_level), abs=0.01)
     assert total.abandon_rate == pytest.approx(float(engine.abandon_rate), abs=0.005)
+    assert total.asa_all_s == pytest.approx(float(engine.asa_s), rel=0.05)  # ASA over all callers
 
 
 def test_erlang_a_reference_case_with_confidence_interval(shared_dir):
