@@ -348,7 +348,7 @@ def _t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
         return (math.nan, math.nan)
     m = float(x.mean())
     if x.size < 2:
-        return (m, m)
+        return (math.nan, math.nan)  # one replication says nothing about its own spread
     half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
     return (m - half, m + half)
 

@@ -259,6 +259,13 @@ def test_agrees_with_ciw_on_time_varying_arrivals_with_abandonment():
 
 
 # ---- reproducibility, uncertainty and periods ---------------------------------------------------------
+def test_one_replication_has_no_confidence_interval(tmp_path):
+    workload, roster = _stationary(100, 30, 180, 14, 1)
+    total = simulate(workload, roster, answer_s=20, replications=1, seed=1).summary("total")[0]
+    assert 0 < total.service_level <= 1
+    assert all(math.isnan(x) for x in total.service_level_ci95)
+
+
 def test_same_seed_same_result_other_seed_other_result():
     workload, roster = _stationary(100, 30, 180, 13, 2)
     a = simulate(workload, roster, answer_s=20, patience_s=300, replications=3, seed=42)
