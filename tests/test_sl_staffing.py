@@ -137,9 +137,7 @@ def test_realise_seam_is_what_gets_simulated(two_days):
     def one_spare(req):
         return req + 1
 
-    found = sl_aware_staffing(
-        workload, ServiceTarget(sl=0.8, period="day", min_share=0.9), calls, realise=one_spare
-    )
+    found = sl_aware_staffing(workload, ServiceTarget(sl=0.8, period="day", min_share=0.9), calls, realise=one_spare)
     assert np.array_equal(found.staffing, found.requirements + 1)
     assert found.met
 
@@ -171,3 +169,30 @@ def test_a_target_never_met_is_a_typed_outcome_not_an_exception(two_days):
 def test_bad_targets_raise(kwargs):
     with pytest.raises(PlannerInputError):
         ServiceTarget(**kwargs)
+
+
+@pytest.mark.slow
+def test_daily_target_out_of_sample_beats_the_occupancy_cap():
+    """A week of about 23,000 calls with a day volume CV of 2 %: the SL-aware plan, judged on fresh random
+    numbers, meets daily 80/20 on about 95 % of days (>= 94 % asserted: 840 simulated days give a standard
+    error near 0.8 %) where plain per-interval Erlang C meets it on about 90 %, with fewer hours than the
+    85 % occupancy cap and within 3 % of plain Erlang C (it needs about 2 % fewer here)."""
+    level = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.7, 0.6])
+    workload = Workload(MONDAY, 30, np.concatenate([4.0 * lv * _day_shape() for lv in level]), 240.0)
+    target = ServiceTarget(sl=0.8, answer_s=20, period="day", min_share=0.95, interval_floor_sl=0.5)
+    found = sl_aware_staffing(workload, target, draw_calls(workload, replications=50, seed=1, volume_cv=0.02))
+    fresh = draw_calls(workload, replications=120, seed=2, volume_cv=0.02)
+
+    def judged(staffing):
+        res = simulate_streams(workload, roster_from_staffing(staffing, 30), fresh, answer_s=20)
+        return check_target(res, target)
+
+    plain = erlang_requirements(workload, sl=0.8, answer_s=20)
+    capped = erlang_requirements(workload, sl=0.8, answer_s=20, max_occupancy=0.85)
+    ours = judged(found.staffing)
+    assert found.met
+    assert ours.share_met_all >= 0.94
+    assert judged(plain).share_met_all < ours.share_met_all
+    assert found.paid_hours < paid_hours(capped, 30)
+    assert found.paid_hours <= 1.03 * paid_hours(plain, 30)
+    assert np.nanmin(ours.interval_sl) >= 0.45
