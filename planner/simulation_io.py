@@ -50,9 +50,7 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
 def _require(df: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise PlannerInputError(
-            f"{path}: missing column(s) {', '.join(missing)} (have {', '.join(df.columns)})"
-        )
+        raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)} (have {', '.join(df.columns)})")
 
 
 def _parse_time(value: object, path: Path, row: int, column: str) -> datetime:
@@ -89,13 +87,8 @@ def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = 
         df, rows = df[keep], rows[keep]
         if df.empty:
             raise PlannerInputError(f"{path}: no rows with channel 'voice'")
-    times = [
-        _parse_time(v, path, int(r), "interval_start")
-        for v, r in zip(df["interval_start"], rows, strict=True)
-    ]
-    offered = np.array(
-        [_parse_number(v, path, int(r), "offered") for v, r in zip(df["offered"], rows, strict=True)]
-    )
+    times = [_parse_time(v, path, int(r), "interval_start") for v, r in zip(df["interval_start"], rows, strict=True)]
+    offered = np.array([_parse_number(v, path, int(r), "offered") for v, r in zip(df["offered"], rows, strict=True)])
     neg = np.flatnonzero(offered < 0)
     if neg.size:
         raise PlannerInputError(f"{path}: row {rows[neg[0]]}: offered must be >= 0, got {offered[neg[0]]:g}")
@@ -118,9 +111,7 @@ def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = 
     if interval_min is None:
         interval_min = int(steps.min()) if steps.size else 30
     if interval_min not in INTERVAL_MINUTES:
-        raise PlannerInputError(
-            f"{path}: interval length {interval_min} min is not one of {INTERVAL_MINUTES}"
-        )
+        raise PlannerInputError(f"{path}: interval length {interval_min} min is not one of {INTERVAL_MINUTES}")
     gap = np.flatnonzero(steps != interval_min)
     if gap.size:
         i = gap[0] + 1
@@ -167,25 +158,30 @@ def read_schedule(path: str | Path, workload: Workload, *, cyclic: bool | None =
         wins.sort()
         for (_a0, b0, r0), (a1, _b1, r1) in itertools.pairwise(wins):
             if a1 < b0:
-                raise PlannerInputError(
-                    f"{path}: row {r1}: work of agent {agent} overlaps its work on row {r0}"
-                )
-        pieces: list[tuple[float, float]] = []
-        for a, b, _r in wins:
-            if cyclic:
-                # split at multiples of the horizon and fold every piece onto [0, horizon)
-                k = math.floor(a / horizon_s)
-                while a < b:
-                    edge = (k + 1) * horizon_s
-                    pieces.append((a - k * horizon_s, min(b, edge) - k * horizon_s))
-                    a, k = edge, k + 1
-            elif b > 0 and a < horizon_s:
-                pieces.append((max(a, 0.0), b))
-        out[agent] = pieces
+                raise PlannerInputError(f"{path}: row {r1}: work of agent {agent} overlaps its work on row {r0}")
+        pieces: list[tuple[float, float, int]] = []
+        for a, b, r in wins:
+            if b <= 0 or a >= horizon_s:
+                continue  # outside the forecast's horizon
+            a = max(a, 0.0)
+            if cyclic and b > horizon_s:
+                # the week is a cycle: what runs past the end covers the start (Sunday night -> Monday)
+                pieces.append((a, horizon_s, r))
+                pieces.append((0.0, min(b - horizon_s, horizon_s), r))
+            else:
+                pieces.append((a, b, r))
+        if cyclic:
+            pieces.sort()
+            for (_a0, b0, r0), (a1, _b1, r1) in itertools.pairwise(pieces):
+                if a1 < b0:
+                    raise PlannerInputError(
+                        f"{path}: row {r0}: work of agent {agent} wraps past the end of the week onto its "
+                        f"work on row {r1}"
+                    )
+        out[agent] = [(a, b) for a, b, _r in pieces]
     roster = roster_from_windows(out)
     if roster.n_agents == 0:
         raise PlannerInputError(
-            f"{path}: no 'work' inside the forecast's horizon "
-            f"{workload.start:%Y-%m-%dT%H:%M} + {horizon_s / 3600:g} h"
+            f"{path}: no 'work' inside the forecast's horizon {workload.start:%Y-%m-%dT%H:%M} + {horizon_s / 3600:g} h"
         )
     return roster

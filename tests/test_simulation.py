@@ -335,6 +335,27 @@ def test_schedule_reader_respects_breaks_overnight_and_the_weekly_cycle(tmp_path
     assert roster.paid_hours() == pytest.approx(16.0)
 
 
+def test_schedule_reader_ignores_other_weeks_and_rejects_a_wrap_onto_own_work(tmp_path):
+    idx = [f"2026-03-{2 + d:02d}T{h:02d}:{m:02d}" for d in range(7) for h in range(24) for m in (0, 30)]
+    fc = _write(tmp_path / "f.csv", "interval_start,offered\n" + "".join(f"{t},10\n" for t in idx))
+    workload = read_forecast(fc, aht_s=180)
+    other_week = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\n"
+        "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T17:00\n"
+        "A,2026-03-09,work,2026-03-09T09:00,2026-03-09T17:00\n",
+    )
+    assert read_schedule(other_week, workload).paid_hours() == pytest.approx(8.0)
+    clash = _write(
+        tmp_path / "c.csv",
+        "agent_id,date,activity,start,end\n"
+        "A,2026-03-02,work,2026-03-02T05:00,2026-03-02T13:00\n"
+        "A,2026-03-08,work,2026-03-08T22:00,2026-03-09T06:00\n",
+    )
+    with pytest.raises(PlannerInputError, match="wraps past the end of the week"):
+        read_schedule(clash, workload)
+
+
 def test_forecast_reader_filters_voice_and_takes_interval_aht(tmp_path):
     fc = _write(
         tmp_path / "f.csv",
