@@ -12,7 +12,9 @@ This module searches per-interval staffing levels for that target:
    in the agents this greedy marginal analysis is optimal for one period (Koole & van der Sluis 2003,
    "Optimal shift scheduling with a global service level constraint", IIE Transactions 35(11)).
 2. **Realisation** (the seam). ``realise(requirements) -> staffing`` turns the requirements into the agents
-   actually at work. Today :func:`staff_exactly` (the identity); the shift scheduler plugs in here.
+   actually at work: either whole agents per interval or a :class:`~planner.simulation.Roster` (shifts
+   with breaks, simulated as such; paid hours are then its work hours). Today :func:`staff_exactly` (the
+   identity); the shift scheduler plugs in here.
 3. **Check** (simulation). The staffing is simulated against common random numbers (the same calls every
    iteration) and the target is measured the contract's way. Each period's working target ``t`` is then
    raised or lowered by bisection until the period just passes; intervals whose simulated service level
@@ -37,6 +39,7 @@ from planner.queueing import evaluate, required_agents
 from planner.simulation import (
     PERIODS,
     CallStreams,
+    Roster,
     SimulationResult,
     Workload,
     period_labels,
@@ -44,7 +47,19 @@ from planner.simulation import (
     simulate_streams,
 )
 
-Realise = Callable[[np.ndarray], np.ndarray]
+Realise = Callable[[np.ndarray], np.ndarray | Roster]
+
+
+def _realised(out: np.ndarray | Roster, req: np.ndarray, workload: Workload) -> tuple[Roster, np.ndarray, float]:
+    """The roster to simulate, agents at work per interval, and paid hours of what ``realise`` returned."""
+    if isinstance(out, Roster):
+        staffed = out.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
+        return out, staffed, out.paid_hours()
+    staff = np.asarray(out)
+    if staff.shape != req.shape or np.any(staff < 0) or np.any(staff != np.round(staff)):
+        raise PlannerInputError("realise must return a Roster or whole agents >= 0 for every interval")
+    staff = staff.astype(np.int64)
+    return roster_from_staffing(staff, workload.interval_min), staff, paid_hours(staff, workload.interval_min)
 
 
 def staff_exactly(requirements: np.ndarray) -> np.ndarray:
@@ -149,7 +164,8 @@ def check_target(result: SimulationResult, target: ServiceTarget) -> TargetCheck
 class SLStaffingResult:
     """The outcome of :func:`sl_aware_staffing`.
 
-    ``staffing``: agents at work per interval (after ``realise``); ``requirements``: what was asked of
+    ``staffing``: agents at work per interval (after ``realise``; a mean over the interval when it
+    returned a roster); ``requirements``: what was asked of
     ``realise``; ``check``: the plan measured on the search's own common random numbers (evaluate it
     on fresh seeds for an unbiased figure); ``met`` False with ``reason`` when no evaluated plan passed.
     """
@@ -162,6 +178,7 @@ class SLStaffingResult:
     reason: str
     iterations: int
     history: tuple[tuple[float, float, bool], ...]  # (paid hours, share of periods met, met) per iteration
+    roster: Roster | None = None  # what was simulated
 
 
 def erlang_requirements(
@@ -311,26 +328,21 @@ def sl_aware_staffing(
     lo = np.full(len(uniq), -np.inf)  # highest working target seen failing
     hi = np.full(len(uniq), np.inf)  # lowest working target seen passing
     step = np.full(len(uniq), 0.01)
-    best: tuple[float, np.ndarray, np.ndarray, TargetCheck] | None = None
-    last: tuple[np.ndarray, np.ndarray, TargetCheck] | None = None
+    best: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
+    last: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
     history: list[tuple[float, float, bool]] = []
     seen: set[bytes] = set()
     it = 0
     for it in range(1, max_iterations + 1):  # noqa: B007 - reported
         req = _allocate(table, design, groups, t, n_min)
-        staff = np.asarray(realise(req), dtype=np.int64)
-        if staff.shape != req.shape or np.any(staff < 0):
-            raise PlannerInputError("realise must return non-negative agents for every interval")
+        roster, staff, hours = _realised(realise(req), req, workload)
         key = staff.tobytes() + n_min.tobytes()
-        res = simulate_streams(
-            workload, roster_from_staffing(staff, workload.interval_min), calls, answer_s=target.answer_s
-        )
+        res = simulate_streams(workload, roster, calls, answer_s=target.answer_s)
         chk = check_target(res, target)
-        hours = paid_hours(staff, workload.interval_min)
         history.append((hours, chk.share_met_all, chk.met))
-        last = (staff, req, chk)
+        last = (hours, staff, req, chk, roster)
         if chk.met and (best is None or hours < best[0]):
-            best = (hours, staff, req, chk)
+            best = last
         floor_moved = chk.below_floor.size > 0
         n_min[chk.below_floor] += 1
         ok = chk.period_ok
@@ -353,14 +365,12 @@ def sl_aware_staffing(
             break
         seen.add(key)
     if best is not None:
-        hours, staff, req, chk = best
-        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history))
+        hours, staff, req, chk, roster = best
+        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history), roster)
     assert last is not None
-    staff, req, chk = last
+    hours, staff, req, chk, roster = last
     reason = (
         f"no plan met the target within {max_iterations} iterations (last: "
         f"{chk.share_met_all:.3f} of periods met, {chk.below_floor.size} intervals below the floor)"
     )
-    return SLStaffingResult(
-        staff, req, paid_hours(staff, workload.interval_min), chk, False, reason, it, tuple(history)
-    )
+    return SLStaffingResult(staff, req, hours, chk, False, reason, it, tuple(history), roster)

@@ -141,6 +141,15 @@ def test_realise_seam_is_what_gets_simulated(two_days):
     assert np.array_equal(found.staffing, found.requirements + 1)
     assert found.met
 
+    as_roster = sl_aware_staffing(
+        workload,
+        ServiceTarget(sl=0.8, period="day", min_share=0.9),
+        calls,
+        realise=lambda req: roster_from_staffing(req + 1, 30),
+    )
+    assert np.array_equal(as_roster.staffing, found.staffing) and as_roster.paid_hours == found.paid_hours
+    assert as_roster.roster.n_agents == found.roster.n_agents
+
     def broken(req):
         return req[:-1]
 
