@@ -200,6 +200,90 @@ def simulate_cmd(
         typer.echo(f"  {d['date']}  SL {d['service_level']:.4f}  ASA {d['asa_s']:.1f} s")
 
 
+@app.command("sl-staff")
+def sl_staff_cmd(
+    forecast: str = typer.Argument(..., help="Forecast CSV (interval_start, offered, ...)."),
+    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
+    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
+    sl: float = typer.Option(0.8, "--sl", help="Service-level target, a fraction."),
+    period: str = typer.Option("day", "--period", help="interval | day | week | month | total."),
+    min_share: float | None = typer.Option(0.95, "--min-share", help="Share of periods that must meet it."),
+    expected: bool = typer.Option(False, "--expected", help="Target the expected SL, not a share."),
+    floor_sl: float | None = typer.Option(None, "--floor-sl", help="Per-interval floor on expected SL."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
+    volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
+    model: str = typer.Option("erlang-c", "--model", help="Model steering the allocation."),
+    replications: int = typer.Option(50, "--replications", help="Replications (common random numbers)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
+    out: str | None = typer.Option(None, "--out", help="Write requirements CSV here."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
+    import csv
+
+    import numpy as np
+
+    from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
+    from planner.simulation_io import read_forecast
+    from planner.sl_staffing import (
+        ServiceTarget,
+        check_target,
+        erlang_requirements,
+        paid_hours,
+        sl_aware_staffing,
+    )
+
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,
+                           interval_floor_sl=floor_sl)
+    calls = draw_calls(workload, replications=replications, seed=seed, patience_s=patience_s,
+                       volume_cv=volume_cv)
+    found = sl_aware_staffing(workload, target, calls, model=model,
+                              patience_s=patience_s if model == "erlang-a" else None)
+    plain = erlang_requirements(workload, sl=sl, answer_s=answer_s, model=model,
+                                patience_s=patience_s if model == "erlang-a" else None)
+    plain_check = check_target(
+        simulate_streams(workload, roster_from_staffing(plain, workload.interval_min), calls, answer_s=answer_s),
+        target)
+    res = simulate_streams(workload, found.roster, calls, answer_s=answer_s)
+    per_iv = res.summary("interval")
+    if out is not None:
+        load = workload.calls * workload.aht_s / workload.interval_s
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["interval_start", "channel", "required", "load_erl", "service_level", "asa_s",
+                             "occupancy", "erlang_required"])
+            for k, p in enumerate(per_iv):
+                writer.writerow([p.label, "voice", int(np.ceil(found.staffing[k] - 1e-9)), round(float(load[k]), 6),
+                                 _finite_or_none(round(p.service_level, 6)), _finite_or_none(round(p.asa_s, 3)),
+                                 _finite_or_none(round(p.occupancy, 6)), int(plain[k])])
+    chk = found.check
+    payload = {
+        "met": found.met,
+        "reason": found.reason,
+        "paid_hours": found.paid_hours,
+        "plain_paid_hours": paid_hours(plain, workload.interval_min),
+        "share_periods_met": chk.share_met_all,
+        "plain_share_periods_met": plain_check.share_met_all,
+        "worst_period_sl": chk.worst_period_sl,
+        "worst_interval_sl": chk.worst_interval_sl,
+        "worst_interval": workload.interval_starts()[chk.worst_interval].strftime("%Y-%m-%dT%H:%M"),
+        "iterations": found.iterations,
+        "replications": replications,
+        "seed": seed,
+        "per_period": [{"period": lab, "share_met": float(sh), "service_level": _finite_or_none(float(v))}
+                       for lab, sh, v in zip(chk.labels, chk.share_met, chk.period_sl, strict=True)],
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    typer.echo(f"{'met' if found.met else 'NOT met: ' + found.reason}: {found.paid_hours:.1f} paid hours "
+               f"(plain Erlang {payload['plain_paid_hours']:.1f}); {chk.share_met_all:.3f} of simulated "
+               f"{period}s meet {sl:g}/{answer_s:g} (plain {plain_check.share_met_all:.3f}); "
+               f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and maps errors to the exit codes of the contract."""
     try:

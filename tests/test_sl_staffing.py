@@ -205,3 +205,60 @@ def test_daily_target_out_of_sample_beats_the_occupancy_cap():
     assert found.paid_hours < paid_hours(capped, 30)
     assert found.paid_hours <= 1.03 * paid_hours(plain, 30)
     assert np.nanmin(ours.interval_sl) >= 0.45
+
+
+def test_cli_sl_staff_writes_requirements_and_json(tmp_path):
+    import csv
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    times = [f"2026-03-02T{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)]
+    fc = tmp_path / "f.csv"
+    fc.write_text(
+        "interval_start,offered\n" + "".join(f"{t},{c:.2f}\n" for t, c in zip(times, _day_shape(), strict=True))
+    )
+    out = tmp_path / "req.csv"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "planner",
+            "sl-staff",
+            str(fc),
+            "--aht-s",
+            "240",
+            "--answer-s",
+            "20",
+            "--floor-sl",
+            "0.5",
+            "--min-share",
+            "0.9",
+            "--replications",
+            "20",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    o = json.loads(run.stdout)
+    assert o["met"] and o["share_periods_met"] >= 0.9 and o["worst_interval_sl"] >= 0.5
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 48 and {"interval_start", "channel", "required"} <= set(rows[0])
+    assert sum(int(r["required"]) for r in rows) / 2 == pytest.approx(o["paid_hours"])
+    bad = subprocess.run(
+        [sys.executable, "-m", "planner", "sl-staff", str(fc), "--aht-s", "240", "--answer-s", "20", "--sl", "1.5"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=120,
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("error: sl must be in (0, 1)")
