@@ -284,7 +284,8 @@ def sl_aware_staffing(
     the patience drawn into ``calls``. ``design_for_volume``: allocate for the period's design volume,
     the ``min_share`` quantile of the day-level volume factors drawn into ``calls`` (a chance constraint
     on a service level that falls with volume is met by meeting it at that quantile, the
-    "quantile / newsvendor" staffing of Gans, Koole & Mandelbaum 2003, sec. 4.3), so the agents go
+    quantile staffing under arrival-rate uncertainty reviewed by Gans, Koole & Mandelbaum 2003,
+    "Telephone call centers: tutorial, review, and research prospects", MSOM 5(2)), so the agents go
     where they help on the busy days that decide the constraint.
     """
     if max_iterations < 1:
@@ -345,6 +346,7 @@ def sl_aware_staffing(
             best = last
         floor_moved = chk.below_floor.size > 0
         n_min[chk.below_floor] += 1
+        np.minimum(n_min, n_max, out=n_min)  # the table's last column: far above any useful staffing
         ok = chk.period_ok
         # bisection bounds; a result that contradicts an earlier one (simulation noise, or a neighbouring
         # period's change spilling over midnight) wins, and the stale bound is dropped
