@@ -42,7 +42,7 @@ def main() -> None:
     total = result.summary("total")[0]
     print(
         f"workload: {workload.n_intervals} half-hours from {source}, {workload.calls.sum():,.0f} calls/week "
-        f"forecast, {roster.n_agents} agent lines, {roster.paid_hours():,.0f} paid hours"
+        f"forecast, {roster.n_agents} agent lines, {roster.work_hours():,.0f} work hours"
     )
     print(f"replications: {REPLICATIONS}, calls simulated: {n:,} ({n / REPLICATIONS:,.0f} per replication)")
     print(f"draw calls (numpy):     {t1 - t0:7.3f} s  {n / (t1 - t0):14,.0f} calls/s")

@@ -183,7 +183,7 @@ def simulate_cmd(
         "calls_simulated": result.calls_simulated,
         "replications": result.replications,
         "seed": seed,
-        "paid_hours": roster.paid_hours(),
+        "work_hours": roster.work_hours(),
         "per_day": _period_rows(result, "day"),
         "per_week": _period_rows(result, "week"),
         "per_month": _period_rows(result, "month"),

@@ -65,9 +65,12 @@ class Workload:
         if self.interval_min not in INTERVAL_MINUTES:
             raise PlannerInputError(f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
         calls = np.asarray(self.calls, dtype=float)
-        aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
         if calls.ndim != 1 or calls.size == 0:
             raise PlannerInputError("calls: need a non-empty 1-D series of offered calls per interval")
+        try:
+            aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
+        except ValueError:
+            raise PlannerInputError("aht_s: need one value or one per interval") from None
         if not np.all(np.isfinite(calls)) or np.any(calls < 0):
             raise PlannerInputError(f"calls: offered must be finite and >= 0 (interval {_first_bad(calls)})")
         if not np.all(np.isfinite(aht)) or np.any(aht <= 0):
@@ -126,8 +129,8 @@ class Roster:
         _add_segments(out, self.window_start_s, self.window_end_s, interval_s)
         return out
 
-    def paid_hours(self) -> float:
-        """Scheduled work hours of the roster [h]."""
+    def work_hours(self) -> float:
+        """Scheduled ``work`` hours of the roster [h] (paid breaks and training are not in the roster)."""
         return float(np.sum(self.window_end_s - self.window_start_s) / 3600.0)
 
 

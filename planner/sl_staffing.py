@@ -13,7 +13,7 @@ This module searches per-interval staffing levels for that target:
    "Optimal shift scheduling with a global service level constraint", IIE Transactions 35(11)).
 2. **Realisation** (the seam). ``realise(requirements) -> staffing`` turns the requirements into the agents
    actually at work: either whole agents per interval or a :class:`~planner.simulation.Roster` (shifts
-   with breaks, simulated as such; paid hours are then its work hours). Today :func:`staff_exactly` (the
+   with breaks, simulated as such; paid hours are then its ``work`` hours). Today :func:`staff_exactly` (the
    identity); the shift scheduler plugs in here.
 3. **Check** (simulation). The staffing is simulated against common random numbers (the same calls every
    iteration) and the target is measured the contract's way. Each period's working target ``t`` is then
@@ -54,7 +54,7 @@ def _realised(out: np.ndarray | Roster, req: np.ndarray, workload: Workload) -> 
     """The roster to simulate, agents at work per interval, and paid hours of what ``realise`` returned."""
     if isinstance(out, Roster):
         staffed = out.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
-        return out, staffed, out.paid_hours()
+        return out, staffed, out.work_hours()
     staff = np.asarray(out)
     if staff.shape != req.shape or np.any(staff < 0) or np.any(staff != np.round(staff)):
         raise PlannerInputError("realise must return a Roster or whole agents >= 0 for every interval")

@@ -332,7 +332,7 @@ def test_schedule_reader_respects_breaks_overnight_and_the_weekly_cycle(tmp_path
     assert staffed[18:24].tolist() == [1.0] * 6 and staffed[24:26].tolist() == [0.0, 0.0]
     assert staffed[:12].tolist() == [1.0] * 12  # Sunday night's shift covers Monday 00:00-06:00
     assert staffed[-4:].tolist() == [1.0] * 4
-    assert roster.paid_hours() == pytest.approx(16.0)
+    assert roster.work_hours() == pytest.approx(16.0)
 
 
 def test_schedule_reader_ignores_other_weeks_and_rejects_a_wrap_onto_own_work(tmp_path):
@@ -345,7 +345,7 @@ def test_schedule_reader_ignores_other_weeks_and_rejects_a_wrap_onto_own_work(tm
         "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T17:00\n"
         "A,2026-03-09,work,2026-03-09T09:00,2026-03-09T17:00\n",
     )
-    assert read_schedule(other_week, workload).paid_hours() == pytest.approx(8.0)
+    assert read_schedule(other_week, workload).work_hours() == pytest.approx(8.0)
     clash = _write(
         tmp_path / "c.csv",
         "agent_id,date,activity,start,end\n"
