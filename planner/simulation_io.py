@@ -144,6 +144,10 @@ def read_schedule(path: str | Path, workload: Workload, *, cyclic: bool | None =
             raise PlannerInputError(
                 f"{path}: row {row}: activity {rec.activity!r} is not one of {'|'.join(ACTIVITIES)}"
             )
+        try:
+            datetime.strptime(str(rec.date).strip(), "%Y-%m-%d")
+        except ValueError:
+            raise PlannerInputError(f"{path}: row {row}: date {rec.date!r} is not a date like 2026-03-02") from None
         start = _parse_time(rec.start, path, row, "start")
         end = _parse_time(rec.end, path, row, "end")
         if end <= start:

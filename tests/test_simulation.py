@@ -393,6 +393,7 @@ def test_bad_forecast_raises_one_line_naming_the_problem(tmp_path, text, needle)
         ("A,2026-03-02,work,2026-03-02T10:00,2026-03-02T09:00", "not after"),
         ("A,2026-03-02,work,2026-03-02 nine,2026-03-02T10:00", "start"),
         ("A,2026-03-02,work,2026-03-02T09:30,2026-03-02T11:00", "overlaps"),
+        ("A,Monday,work,2026-03-02T11:00,2026-03-02T12:00", "date"),
     ],
 )
 def test_bad_schedule_raises_one_line_naming_the_row(tmp_path, row, needle):
