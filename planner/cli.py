@@ -197,7 +197,9 @@ def simulate_cmd(
                f"abandoned {total.abandon_rate:.4f}, occupancy {total.occupancy:.3f}, "
                f"{result.calls_simulated} calls in {result.replications} replications")
     for d in payload["per_day"]:
-        typer.echo(f"  {d['date']}  SL {d['service_level']:.4f}  ASA {d['asa_s']:.1f} s")
+        day_sl = "n/a" if d["service_level"] is None else f"{d['service_level']:.4f}"
+        day_asa = "n/a" if d["asa_s"] is None else f"{d['asa_s']:.1f} s"
+        typer.echo(f"  {d['date']}  SL {day_sl}  ASA {day_asa}")
 
 
 @app.command("sl-staff")

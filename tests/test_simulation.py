@@ -136,9 +136,7 @@ def _small_case(seed, patience):
     windows = []
     for a in range(7):
         s = 600.0 * a + 7.0 * a
-        windows.append(
-            [(s, s + 7200), (s + 7200 + 900, s + 4 * 3600), (s + 5 * 3600, s + 7.5 * 3600 + 13 * a)]
-        )
+        windows.append([(s, s + 7200), (s + 7200 + 900, s + 4 * 3600), (s + 5 * 3600, s + 7.5 * 3600 + 13 * a)])
     return arrival, handle, pat, windows
 
 
@@ -191,9 +189,7 @@ def test_shift_end_lets_the_call_in_progress_finish():
     workload = Workload(MONDAY, 5, np.ones(2), 60.0)
     arrival = np.array([90.0, 95.0, 250.0, 299.0])
     handle = np.array([50.0, 10.0, 100.0, 5.0])
-    calls = CallStreams(
-        arrival, handle, np.full(4, np.inf), np.array([0, 0, 0, 0]), np.array([0, 4]), np.ones((1, 1))
-    )
+    calls = CallStreams(arrival, handle, np.full(4, np.inf), np.array([0, 0, 0, 0]), np.array([0, 4]), np.ones((1, 1)))
     start = call_starts(roster, calls, workload)
     # call 0 runs past the window end (to 140 s); call 1 waits for the agent's next window at 200 s;
     # call 2 starts at 250 s and ends after the last window, so call 3 is never served
@@ -400,8 +396,7 @@ def test_bad_schedule_raises_one_line_naming_the_row(tmp_path, row, needle):
     fc = _write(tmp_path / "f.csv", "interval_start,offered\n2026-03-02T09:00,5\n2026-03-02T09:30,5\n")
     sched = _write(
         tmp_path / "s.csv",
-        "agent_id,date,activity,start,end\n"
-        "A,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n" + row + "\n",
+        "agent_id,date,activity,start,end\nA,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n" + row + "\n",
     )
     with pytest.raises(PlannerInputError) as err:
         read_schedule(sched, read_forecast(fc, aht_s=180))
@@ -416,9 +411,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def test_cli_simulate_json_and_interval_csv(tmp_path):
     idx = [f"2026-03-02T{h:02d}:{m:02d}" for h in range(8, 12) for m in (0, 30)]
-    fc = _write(
-        tmp_path / "f.csv", "interval_start,channel,offered\n" + "".join(f"{t},voice,100\n" for t in idx)
-    )
+    fc = _write(tmp_path / "f.csv", "interval_start,channel,offered\n" + "".join(f"{t},voice,100\n" for t in idx))
     sched = _write(
         tmp_path / "s.csv",
         "agent_id,date,activity,start,end\n"
@@ -483,9 +476,7 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
         tmp_path / "s.csv",
         "agent_id,date,activity,start,end\nA,2026-03-02,work,2026-03-02T09:00,2026-03-02T10:00\n",
     )
-    run = _cli(
-        "simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20"
-    )
+    run = _cli("simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20")
     assert run.returncode == 2
     assert run.stderr.startswith("error: ") and "f.csv" in run.stderr and run.stderr.count("\n") == 1
     assert "Traceback" not in run.stderr
@@ -508,3 +499,24 @@ def test_simulate_streams_rejects_negative_answer_time():
     calls = draw_calls(workload, replications=1, seed=0)
     with pytest.raises(PlannerInputError):
         simulate_streams(workload, roster, calls, answer_s=-1)
+
+
+def test_cli_day_without_calls_reports_null_not_a_crash(tmp_path):
+    idx = [f"2026-03-0{2 + d}T{h:02d}:{m:02d}" for d in range(2) for h in range(24) for m in (0, 30)]
+    fc = _write(
+        tmp_path / "f.csv",
+        "interval_start,offered\n" + "".join(f"{t},{0 if i < 48 else 10}\n" for i, t in enumerate(idx)),
+    )
+    sched = _write(
+        tmp_path / "s.csv",
+        "agent_id,date,activity,start,end\n"
+        "A,2026-03-03,work,2026-03-03T00:00,2026-03-04T00:00\n"
+        "B,2026-03-03,work,2026-03-03T00:00,2026-03-04T00:00\n",
+    )
+    args = ("simulate", "--schedule", str(sched), "--forecast", str(fc), "--aht-s", "180", "--answer-s", "20")
+    run = _cli(*args, "--json")
+    assert run.returncode == 0, run.stderr
+    days = json.loads(run.stdout)["per_day"]
+    assert days[0]["service_level"] is None and days[1]["service_level"] > 0.5
+    text = _cli(*args)
+    assert text.returncode == 0 and "2026-03-02  SL n/a" in text.stdout
