@@ -53,6 +53,7 @@ class DeferredJob:
     release: dt.datetime
     work_s: float
     deadline: dt.datetime
+    items: float = 0.0  # number of items in the batch (for backlog counts; 0 = unknown)
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,14 @@ def deferred_requirements(
     *,
     min_agents: int = 0,
     channel: str = "email",
+    level: bool = True,
 ) -> DeferredPlan:
     """Fewest integer agents per interval so that FIFO service meets every working-hours deadline.
 
     ``work_s`` [s] per interval (items x aht_s); ``deadline_working_hours`` [h] of the window's open
     time; ``min_agents`` is a floor inside the window. Exact greedy: see the module docstring.
+    With ``level`` (default) the plan is then flattened at equal agent-hours (lowest peak found by
+    bisection on a per-interval cap); ``level=False`` returns the pure as-late-as-possible plan.
     Raises :class:`PlannerInputError` when some work cannot meet its deadline at any staffing.
     """
     calendar = calendar or ChineseCalendar()
@@ -119,15 +123,15 @@ def deferred_requirements(
     interval_s = interval_min * 60.0
     open_frac = interval_open_fraction(starts, interval_min, window, calendar)
     counted = open_frac >= 1.0 - _EPS
-    x = np.where(open_frac > 0, int(min_agents), 0).astype(np.int64)
+    x0 = np.where(open_frac > 0, int(min_agents), 0).astype(np.int64)
 
     deadlines = tuple(due(s, deadline_working_hours, window, calendar) for s in starts)
     horizon_end = starts[-1] + step
     # p_t: last interval ending by d_t, moved back to the last counted interval.
     last_counted = np.where(counted, np.arange(T), -1)
     last_counted = np.maximum.accumulate(last_counted)
-    cum_work = np.concatenate(([0.0], np.cumsum(work)))  # cum_work[k] = work of jobs 0..k-1
     carried = 0.0
+    last_ok: list[tuple[int, int]] = []  # (job t, p_t) for jobs with a deadline inside the horizon
     for t in range(T):
         if work[t] <= 0:
             continue
@@ -142,14 +146,70 @@ def deferred_requirements(
                 f"{format_instant(deadlines[t])}: no whole open interval between arrival and deadline "
                 f"(first_reply_working_hours {deadline_working_hours:g} vs interval_min {interval_min})"
             )
+        last_ok.append((t, p))
+    cum_work = np.concatenate(([0.0], np.cumsum(work)))  # cum_work[k] = work of jobs 0..k-1
+    x = _greedy(x0, counted, cum_work, last_ok, interval_s, None)
+    assert x is not None  # uncapped greedy is always feasible once every p_t >= t + 1
+    if level and last_ok:
+        x = _level(x, x0, counted, cum_work, last_ok, interval_s)
+    agent_hours = float(x.sum() * interval_min / 60.0)
+    return DeferredPlan(x, open_frac, counted, deadlines, carried, agent_hours)
+
+
+def _greedy(
+    x0: np.ndarray,
+    counted: np.ndarray,
+    cum_work: np.ndarray,
+    jobs: list[tuple[int, int]],
+    interval_s: float,
+    cap: int | None,
+) -> np.ndarray | None:
+    """As-late-as-possible greedy; with ``cap`` (agents per interval) fill right to left. None: infeasible."""
+    x = x0.copy()
+    for t, p in jobs:
         cover = np.concatenate(([0], np.cumsum(np.where(counted, x, 0))))  # cover[k] = units in 0..k-1
         v = np.arange(t + 1)
         need = np.ceil((cum_work[t + 1] - cum_work[v]) / interval_s - _EPS)
-        have = cover[p + 1] - cover[v + 1]
-        deficit = int(max(0.0, float(np.max(need - have))))
-        x[p] += deficit
-    agent_hours = float(x.sum() * interval_min / 60.0)
-    return DeferredPlan(x, open_frac, counted, deadlines, carried, agent_hours)
+        deficit = need - (cover[p + 1] - cover[v + 1])  # per left end v: units still missing in [v+1, p]
+        total = int(max(0.0, float(deficit.max())))
+        if total == 0:
+            continue
+        if cap is None:
+            x[p] += total
+            continue
+        # fill `total` units from p leftwards into the free room under the cap (rightmost first)
+        room = np.where(counted[: p + 1], np.maximum(cap - x[: p + 1], 0), 0)[::-1]
+        before = np.concatenate(([0], np.cumsum(room)[:-1]))  # room strictly right of each position
+        add = np.minimum(room, np.maximum(total - before, 0))[::-1]
+        # units added in [v+1, p] must cover each left end's own deficit
+        added_right = np.cumsum(add[::-1])[::-1]  # added_right[q] = units added at positions >= q
+        if np.any(added_right[v + 1] < deficit - _EPS) or add.sum() < total:
+            return None
+        x[: p + 1] += add
+    return x
+
+
+def _level(
+    x: np.ndarray,
+    x0: np.ndarray,
+    counted: np.ndarray,
+    cum_work: np.ndarray,
+    jobs: list[tuple[int, int]],
+    interval_s: float,
+) -> np.ndarray:
+    """Among plans with the same (minimal) agent-hours, lower the peak: bisect the smallest cap K for
+    which the capped right-to-left greedy still uses no more agent-intervals. The answer keeps the
+    minimal total (checked), so levelling never costs agent-hours."""
+    best, target = x, int(x.sum())
+    lo, hi = max(int(x0.max(initial=0)), 1), int(x.max(initial=0))
+    while lo < hi:
+        mid = (lo + hi) // 2
+        cand = _greedy(x0, counted, cum_work, jobs, interval_s, mid)
+        if cand is not None and int(cand.sum()) == target:
+            best, hi = cand, mid
+        else:
+            lo = mid + 1
+    return best
 
 
 def jobs_from_intervals(
@@ -161,13 +221,15 @@ def jobs_from_intervals(
     calendar: ChineseCalendar | None = None,
     *,
     items: np.ndarray | None = None,
+    batch_items: np.ndarray | None = None,
 ) -> list[DeferredJob]:
     """Jobs for :func:`replay_fifo`.
 
     Without ``items``: the optimiser's model (one batch per interval, released at the interval's end,
     owed by due(start, H)). With ``items`` (count per interval): ``ceil(items)`` equal items spread
     evenly inside the interval, each released on arrival and owed by due(arrival, H): the real-world
-    reading, which the model must be safe for.
+    reading, which the model must be safe for. ``batch_items`` only labels the model's batches with
+    their item counts (for backlog in items).
     """
     calendar = calendar or ChineseCalendar()
     step = dt.timedelta(minutes=interval_min)
@@ -177,12 +239,13 @@ def jobs_from_intervals(
         if w <= 0:
             continue
         if items is None:
-            jobs.append(DeferredJob(s + step, w, due(s, deadline_working_hours, window, calendar)))
+            n_items = float(batch_items[t]) if batch_items is not None else 0.0
+            jobs.append(DeferredJob(s + step, w, due(s, deadline_working_hours, window, calendar), n_items))
             continue
         n = max(1, math.ceil(float(items[t]) - _EPS))
         for i in range(n):
             a = s + step * ((i + 0.5) / n)
-            jobs.append(DeferredJob(a, w / n, due(a, deadline_working_hours, window, calendar)))
+            jobs.append(DeferredJob(a, w / n, due(a, deadline_working_hours, window, calendar), float(items[t]) / n))
     return jobs
 
 
@@ -193,6 +256,7 @@ class ReplayResult:
     completions: tuple[dt.datetime | None, ...]
     missed: tuple[int, ...]  # indices of jobs finished after their deadline (or not at all, deadline inside)
     backlog_s: np.ndarray  # work released but unfinished at the end of each interval [s]
+    backlog_items: np.ndarray  # the same in items (pro rata within a batch)
 
 
 def replay_fifo(
@@ -235,7 +299,7 @@ def replay_fifo(
 
     order = sorted(range(len(jobs)), key=lambda j: jobs[j].release)
     completions: list[dt.datetime | None] = [None] * len(jobs)
-    served: list[tuple[float, float, float, float]] = []  # (release, start, end, work) in seconds
+    served: list[tuple[float, float, float, float, float]] = []  # (release, start, end, work_s, items)
     clock = 0.0
     k = 0  # current segment
     for j in order:
@@ -261,7 +325,7 @@ def replay_fifo(
                 clock = b
         if math.isfinite(clock):
             completions[j] = t0 + dt.timedelta(seconds=clock)
-        served.append((release, begin, clock, job.work_s))
+        served.append((release, begin, clock, job.work_s, job.items))
         if not math.isfinite(clock):
             clock = math.inf
     horizon_end = starts[-1] + step
@@ -273,15 +337,16 @@ def replay_fifo(
         or (completions[j] is not None and completions[j] > jobs[j].deadline + tol)
     )
     ends = np.array([(s - t0).total_seconds() for s in starts]) + step.total_seconds()
-    return ReplayResult(tuple(completions), missed, _backlog(ends, served, segs))
+    backlog_s, backlog_items = _backlog(ends, served, segs)
+    return ReplayResult(tuple(completions), missed, backlog_s, backlog_items)
 
 
 def _backlog(
-    ends: np.ndarray, served: list[tuple[float, float, float, float]], segs: list[tuple[float, float, float]]
-) -> np.ndarray:
-    """Released-but-unfinished work [s] at each interval end, from the replayed service periods."""
+    ends: np.ndarray, served: list[tuple[float, float, float, float, float]], segs: list[tuple[float, float, float]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Released-but-unfinished work [s] and items at each interval end, from the replayed service."""
     if not served:
-        return np.zeros(len(ends))
+        return np.zeros(len(ends)), np.zeros(len(ends))
     # cumulative capacity K(tau) is piecewise linear with breakpoints at segment ends
     knots = np.array([0.0] + [p for a, b, _ in segs for p in (a, b)])
     gains = np.array([0.0] + [g for a, b, r in segs for g in (0.0, (b - a) * r)])
@@ -290,12 +355,14 @@ def _backlog(
     def cap(tau: np.ndarray) -> np.ndarray:
         return np.interp(np.minimum(tau, knots[-1]), knots, values)
 
-    release, begin, end, work = (np.array(c, dtype=float) for c in zip(*served, strict=True))
+    release, begin, end, work, items = (np.array(c, dtype=float) for c in zip(*served, strict=True))
+    per_s = np.where(work > 0, items / np.where(work > 0, work, 1.0), 0.0)
     begin_k = cap(np.where(np.isfinite(begin), begin, knots[-1]))
-    out = np.zeros(len(ends))
+    end_k = cap(ends)
+    out_s, out_items = np.zeros(len(ends)), np.zeros(len(ends))
     for i, e in enumerate(ends):
         live = (release <= e) & (end > e)
-        started = live & (begin < e)
-        done_part = np.where(started, np.maximum(cap(np.array([e]))[0] - begin_k, 0.0), 0.0)
-        out[i] = float(np.sum(np.where(live, np.maximum(work - done_part, 0.0), 0.0)))
-    return out
+        done_part = np.where(live & (begin < e), np.maximum(end_k[i] - begin_k, 0.0), 0.0)
+        left = np.where(live, np.maximum(work - done_part, 0.0), 0.0)
+        out_s[i], out_items[i] = float(left.sum()), float((left * per_s).sum())
+    return out_s, out_items
