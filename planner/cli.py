@@ -12,7 +12,6 @@ import math
 import sys
 from typing import Any
 
-import click
 import typer
 
 from planner.errors import PlannerInputError
@@ -45,7 +44,64 @@ def emit_json(obj: dict[str, Any]) -> None:
 
 
 # ---- erlang (issue 2) ----
-# (commands of this section go here)
+
+
+@app.command()
+def erlang(
+    calls: float = typer.Option(..., help="Contacts offered in the interval."),
+    interval_min: float = typer.Option(..., help="Interval length [min]."),
+    aht_s: float = typer.Option(..., help="Average handle time [s]."),
+    answer_s: float = typer.Option(..., help='The T of "X % answered within T s" [s].'),
+    sl: float | None = typer.Option(None, help="Service-level target in [0, 1): solve for the fewest agents."),
+    agents: int | None = typer.Option(None, help="Evaluate this many productive agents instead of solving."),
+    model: str = typer.Option("erlang-c", help="erlang-c (patient callers) or erlang-a (abandonment)."),
+    patience_s: float | None = typer.Option(None, help="Mean caller patience [s] (erlang-a)."),
+    asa_s: float | None = typer.Option(None, help="ASA target [s]: solve for the fewest agents."),
+    shrinkage: float = typer.Option(0.0, help="Share of paid time off the phones, in [0, 1)."),
+    max_occupancy: float = typer.Option(1.0, help="Highest allowed occupancy, in (0, 1]."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Agents needed for a service level (Erlang C or A), or the service level of a given staffing."""
+    from planner import queueing
+
+    if agents is None and sl is None and asa_s is None:
+        raise PlannerInputError("give --sl and/or --asa-s to solve for agents, or --agents to evaluate")
+    if agents is not None and (sl is not None or asa_s is not None):
+        raise PlannerInputError("give either --agents (evaluate) or --sl/--asa-s (solve), not both")
+    if model == "erlang-a" and patience_s is None:
+        raise PlannerInputError("--patience-s is required with --model erlang-a")
+    if model == "erlang-c" and patience_s is not None:
+        raise PlannerInputError("--patience-s applies to --model erlang-a only")
+    if agents is not None:
+        metrics = queueing.evaluate(calls, interval_min, aht_s, answer_s, agents, model=model,
+                                    patience_s=patience_s)
+        fractional = float(agents)
+    else:
+        result = queueing.required_agents(calls, interval_min, aht_s, answer_s, sl_target=sl,
+                                          asa_target_s=asa_s, max_occupancy=max_occupancy, model=model,
+                                          patience_s=patience_s)
+        metrics, fractional = result.metrics, float(result.fractional_agents)
+    n = int(metrics.agents)
+    out = {
+        "model": model,
+        "load_erl": float(metrics.load_erl),
+        "agents": n,
+        "scheduled_agents": int(queueing.scheduled_agents(n, shrinkage)),
+        "fractional_agents": fractional,
+        "service_level": float(metrics.service_level),
+        "asa_s": float(metrics.asa_s),
+        "wait_probability": float(metrics.wait_probability),
+        "occupancy": float(metrics.occupancy),
+    }
+    if model == "erlang-a":
+        out["abandon_rate"] = float(metrics.abandon_rate)
+    if as_json:
+        emit_json(out)
+        return
+    label = {"load_erl": "offered load [Erlang]", "asa_s": "ASA [s]"}
+    for key, value in out.items():
+        shown = f"{value:.6g}" if isinstance(value, float) else value
+        typer.echo(f"{label.get(key, key.replace('_', ' ')):<24}{shown}")
 
 
 # ---- due, staff (issue 3) ----
@@ -178,15 +234,18 @@ def main(argv: list[str] | None = None) -> None:
     except PlannerInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except click.exceptions.UsageError as exc:
-        # Click's own usage errors (unknown flag, missing option, bad type): one line, exit 2.
-        print(f"error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(2)
-    except click.exceptions.Abort:
-        print("error: aborted", file=sys.stderr)
-        sys.exit(1)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Click's exceptions (typer may vendor its own copy of click, so match them by shape):
+        # usage errors (unknown flag, missing or malformed option) become one line and exit 2.
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(exc.ctx.get_help())
+            sys.exit(0)
+        exit_code = getattr(exc, "exit_code", None)
+        if exit_code is None:
+            raise
+        if hasattr(exc, "format_message"):
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        sys.exit(exit_code)
     sys.exit(result if isinstance(result, int) else 0)
 
 
