@@ -204,7 +204,10 @@ def staff_command(
         emit_json(summary)
     else:
         for ch, s in summary["channels"].items():
-            typer.echo(f"{ch}: {s['intervals']} intervals, peak {s['peak_required']} agents, {s['agent_hours']:g} agent-hours")
+            typer.echo(
+                f"{ch}: {s['intervals']} intervals, peak {s['peak_required']} agents, "
+                f"{s['agent_hours']:g} agent-hours"
+            )
         typer.echo(f"wrote {out}")
 
 

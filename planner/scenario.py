@@ -310,7 +310,9 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         if isinstance(ch, _Email):
             channels.append(ChannelSpec(**common, first_reply_working_hours=ch.first_reply_working_hours))
             continue
-        extra = {"concurrency": ch.concurrency, "handle_time_stretch": ch.handle_time_stretch} if isinstance(ch, _Chat) else {}
+        extra: dict[str, Any] = {}
+        if isinstance(ch, _Chat):
+            extra = {"concurrency": ch.concurrency, "handle_time_stretch": ch.handle_time_stretch}
         channels.append(
             ChannelSpec(
                 **common,

@@ -148,7 +148,8 @@ def validate_forecast(raw: pd.DataFrame, *, source: str = "forecast", timezone: 
     dup = df.duplicated(["channel", "interval_start"], keep="first")
     if dup.any():
         i = int(np.argmax(dup.to_numpy()))
-        first = int(np.argmax(((df["channel"] == df["channel"].iloc[i]) & (df["interval_start"] == df["interval_start"].iloc[i])).to_numpy()))
+        same = (df["channel"] == df["channel"].iloc[i]) & (df["interval_start"] == df["interval_start"].iloc[i])
+        first = int(np.argmax(same.to_numpy()))
         raise PlannerInputError(
             f"{source} row {rows[i]}: duplicate interval {format_instant(starts[i])} for channel "
             f"'{df['channel'].iloc[i]}' (first at row {rows[first]})"
