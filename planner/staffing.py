@@ -165,7 +165,13 @@ def infer_interval_min(df: pd.DataFrame, *, source: str = "forecast", interval_m
         s = np.sort(g["interval_start"].to_numpy())
         if len(s) > 1:
             diffs.append(np.min(np.diff(s)) / np.timedelta64(1, "m"))
-    if interval_min is None:
+    if interval_min is not None:
+        if diffs and min(diffs) != interval_min:
+            raise PlannerInputError(
+                f"{source}: intervals are {min(diffs):g} min apart but the scenario says staffing.interval_min = "
+                f"{interval_min}"
+            )
+    else:
         if not diffs:
             raise PlannerInputError(f"{source}: one interval per channel: give staffing.interval_min in the scenario")
         inferred = float(min(diffs))

@@ -189,6 +189,25 @@ def test_forecast_gaps_channels_and_aht():
                                      email={"first_reply_working_hours": 4}), validate_forecast(fc))
 
 
+def test_per_channel_coverage_and_a_typed_dataframe():
+    """Phones 7x24, email answered Mon-Fri 09-18 only; the pipeline may pass datetime64 columns."""
+    scen = parse_scenario({
+        "coverage": {"window": "7x24"},
+        "channels": {
+            "voice": {"service_level": 0.8, "answer_s": 20},
+            "email": {"first_reply_working_hours": 4, "coverage": {"window": "weekday"}},
+        },
+    })
+    fc = _forecast(channels=("voice", "email"), start="2026-02-14T00:00", days=3)  # make-up Sat; Sun, Mon off
+    fc["interval_start"] = pd.to_datetime(fc["interval_start"])
+    req = staff_requirements(scen, fc)
+    voice, email = req[req.channel == "voice"], req[req.channel == "email"]
+    assert (voice.required >= 1).all()
+    email_open = email[email.required > 0].interval_start
+    assert set(email_open.dt.date.astype(str)) == {"2026-02-14"}  # 02-16 is in the Spring Festival
+    assert email.loc[email.interval_start.dt.date.astype(str) != "2026-02-14", "open"].eq(0).all()
+
+
 def test_offsets_are_converted_to_the_site_zone():
     fc = _forecast(days=1)
     fc["interval_start"] = pd.to_datetime(fc["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M+00:00")
