@@ -353,9 +353,9 @@ def staff_requirements(scenario: Scenario, forecast: pd.DataFrame, *, source: st
     col = scenario.volume_column
     if col not in forecast.columns:
         raise PlannerInputError(f"{source}: missing column '{col}' (staffing.volume = '{col}' in the scenario)")
-    years = sorted(set(forecast["interval_start"].dt.year) | {int(forecast["interval_start"].dt.year.max()) + 1})
-    for msg in scenario.calendar.warnings_for(years[:-1]):
-        warnings.warn(msg, StaffingWarning, stacklevel=2)
+    if any(c.window.kind != "7x24" for c in scenario.channels):  # a 7x24 window ignores the calendar
+        for msg in scenario.calendar.warnings_for(set(forecast["interval_start"].dt.year)):
+            warnings.warn(msg, StaffingWarning, stacklevel=2)
     blocks = []
     for spec in scenario.channels:
         g = forecast.loc[forecast["channel"] == spec.name].sort_values("interval_start")

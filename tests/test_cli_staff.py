@@ -123,3 +123,29 @@ def test_staff_bad_forecast_is_exit_2(tmp_path, capsys):
     code, _, err = run(["staff", str(fc), "--scenario", str(ROOT / "scenarios" / "contract_weekday.toml"),
                         "--out", str(tmp_path / "r.csv")], capsys)
     assert code == 2 and "row 2: offered -5" in err
+
+
+def test_holiday_overrides_from_the_scenario_and_the_due_command(tmp_path, capsys):
+    ov = tmp_path / "closures.csv"
+    ov.write_text("date,kind,name\n2026-03-02,holiday,site closure\n", encoding="utf-8")
+    code, out, _ = run(["due", "--from", "2026-02-27T17:00", "--working-hours", "2", "--holidays", str(ov)], capsys)
+    assert out.strip() == "2026-02-28T10:00"  # Friday 17-18, make-up Saturday 09-10
+    code, out, _ = run(["due", "--from", "2026-02-28T17:00", "--working-hours", "2", "--holidays", str(ov)], capsys)
+    assert out.strip() == "2026-03-03T10:00"  # Monday 03-02 closed by the override
+
+    scen = tmp_path / "s.toml"
+    scen.write_text('[site]\nholiday_overrides = "closures.csv"\n[channels.voice]\nservice_level = 0.8\n'
+                    "answer_s = 20\n", encoding="utf-8")
+    fc = tmp_path / "fc.csv"
+    idx = pd.date_range("2026-03-02T00:00", periods=96, freq="30min")
+    pd.DataFrame({"interval_start": idx.strftime("%Y-%m-%dT%H:%M"), "offered": 10.0, "aht_s": 200.0}).to_csv(
+        fc, index=False)
+    code, _, err = run(["staff", str(fc), "--scenario", str(scen), "--out", str(tmp_path / "r.csv")], capsys)
+    assert code == 0, err
+    req = pd.read_csv(tmp_path / "r.csv", parse_dates=["interval_start"])
+    assert req.loc[req.interval_start.dt.day == 2, "required"].sum() == 0
+    assert req.loc[req.interval_start.dt.day == 3, "required"].sum() > 0
+
+    ov.write_text("date,kind\n2026-03-02,closed\n", encoding="utf-8")
+    code, _, err = run(["staff", str(fc), "--scenario", str(scen), "--out", str(tmp_path / "r.csv")], capsys)
+    assert code == 2 and "closures.csv row 2: kind 'closed'" in err
