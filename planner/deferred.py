@@ -104,7 +104,7 @@ def deferred_requirements(
 
     ``work_s`` [s] per interval (items x aht_s); ``deadline_working_hours`` [h] of the window's open
     time; ``min_agents`` is a floor inside the window. Exact greedy: see the module docstring.
-    With ``level`` (default) the plan is then flattened at equal agent-hours (lowest peak found by
+    With ``level`` (default) the plan is then flattened at equal agent-hours (the lowest peak, found by
     bisection on a per-interval cap); ``level=False`` returns the pure as-late-as-possible plan.
     Raises :class:`PlannerInputError` when some work cannot meet its deadline at any staffing.
     """
@@ -199,7 +199,8 @@ def _level(
 ) -> np.ndarray:
     """Among plans with the same (minimal) agent-hours, lower the peak: bisect the smallest cap K for
     which the capped right-to-left greedy still uses no more agent-intervals. The answer keeps the
-    minimal total (checked), so levelling never costs agent-hours."""
+    minimal total (checked), so levelling never costs agent-hours. Filling rightmost-first under a cap
+    is the same dominance argument as the uncapped greedy; a slow test checks the peak against CP-SAT."""
     best, target = x, int(x.sum())
     lo, hi = max(int(x0.max(initial=0)), 1), int(x.max(initial=0))
     while lo < hi:

@@ -160,3 +160,43 @@ def test_impossible_deadline_is_an_input_error():
         deferred_requirements(starts, 60, np.array([600.0, 0, 0, 0]), 0.5, weekday_window(), CAL)
     with pytest.raises(PlannerInputError, match="work must be finite"):
         deferred_requirements(starts, 60, np.array([-1.0, 0, 0, 0]), 4, weekday_window(), CAL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(12))
+def test_levelled_peak_is_the_lowest_among_minimal_plans(seed):
+    """CP-SAT oracle: minimise the peak subject to the Hall constraints and the minimal total."""
+    from ortools.sat.python import cp_model
+
+    rng = np.random.default_rng(100 + seed)
+    interval_min = 30
+    starts = _grid(T(2026, 2, 12, 6), 2 * 48, interval_min)
+    window = [weekday_window(), window_7x24()][seed % 2]
+    work = np.round(rng.poisson(rng.uniform(0.5, 8), len(starts)) * rng.uniform(120, 600))
+    hours = float(rng.choice([2, 4, 8]))
+    alap = deferred_requirements(starts, interval_min, work, hours, window, CAL, level=False)
+    levelled = deferred_requirements(starts, interval_min, work, hours, window, CAL)
+    step = dt.timedelta(minutes=interval_min)
+    last = np.maximum.accumulate(np.where(alap.counted, np.arange(len(starts)), -1))
+    model = cp_model.CpModel()
+    top = int(alap.agents.max())
+    x = [model.NewIntVar(0, top if alap.counted[u] else 0, f"x{u}") for u in range(len(starts))]
+    peak = model.NewIntVar(0, top, "peak")
+    cum = np.concatenate(([0.0], np.cumsum(work)))
+    for t in range(len(starts)):
+        if work[t] > 0 and alap.deadlines[t] <= starts[-1] + step:
+            p = int(last[int((alap.deadlines[t] - starts[0]) // step) - 1])
+            for v in range(t + 1):
+                need = int(np.ceil((cum[t + 1] - cum[v]) / (interval_min * 60) - 1e-9))
+                if need > 0:
+                    model.Add(sum(x[v + 1 : p + 1]) >= need)
+    for xu in x:
+        model.Add(xu <= peak)
+    model.Add(sum(x) == int(alap.agents.sum()))
+    model.Minimize(peak)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 60
+    solver.parameters.num_workers = 1
+    assert solver.Solve(model) == cp_model.OPTIMAL
+    assert levelled.agents.sum() == alap.agents.sum()
+    assert levelled.agents.max() == solver.Value(peak)
