@@ -431,4 +431,4 @@ def write_requirements(df: pd.DataFrame, path: str | Path) -> None:
     try:
         out.to_csv(path, index=False, float_format="%.6f")
     except OSError as exc:
-        raise PlannerInputError(f"{path}: cannot write requirements ({exc.strerror})") from None
+        raise PlannerInputError(f"{path}: cannot write requirements ({exc.strerror or exc})") from None
