@@ -59,8 +59,12 @@ def _library_year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], di
     import holidays  # imported lazily: only calendar users pay for it
 
     cn = holidays.China(years=year, language="en_US")
+    # a make-up day can belong to the next year's notice (e.g. Sat 2007-12-29 for New Year 2008)
+    nxt = holidays.China(years=year + 1, language="en_US")
     days_off = frozenset(d for d in cn if d.year == year)
-    makeup = frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
+    makeup = frozenset(
+        d for c in (cn, nxt) for d in getattr(c, "weekend_workdays", ()) if d.year == year and d.weekday() >= 5
+    )
     names = {d: str(cn[d]) for d in days_off}
     substituted = any("substitut" in n.lower() for n in names.values())
     return days_off, makeup, names, bool(makeup) or substituted
