@@ -297,6 +297,10 @@ def deferred_channel_requirements(
         starts, interval_min, work, spec.first_reply_working_hours, spec.window, calendar, batch_items=items
     )
     replay = replay_fifo(starts, interval_min, plan.agents, jobs, spec.window, calendar)
+    if replay.missed:  # the optimiser and the independent replay disagree: a bug, not bad input
+        first = jobs[replay.missed[0]]
+        raise RuntimeError(f"channels.{spec.name}: planned staffing misses the deadline of work released "
+                           f"{format_instant(first.release)} in the FIFO replay")
     interval_s = interval_min * 60.0
     n = len(starts)
     # share of each interval's work answered in time (NaN: no work, or deadline after the horizon)
