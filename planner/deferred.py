@@ -44,6 +44,7 @@ from planner.calendar import ChineseCalendar, CoverageWindow, due, format_instan
 from planner.errors import PlannerInputError
 
 _EPS = 1e-9
+_TOL_S = 1e-6  # agent-seconds of work treated as nothing in the replay (float rounding)
 
 
 @dataclass(frozen=True)
@@ -301,34 +302,44 @@ def replay_fifo(
     order = sorted(range(len(jobs)), key=lambda j: jobs[j].release)
     completions: list[dt.datetime | None] = [None] * len(jobs)
     served: list[tuple[float, float, float, float, float]] = []  # (release, start, end, work_s, items)
-    clock = 0.0
-    k = 0  # current segment
+
+    def full(k: int) -> float:
+        return (segs[k][1] - segs[k][0]) * segs[k][2] if k < len(segs) else 0.0
+
+    # Capacity is tracked in agent-seconds left in the current segment (`room`), not by adding times,
+    # so that rounding does not build up over a month of segments.
+    clock, k, room = 0.0, 0, full(0)
     for j in order:
         job = jobs[j]
         release = (job.release - t0).total_seconds()
-        clock = max(clock, release)
-        begin = clock
-        left = job.work_s
-        while left > _EPS * max(1.0, job.work_s):
+        if release > clock:  # the queue ran empty: capacity before the release is lost
+            clock = release
             while k < len(segs) and segs[k][1] <= clock:
                 k += 1
+                room = full(k)
+            if k < len(segs) and segs[k][0] < clock:
+                room = min(room, (segs[k][1] - clock) * segs[k][2])
+        begin = clock
+        left = job.work_s
+        while left > _TOL_S:
+            while k < len(segs) and room <= _TOL_S:
+                k += 1
+                room = full(k)
             if k == len(segs):
                 clock = math.inf
                 break
             a, b, rate = segs[k]
-            clock = max(clock, a)
-            can = (b - clock) * rate
-            if can >= left:
-                clock += left / rate
+            if room >= left - _TOL_S:
+                room = max(room - left, 0.0)
                 left = 0.0
+                clock = b - room / rate
             else:
-                left -= can
+                left -= room
+                room = 0.0
                 clock = b
         if math.isfinite(clock):
             completions[j] = t0 + dt.timedelta(seconds=clock)
         served.append((release, begin, clock, job.work_s, job.items))
-        if not math.isfinite(clock):
-            clock = math.inf
     horizon_end = starts[-1] + step
     tol = dt.timedelta(microseconds=1)
     missed = tuple(

@@ -200,3 +200,17 @@ def test_levelled_peak_is_the_lowest_among_minimal_plans(seed):
     assert solver.Solve(model) == cp_model.OPTIMAL
     assert levelled.agents.sum() == alap.agents.sum()
     assert levelled.agents.max() == solver.Value(peak)
+
+
+def test_long_horizon_of_short_intervals_replays_without_rounding_misses():
+    """Regression: 8 days of 5-min intervals, 240 s items, 4 h deadlines across the make-up Sunday
+    2026-09-20. The Friday-to-Sunday backlog finishes inside one heavily staffed interval; a replay that
+    added up float times lost 8 deadlines to rounding here (this seed reproduced it)."""
+    rng = np.random.default_rng(4)
+    starts = _grid(T(2026, 9, 14), 8 * 288, 5)
+    hours = np.array([s.hour + s.minute / 60 for s in starts])
+    work = 240.0 * rng.poisson(0.667 * np.exp(-(((hours - 13) / 4) ** 2)) + 0.2)
+    win = weekday_window()
+    for level in (False, True):
+        plan = deferred_requirements(starts, 5, work, 4, win, CAL, level=level)
+        assert _replay(starts, 5, plan.agents, work, 4, win).missed == ()
