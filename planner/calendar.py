@@ -345,7 +345,7 @@ def _open_intervals(
 def due(
     start: dt.datetime,
     working_hours: float,
-    window: CoverageWindow,
+    window: CoverageWindow | None = None,
     calendar: ChineseCalendar | None = None,
 ) -> dt.datetime:
     """The earliest instant by which ``working_hours`` [h] of the window's open time have elapsed.
@@ -353,10 +353,12 @@ def due(
     Counting starts at ``start`` (or at the next opening if closed then). Zero hours -> ``start``.
     A deadline that falls exactly on a closing time is that closing time (not the next opening).
     Example: Fri 2026-02-13T16:00 + 4 h, weekday 09-18 -> 2026-02-14T11:00 (make-up Saturday).
+    Defaults: the weekday 09:00-18:00 window and the official calendar without overrides.
     """
     if not (isinstance(working_hours, int | float) and math.isfinite(working_hours)) or working_hours < 0:
         raise PlannerInputError(f"working_hours: {working_hours} must be a finite number >= 0")
     calendar = calendar or ChineseCalendar()
+    window = window or weekday_window()
     remaining = dt.timedelta(hours=working_hours)
     if remaining == dt.timedelta(0):
         return start
@@ -369,12 +371,16 @@ def due(
 
 
 def working_seconds_between(
-    start: dt.datetime, end: dt.datetime, window: CoverageWindow, calendar: ChineseCalendar | None = None
+    start: dt.datetime,
+    end: dt.datetime,
+    window: CoverageWindow | None = None,
+    calendar: ChineseCalendar | None = None,
 ) -> float:
     """Open time of the window in [start, end) in seconds (negative if ``end`` precedes ``start``)."""
     if end < start:
         return -working_seconds_between(end, start, window, calendar)
     calendar = calendar or ChineseCalendar()
+    window = window or weekday_window()
     total = 0.0
     day = start.date()
     while day <= end.date():
@@ -389,7 +395,10 @@ def working_seconds_between(
 
 
 def elapsed_working_hours(
-    start: dt.datetime, end: dt.datetime, window: CoverageWindow, calendar: ChineseCalendar | None = None
+    start: dt.datetime,
+    end: dt.datetime,
+    window: CoverageWindow | None = None,
+    calendar: ChineseCalendar | None = None,
 ) -> float:
     """Working time of the window between two instants, in hours (inverse of :func:`due`)."""
     return working_seconds_between(start, end, window, calendar) / 3600.0

@@ -126,33 +126,32 @@ def due_command(
         None, "--holidays", help="Holiday-override CSV (date, kind=holiday|workday[, name])."
     ),
     tz: str = typer.Option("Asia/Shanghai", "--tz", help="Site time zone (IANA) for inputs with an offset."),
+    scenario: str = typer.Option(
+        None, "--scenario", help="Use this scenario's coverage window and holiday overrides instead."
+    ),
+    channel: str = typer.Option(None, "--channel", help="With --scenario: the channel whose window to use."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Deadline after WORKING_HOURS of open time of the window (Chinese holidays and make-up days)."""
-    from planner.calendar import (
-        ChineseCalendar,
-        due,
-        format_instant,
-        parse_instant,
-        read_overrides,
-        weekday_window,
-        window_7x24,
-    )
+    from planner.calendar import due, format_instant, parse_instant
 
-    start = parse_instant(from_, "--from", tz)
-    if window == "7x24":
-        if open_ or close:
-            raise PlannerInputError("--open/--close are only used with --window weekday")
-        win = window_7x24()
-    elif window == "weekday":
-        if makeup_days not in ("open", "closed"):
-            raise PlannerInputError(f"--makeup-days: '{makeup_days}' must be open or closed")
-        win = weekday_window(open_ or "09:00", close or "18:00", makeup_days_open=makeup_days == "open")
+    if scenario:
+        from planner.scenario import load_scenario
+
+        scen = load_scenario(scenario)
+        try:
+            win = scen.channel(channel).window if channel else scen.window
+        except KeyError:
+            raise PlannerInputError(f"--channel: '{channel}' is not a channel of {scenario}") from None
+        start = parse_instant(from_, "--from", scen.timezone)
+        calendar = scen.calendar
     else:
-        raise PlannerInputError(f"--window: '{window}' must be weekday or 7x24 (custom windows: use a scenario)")
-    calendar = ChineseCalendar(read_overrides(holidays_file) if holidays_file else ())
+        if channel:
+            raise PlannerInputError("--channel is only used with --scenario")
+        start = parse_instant(from_, "--from", tz)
+        win, calendar = _due_window(window, open_, close, makeup_days, holidays_file)
     deadline = due(start, working_hours, win, calendar)
-    msgs = calendar.warnings_for(range(start.year, deadline.year + 1)) if window != "7x24" else ()
+    msgs = calendar.warnings_for(range(start.year, deadline.year + 1)) if win.kind != "7x24" else ()
     _print_warnings(msgs)
     if as_json:
         emit_json(
@@ -166,6 +165,28 @@ def due_command(
         )
     else:
         typer.echo(format_instant(deadline))
+
+
+def _due_window(
+    window: str, open_: str | None, close: str | None, makeup_days: str, holidays_file: str | None
+) -> tuple[Any, Any]:
+    """The window and calendar of ``planner due`` from its flags."""
+    from planner.calendar import ChineseCalendar, read_overrides, weekday_window, window_7x24
+
+    if window == "7x24":
+        if open_ or close:
+            raise PlannerInputError("--open/--close are only used with --window weekday")
+        win = window_7x24()
+    elif window == "weekday":
+        if makeup_days not in ("open", "closed"):
+            raise PlannerInputError(f"--makeup-days: '{makeup_days}' must be open or closed")
+        try:
+            win = weekday_window(open_ or "09:00", close or "18:00", makeup_days_open=makeup_days == "open")
+        except PlannerInputError as exc:
+            raise PlannerInputError(f"--{exc}") from None
+    else:
+        raise PlannerInputError(f"--window: '{window}' must be weekday or 7x24 (custom windows: use a scenario)")
+    return win, ChineseCalendar(read_overrides(holidays_file) if holidays_file else ())
 
 
 @app.command("staff")

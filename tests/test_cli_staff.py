@@ -34,6 +34,15 @@ def test_due_prints_the_deadline_last(capsys):
     assert out.strip() == "2026-02-24T11:00"
 
 
+def test_due_with_a_scenario_window(capsys):
+    custom = str(ROOT / "scenarios" / "contract_custom.toml")  # Mon-Fri 08:30-20:00, Sat 10-16
+    code, out, _ = run(["due", "--from", "2026-03-07T15:00", "--working-hours", "2", "--scenario", custom], capsys)
+    assert code == 0 and out.strip() == "2026-03-09T09:30"
+    code, _, err = run(["due", "--from", "2026-03-07T15:00", "--working-hours", "2", "--scenario", custom,
+                        "--channel", "fax"], capsys)
+    assert code == 2 and "--channel: 'fax'" in err
+
+
 def test_due_warns_for_an_unpublished_year(capsys):
     code, out, err = run(["due", "--from", "2035-03-01T10:00", "--working-hours", "4"], capsys)
     assert code == 0 and "warning: calendar: no official 2035" in err and out.strip()
@@ -45,7 +54,7 @@ def test_due_warns_for_an_unpublished_year(capsys):
         (["--from", "tomorrow", "--working-hours", "4"], "--from"),
         (["--from", "2026-02-13T16:00", "--working-hours", "-1"], "working_hours"),
         (["--from", "2026-02-13T16:00", "--working-hours", "4", "--window", "24x7"], "--window"),
-        (["--from", "2026-02-13T16:00", "--working-hours", "4", "--open", "18:00", "--close", "09:00"], "close"),
+        (["--from", "2026-02-13T16:00", "--working-hours", "4", "--open", "18:00", "--close", "09:00"], "--close"),
     ],
 )
 def test_due_bad_input_is_exit_2(capsys, argv, field):
