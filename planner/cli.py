@@ -107,7 +107,138 @@ def erlang(
 
 
 # ---- due, staff (issue 3) ----
-# (commands of this section go here)
+
+
+def _print_warnings(messages: list[str] | tuple[str, ...]) -> None:
+    for m in dict.fromkeys(messages):  # once each, in order
+        print(f"warning: {m}", file=sys.stderr)
+
+
+@app.command("due")
+def due_command(
+    from_: str = typer.Option(..., "--from", help="Start instant, local ISO time, e.g. 2026-02-13T16:00."),
+    working_hours: float = typer.Option(..., "--working-hours", help="Working time to add [h], >= 0."),
+    window: str = typer.Option("weekday", "--window", help="Coverage window: weekday or 7x24."),
+    open_: str = typer.Option(None, "--open", help="Opening time of the weekday window [HH:MM], default 09:00."),
+    close: str = typer.Option(None, "--close", help="Closing time of the weekday window [HH:MM], default 18:00."),
+    makeup_days: str = typer.Option(
+        "open", "--makeup-days", help="Make-up working days (调休) of the weekday window: open or closed."
+    ),
+    holidays_file: str = typer.Option(
+        None, "--holidays", help="Holiday-override CSV (date, kind=holiday|workday[, name])."
+    ),
+    tz: str = typer.Option("Asia/Shanghai", "--tz", help="Site time zone (IANA) for inputs with an offset."),
+    scenario: str = typer.Option(
+        None, "--scenario", help="Use this scenario's coverage window and holiday overrides instead."
+    ),
+    channel: str = typer.Option(None, "--channel", help="With --scenario: the channel whose window to use."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Deadline after WORKING_HOURS of open time of the window (Chinese holidays and make-up days)."""
+    from planner.calendar import due, format_instant, parse_instant
+
+    if scenario:
+        from planner.scenario import load_scenario
+
+        scen = load_scenario(scenario)
+        try:
+            win = scen.channel(channel).window if channel else scen.window
+        except KeyError:
+            raise PlannerInputError(f"--channel: '{channel}' is not a channel of {scenario}") from None
+        start = parse_instant(from_, "--from", scen.timezone)
+        calendar = scen.calendar
+    else:
+        if channel:
+            raise PlannerInputError("--channel is only used with --scenario")
+        start = parse_instant(from_, "--from", tz)
+        win, calendar = _due_window(window, open_, close, makeup_days, holidays_file)
+    deadline = due(start, working_hours, win, calendar)
+    msgs = calendar.warnings_for(range(start.year, deadline.year + 1)) if win.kind != "7x24" else ()
+    _print_warnings(msgs)
+    if as_json:
+        emit_json(
+            {
+                "due": format_instant(deadline),
+                "from": format_instant(start),
+                "working_hours": working_hours,
+                "window": win.describe(),
+                "warnings": list(msgs),
+            }
+        )
+    else:
+        typer.echo(format_instant(deadline))
+
+
+def _due_window(
+    window: str, open_: str | None, close: str | None, makeup_days: str, holidays_file: str | None
+) -> tuple[Any, Any]:
+    """The window and calendar of ``planner due`` from its flags."""
+    from planner.calendar import ChineseCalendar, read_overrides, weekday_window, window_7x24
+
+    if window == "7x24":
+        if open_ or close:
+            raise PlannerInputError("--open/--close are only used with --window weekday")
+        win = window_7x24()
+    elif window == "weekday":
+        if makeup_days not in ("open", "closed"):
+            raise PlannerInputError(f"--makeup-days: '{makeup_days}' must be open or closed")
+        try:
+            win = weekday_window(open_ or "09:00", close or "18:00", makeup_days_open=makeup_days == "open")
+        except PlannerInputError as exc:
+            raise PlannerInputError(f"--{exc}") from None
+    else:
+        raise PlannerInputError(f"--window: '{window}' must be weekday or 7x24 (custom windows: use a scenario)")
+    return win, ChineseCalendar(read_overrides(holidays_file) if holidays_file else ())
+
+
+@app.command("staff")
+def staff_command(
+    forecast: str = typer.Argument(..., help="Forecast CSV: interval_start, channel, offered, ..., aht_s."),
+    scenario: str = typer.Option(..., "--scenario", help="Scenario TOML (channels, targets, coverage)."),
+    out: str = typer.Option(..., "--out", help="Requirements CSV to write."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Per-interval staffing requirements (productive agents) for every channel of the scenario."""
+    import warnings
+
+    from planner.scenario import load_scenario
+    from planner.staffing import read_forecast, staff_requirements, write_requirements
+
+    scen = load_scenario(scenario)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fc = read_forecast(forecast, timezone=scen.timezone)
+        req = staff_requirements(scen, fc, source=forecast)
+    _print_warnings([str(w.message) for w in caught if issubclass(w.category, UserWarning)])
+    write_requirements(req, out)
+    summary = {
+        "out": out,
+        "rows": len(req),
+        "channels": {
+            ch: {
+                "intervals": len(g),
+                "agent_hours": float(g["required"].sum()) * _interval_hours(g),
+                "peak_required": int(g["required"].max()),
+            }
+            for ch, g in req.groupby("channel", sort=False)
+        },
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        for ch, s in summary["channels"].items():
+            typer.echo(
+                f"{ch}: {s['intervals']} intervals, peak {s['peak_required']} agents, "
+                f"{s['agent_hours']:g} agent-hours"
+            )
+        typer.echo(f"wrote {out}")
+
+
+def _interval_hours(g: Any) -> float:
+    starts = g["interval_start"].sort_values()
+    if len(starts) < 2:
+        return 0.0
+    return float(starts.diff().min().total_seconds()) / 3600.0
 
 
 # ---- forecast (issue 4) ----
