@@ -63,51 +63,31 @@ def _parse_time(value: object, path: Path, row: int, column: str) -> datetime:
     raise PlannerInputError(f"{path}: row {row}: {column} {text!r} is not a time like 2026-03-02T09:30")
 
 
-def _parse_number(value: object, path: Path, row: int, column: str) -> float:
-    try:
-        x = float(str(value).strip())
-    except ValueError:
-        raise PlannerInputError(f"{path}: row {row}: {column} {value!r} is not a number") from None
-    if not math.isfinite(x):
-        raise PlannerInputError(f"{path}: row {row}: {column} must be a finite number, got {value!r}")
-    return x
-
-
 def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = None) -> Workload:
-    """The voice forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet)."""
-    path = Path(path)
+    """The voice forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet).
+
+    Parsing and validation are :func:`planner.staffing.read_forecast`'s (one reader for the forecast
+    schema); on top, the voice rows must form one contiguous run of intervals.
+    """
+    from planner.staffing import read_forecast as read_forecast_table
+
     if not (math.isfinite(aht_s) and aht_s > 0):
         raise PlannerInputError(f"--aht-s must be > 0, got {aht_s}")
-    df = _read_table(path, "forecast")
-    _require(df, path, ("interval_start", "offered"))
-    rows = np.arange(len(df)) + 2
-    if "channel" in df.columns:
-        channel = df["channel"].fillna("voice").str.strip().str.lower()
-        keep = (channel == "voice").to_numpy()
-        df, rows = df[keep], rows[keep]
-        if df.empty:
-            raise PlannerInputError(f"{path}: no rows with channel 'voice'")
-    times = [_parse_time(v, path, int(r), "interval_start") for v, r in zip(df["interval_start"], rows, strict=True)]
-    offered = np.array([_parse_number(v, path, int(r), "offered") for v, r in zip(df["offered"], rows, strict=True)])
-    neg = np.flatnonzero(offered < 0)
-    if neg.size:
-        raise PlannerInputError(f"{path}: row {rows[neg[0]]}: offered must be >= 0, got {offered[neg[0]]:g}")
+    df = read_forecast_table(path)
+    voice = df[df["channel"].str.lower() == "voice"].sort_values("interval_start", kind="stable")
+    if voice.empty:
+        raise PlannerInputError(f"{path}: no rows with channel 'voice'")
+    times = [t.to_pydatetime() for t in voice["interval_start"]]
+    rows = voice["_row"].to_numpy()
+    offered = voice["offered"].to_numpy(dtype=float)
     aht = np.full(offered.size, float(aht_s))
-    if "aht_s" in df.columns:
-        for i, (v, r) in enumerate(zip(df["aht_s"], rows, strict=True)):
-            if isinstance(v, str) and v.strip():
-                aht[i] = _parse_number(v, path, int(r), "aht_s")
-                if aht[i] <= 0:
-                    raise PlannerInputError(f"{path}: row {r}: aht_s must be > 0, got {v}")
-    order = np.argsort(np.array(times, dtype="datetime64[m]"), kind="stable")
-    times = [times[i] for i in order]
-    offered, aht, rows = offered[order], aht[order], rows[order]
+    if "aht_s" in voice.columns:
+        given = voice["aht_s"].to_numpy(dtype=float)
+        zero = np.flatnonzero(given == 0)
+        if zero.size:
+            raise PlannerInputError(f"{path}: row {rows[zero[0]]}: aht_s must be > 0, got 0")
+        aht = np.where(np.isnan(given), aht, given)
     steps = np.diff(np.array(times, dtype="datetime64[m]")).astype(np.int64)
-    dup = np.flatnonzero(steps == 0)
-    if dup.size:
-        raise PlannerInputError(
-            f"{path}: row {rows[dup[0] + 1]}: duplicate interval_start {times[dup[0] + 1]:%Y-%m-%dT%H:%M}"
-        )
     if interval_min is None:
         interval_min = int(steps.min()) if steps.size else 30
     if interval_min not in INTERVAL_MINUTES:
