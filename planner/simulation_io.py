@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from planner.calendar import parse_instant
 from planner.errors import PlannerInputError
 from planner.simulation import INTERVAL_MINUTES, Roster, Workload, roster_from_windows
 
 ACTIVITIES = ("work", "lunch", "break", "training", "off")
-TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _read_table(path: Path, what: str) -> pd.DataFrame:
@@ -54,13 +54,12 @@ def _require(df: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
 
 
 def _parse_time(value: object, path: Path, row: int, column: str) -> datetime:
+    """Local wall-clock time; an explicit UTC offset is converted to the site zone (as for the forecast)."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
-    for fmt in (TIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise PlannerInputError(f"{path}: row {row}: {column} {text!r} is not a time like 2026-03-02T09:30")
+    try:
+        return parse_instant(text, column)
+    except PlannerInputError:
+        raise PlannerInputError(f"{path}: row {row}: {column} {text!r} is not a time like 2026-03-02T09:30") from None
 
 
 def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = None) -> Workload:
