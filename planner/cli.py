@@ -250,7 +250,171 @@ def _interval_hours(g: Any) -> float:
 
 
 # ---- simulate (issue 6) ----
-# (commands of this section go here)
+def _period_rows(result: Any, period: str) -> list[dict[str, Any]]:
+    key = {"day": "date", "week": "week", "month": "month", "interval": "interval_start"}[period]
+    return [
+        {key: p.label, "offered": round(p.offered, 3), "service_level": _finite_or_none(p.service_level),
+         "service_level_ci95": [_finite_or_none(x) for x in p.service_level_ci95],
+         "asa_s": _finite_or_none(p.asa_s), "abandon_rate": _finite_or_none(p.abandon_rate),
+         "occupancy": _finite_or_none(p.occupancy)}
+        for p in result.summary(period)
+    ]
+
+
+@app.command("simulate")
+def simulate_cmd(
+    schedule: str = typer.Option(..., "--schedule", help="Schedule CSV (agent_id, date, activity, ...)."),
+    forecast: str = typer.Option(..., "--forecast", help="Forecast CSV (interval_start, offered, ...)."),
+    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
+    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
+    replications: int = typer.Option(10, "--replications", help="Independent replications."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
+    handle_time: str = typer.Option("exponential", "--handle-time", help="exponential | lognormal."),
+    handle_cv: float = typer.Option(1.0, "--handle-cv", help="CV of lognormal handle times."),
+    volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
+    short_abandon_s: float = typer.Option(
+        0.0, "--short-abandon-s", help="Also report SL excluding calls abandoned within this many seconds."),
+    interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
+    out: str | None = typer.Option(None, "--out", help="Write per-interval results to this CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs."""
+    from planner.simulation import simulate
+    from planner.simulation_io import read_forecast, read_schedule
+
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    roster = read_schedule(schedule, workload)
+    result = simulate(workload, roster, answer_s=answer_s, patience_s=patience_s, replications=replications,
+                      seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,
+                      short_abandon_s=short_abandon_s)
+    total = result.summary("total")[0]
+    if out is not None:
+        import csv
+
+        rows = _period_rows(result, "interval")
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["interval_start", "offered", "service_level", "service_level_lo",
+                             "service_level_hi", "asa_s", "abandon_rate", "occupancy", "staffed_agents"])
+            staffed = result.staffed_s / workload.interval_s
+            for r, n in zip(rows, staffed, strict=True):
+                writer.writerow([r["interval_start"], r["offered"], r["service_level"],
+                                 *r["service_level_ci95"], r["asa_s"], r["abandon_rate"], r["occupancy"],
+                                 round(float(n), 4)])
+    payload = {
+        "service_level": total.service_level,
+        "service_level_ci95": [_finite_or_none(total.service_level_ci95[0]),
+                               _finite_or_none(total.service_level_ci95[1])],
+        "service_level_ex_short": total.service_level_ex_short,
+        "asa_s": total.asa_s,
+        "asa_all_s": total.asa_all_s,
+        "abandon_rate": total.abandon_rate,
+        "occupancy": total.occupancy,
+        "calls_simulated": result.calls_simulated,
+        "replications": result.replications,
+        "seed": seed,
+        "work_hours": roster.work_hours(),
+        "per_day": _period_rows(result, "day"),
+        "per_week": _period_rows(result, "week"),
+        "per_month": _period_rows(result, "month"),
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    lo, hi = total.service_level_ci95
+    typer.echo(f"service level {total.service_level:.4f} (95% CI {lo:.4f}-{hi:.4f}), "
+               f"ASA {total.asa_s:.1f} s, "
+               f"abandoned {total.abandon_rate:.4f}, occupancy {total.occupancy:.3f}, "
+               f"{result.calls_simulated} calls in {result.replications} replications")
+    for d in payload["per_day"]:
+        day_sl = "n/a" if d["service_level"] is None else f"{d['service_level']:.4f}"
+        day_asa = "n/a" if d["asa_s"] is None else f"{d['asa_s']:.1f} s"
+        typer.echo(f"  {d['date']}  SL {day_sl}  ASA {day_asa}")
+
+
+@app.command("sl-staff")
+def sl_staff_cmd(
+    forecast: str = typer.Argument(..., help="Forecast CSV (interval_start, offered, ...)."),
+    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
+    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
+    sl: float = typer.Option(0.8, "--sl", help="Service-level target, a fraction."),
+    period: str = typer.Option("day", "--period", help="interval | day | week | month | total."),
+    min_share: float | None = typer.Option(0.95, "--min-share", help="Share of periods that must meet it."),
+    expected: bool = typer.Option(False, "--expected", help="Target the expected SL, not a share."),
+    floor_sl: float | None = typer.Option(None, "--floor-sl", help="Per-interval floor on expected SL."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
+    volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
+    model: str = typer.Option("erlang-c", "--model", help="Model steering the allocation."),
+    replications: int = typer.Option(50, "--replications", help="Replications (common random numbers)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
+    out: str | None = typer.Option(None, "--out", help="Write requirements CSV here."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
+    import csv
+
+    import numpy as np
+
+    from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
+    from planner.simulation_io import read_forecast
+    from planner.sl_staffing import (
+        ServiceTarget,
+        check_target,
+        erlang_requirements,
+        paid_hours,
+        sl_aware_staffing,
+    )
+
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,
+                           interval_floor_sl=floor_sl)
+    calls = draw_calls(workload, replications=replications, seed=seed, patience_s=patience_s,
+                       volume_cv=volume_cv)
+    found = sl_aware_staffing(workload, target, calls, model=model,
+                              patience_s=patience_s if model == "erlang-a" else None)
+    plain = erlang_requirements(workload, sl=sl, answer_s=answer_s, model=model,
+                                patience_s=patience_s if model == "erlang-a" else None)
+    plain_check = check_target(
+        simulate_streams(workload, roster_from_staffing(plain, workload.interval_min), calls, answer_s=answer_s),
+        target)
+    res = simulate_streams(workload, found.roster, calls, answer_s=answer_s)
+    per_iv = res.summary("interval")
+    if out is not None:
+        load = workload.calls * workload.aht_s / workload.interval_s
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["interval_start", "channel", "required", "load_erl", "service_level", "asa_s",
+                             "occupancy", "erlang_required"])
+            for k, p in enumerate(per_iv):
+                writer.writerow([p.label, "voice", int(np.ceil(found.staffing[k] - 1e-9)), round(float(load[k]), 6),
+                                 _finite_or_none(round(p.service_level, 6)), _finite_or_none(round(p.asa_s, 3)),
+                                 _finite_or_none(round(p.occupancy, 6)), int(plain[k])])
+    chk = found.check
+    payload = {
+        "met": found.met,
+        "reason": found.reason,
+        "paid_hours": found.paid_hours,
+        "plain_paid_hours": paid_hours(plain, workload.interval_min),
+        "share_periods_met": chk.share_met_all,
+        "plain_share_periods_met": plain_check.share_met_all,
+        "worst_period_sl": chk.worst_period_sl,
+        "worst_interval_sl": chk.worst_interval_sl,
+        "worst_interval": workload.interval_starts()[chk.worst_interval].strftime("%Y-%m-%dT%H:%M"),
+        "iterations": found.iterations,
+        "replications": replications,
+        "seed": seed,
+        "per_period": [{"period": lab, "share_met": float(sh), "service_level": _finite_or_none(float(v))}
+                       for lab, sh, v in zip(chk.labels, chk.share_met, chk.period_sl, strict=True)],
+    }
+    if as_json:
+        emit_json(payload)
+        return
+    typer.echo(f"{'met' if found.met else 'NOT met: ' + found.reason}: {found.paid_hours:.1f} paid hours "
+               f"(plain Erlang {payload['plain_paid_hours']:.1f}); {chk.share_met_all:.3f} of simulated "
+               f"{period}s meet {sl:g}/{answer_s:g} (plain {plain_check.share_met_all:.3f}); "
+               f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
 
 
 def main(argv: list[str] | None = None) -> None:

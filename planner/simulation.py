@@ -1,0 +1,697 @@
+"""Discrete-event simulation of a contact centre's roster against its forecast.
+
+One queue, homogeneous agents, first come first served (FCFS). Calls arrive as a non-stationary Poisson
+process (piecewise constant rate per forecast interval, optionally scaled by a random day-level volume
+factor), handle times are exponential or lognormal with the interval's mean ``aht_s [s]``, and callers
+abandon after an exponential patience with mean ``patience_s [s]`` (``None``: nobody abandons, the
+M/M/n of Erlang C; exponential patience gives the M/M/n+M of Erlang A, Garnett, Mandelbaum & Reiman 2002).
+
+Agents serve only inside their ``work`` windows. A call in progress when a window ends is finished (the
+agent leaves or starts the break afterwards, and the break still ends at its scheduled time); no call is
+started after the window end.
+
+FCFS with homogeneous agents needs no event list: calls are taken in arrival order, and each one goes to
+the agent who can start it earliest (a min-heap of agent free times, advanced lazily past window ends).
+A call whose wait would exceed its patience abandons and leaves the agents untouched. This is exact for
+FCFS, the service starts of answered calls are non-decreasing in arrival order (e.g. Kiefer & Wolfowitz
+1955 recursion for G/G/n). The event loop is compiled with numba; the pure-Python body of the same
+function (``_fcfs_kernel.py_func``) and the independent event-list simulator in the tests check it.
+
+Service-level convention: ``service_level = answered within answer_s / offered`` (abandoned calls stay
+in the denominator, as the Erlang A reference values of the project do). ``service_level_ex_short`` is
+the variant that removes calls abandoned within ``short_abandon_s`` from the denominator. ASA is the
+mean wait of answered calls (the ACD convention); ``asa_all_s`` also counts abandoned callers with the
+time they waited (the Erlang A convention). Calls still waiting when no agent is left are
+``unserved``: they count as offered and not answered.
+
+Replications use common random numbers: replication ``r`` of seed ``s`` draws the same calls whatever
+roster it is played against, so differences between rosters are not sampling noise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+from numba import njit
+from scipy import stats
+
+from planner.errors import PlannerInputError
+
+HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
+PERIODS = ("interval", "day", "week", "month", "total")
+INTERVAL_MINUTES = (5, 6, 10, 15, 30, 60)
+
+
+# ---------------------------------------------------------------------------------------------------
+# plain data
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Workload:
+    """The forecast on the simulation clock (t = 0 s at ``start``, local wall-clock time).
+
+    ``calls`` [contacts per interval] and ``aht_s`` [s] are per interval; intervals are contiguous.
+    """
+
+    start: datetime
+    interval_min: int
+    calls: np.ndarray
+    aht_s: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.interval_min not in INTERVAL_MINUTES:
+            raise PlannerInputError(f"interval_min must be one of {INTERVAL_MINUTES}, got {self.interval_min}")
+        calls = np.asarray(self.calls, dtype=float)
+        if calls.ndim != 1 or calls.size == 0:
+            raise PlannerInputError("calls: need a non-empty 1-D series of offered calls per interval")
+        try:
+            aht = np.broadcast_to(np.asarray(self.aht_s, dtype=float), calls.shape).copy()
+        except ValueError:
+            raise PlannerInputError("aht_s: need one value or one per interval") from None
+        if not np.all(np.isfinite(calls)) or np.any(calls < 0):
+            raise PlannerInputError(f"calls: offered must be finite and >= 0 (interval {_first_bad(calls)})")
+        if not np.all(np.isfinite(aht)) or np.any(aht <= 0):
+            bad = _first_bad(aht, positive=True)
+            raise PlannerInputError(f"aht_s: must be finite and > 0 (interval {bad})")
+        object.__setattr__(self, "calls", calls)
+        object.__setattr__(self, "aht_s", aht)
+
+    @property
+    def n_intervals(self) -> int:
+        return int(self.calls.size)
+
+    @property
+    def interval_s(self) -> float:
+        return 60.0 * self.interval_min
+
+    @property
+    def horizon_s(self) -> float:
+        return self.n_intervals * self.interval_s
+
+    def interval_starts(self) -> list[datetime]:
+        step = timedelta(minutes=self.interval_min)
+        return [self.start + k * step for k in range(self.n_intervals)]
+
+    def day_index(self) -> np.ndarray:
+        """Index of each interval's calendar day (0 = the first day of the forecast)."""
+        first = self.start.date()
+        return np.array([(t.date() - first).days for t in self.interval_starts()], dtype=np.int64)
+
+
+def _first_bad(values: np.ndarray, positive: bool = False) -> int:
+    bad = ~np.isfinite(values) | ((values <= 0) if positive else (values < 0))
+    return int(np.flatnonzero(bad)[0])
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Agents' work windows on the simulation clock [s], in CSR form.
+
+    Agent ``a`` works ``[window_start_s[j], window_end_s[j])`` for ``j`` in
+    ``agent_ptr[a]:agent_ptr[a+1]``; windows of one agent are sorted and do not touch.
+    """
+
+    window_start_s: np.ndarray
+    window_end_s: np.ndarray
+    agent_ptr: np.ndarray
+    agent_ids: tuple[str, ...] = ()
+
+    @property
+    def n_agents(self) -> int:
+        return int(self.agent_ptr.size - 1)
+
+    def staffed_s(self, interval_s: float, n_intervals: int) -> np.ndarray:
+        """Scheduled agent-seconds of work in each interval (the capacity before overrun)."""
+        out = np.zeros(n_intervals)
+        _add_segments(out, self.window_start_s, self.window_end_s, interval_s)
+        return out
+
+    def work_hours(self) -> float:
+        """Scheduled ``work`` hours of the roster [h] (paid breaks and training are not in the roster)."""
+        return float(np.sum(self.window_end_s - self.window_start_s) / 3600.0)
+
+
+def roster_from_windows(windows: dict[str, list[tuple[float, float]]]) -> Roster:
+    """Build a :class:`Roster` from ``{agent_id: [(start_s, end_s), ...]}``, merging touching windows."""
+    starts: list[float] = []
+    ends: list[float] = []
+    ptr = [0]
+    ids: list[str] = []
+    for agent, wins in windows.items():
+        merged: list[list[float]] = []
+        for a, b in sorted(wins):
+            if b <= a:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        if not merged:
+            continue
+        for a, b in merged:
+            starts.append(a)
+            ends.append(b)
+        ptr.append(len(starts))
+        ids.append(str(agent))
+    return Roster(np.array(starts, dtype=float), np.array(ends, dtype=float), np.array(ptr, dtype=np.int64), tuple(ids))
+
+
+def roster_from_staffing(agents: np.ndarray, interval_min: int) -> Roster:
+    """A roster that has exactly ``agents[k]`` agents at work in interval ``k``.
+
+    Agent ``j`` (1-based) works the intervals where ``agents >= j``: when the level drops, the agents
+    added last leave first (each after finishing its call in progress).
+    """
+    n = np.asarray(agents)
+    if n.ndim != 1 or np.any(n < 0) or not np.all(np.isfinite(n)) or np.any(n != np.round(n)):
+        raise PlannerInputError("agents: need non-negative whole numbers of agents per interval")
+    n = n.astype(np.int64)
+    step = 60.0 * interval_min
+    windows: dict[str, list[tuple[float, float]]] = {}
+    for j in range(1, int(n.max(initial=0)) + 1):
+        on = np.concatenate(([False], n >= j, [False])).astype(np.int8)
+        edges = np.diff(on)
+        ups, downs = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        windows[f"level-{j}"] = [(u * step, d * step) for u, d in zip(ups, downs, strict=True)]
+    return roster_from_windows(windows)
+
+
+@dataclass(frozen=True)
+class CallStreams:
+    """Random calls of every replication, drawn once and replayed against any roster (common random numbers).
+
+    Replication ``r`` holds calls ``ptr[r]:ptr[r+1]``: arrival time [s] sorted, handle time [s],
+    patience [s] (``inf`` without abandonment) and arrival interval index.
+    """
+
+    arrival_s: np.ndarray
+    handle_s: np.ndarray
+    patience_s: np.ndarray
+    interval: np.ndarray
+    ptr: np.ndarray
+    day_factor: np.ndarray  # [replications, days] volume multipliers actually drawn
+
+    @property
+    def replications(self) -> int:
+        return int(self.ptr.size - 1)
+
+    @property
+    def n_calls(self) -> int:
+        return int(self.ptr[-1])
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    """Results of one period (interval, day, week, month or the whole horizon), over replications.
+
+    ``service_level`` is the mean over replications of each replication's ratio
+    answered-within-T / offered in the period; ``service_level_ci95`` a Student-t interval on it.
+    ``service_level_reps`` keeps each replication's value (for chance constraints). ``asa_s`` is the mean
+    wait of answered calls (the ACD convention); ``asa_all_s`` that of all callers who answered or hung
+    up, abandoned callers counting the time they waited (the Erlang A convention of ``planner.queueing``).
+    """
+
+    label: str
+    offered: float
+    service_level: float
+    service_level_ci95: tuple[float, float]
+    service_level_ex_short: float
+    asa_s: float
+    asa_all_s: float
+    abandon_rate: float
+    occupancy: float
+    service_level_reps: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Per-replication, per-interval counts of a simulation, with the workload that produced them.
+
+    All count arrays have shape ``[replications, intervals]`` (by the call's arrival interval, except
+    ``busy_s`` and ``overrun_s`` which are agent-seconds falling in the interval).
+    """
+
+    workload: Workload
+    answer_s: float
+    offered: np.ndarray
+    answered: np.ndarray
+    answered_within: np.ndarray
+    abandoned: np.ndarray
+    abandoned_short: np.ndarray
+    unserved: np.ndarray
+    wait_answered_s: np.ndarray
+    busy_s: np.ndarray
+    overrun_s: np.ndarray
+    staffed_s: np.ndarray  # [intervals], scheduled agent-seconds
+    wait_abandoned_s: np.ndarray | None = None  # time abandoned callers waited (their patience)
+
+    @property
+    def replications(self) -> int:
+        return int(self.offered.shape[0])
+
+    @property
+    def calls_simulated(self) -> int:
+        return int(self.offered.sum())
+
+    def period_labels(self, period: str) -> list[str]:
+        """Label of each interval in ``period`` (see :func:`period_labels`)."""
+        return period_labels(self.workload, period)
+
+    def group_sums(self, period: str) -> tuple[list[str], dict[str, np.ndarray]]:
+        """Counts summed over the intervals of each period: arrays of shape ``[replications, periods]``."""
+        labels = self.period_labels(period)
+        uniq = list(dict.fromkeys(labels))
+        index = {lab: i for i, lab in enumerate(uniq)}
+        g = np.array([index[lab] for lab in labels], dtype=np.int64)
+        m = np.zeros((g.size, len(uniq)))
+        m[np.arange(g.size), g] = 1.0
+        names = (
+            "offered",
+            "answered",
+            "answered_within",
+            "abandoned",
+            "abandoned_short",
+            "unserved",
+            "wait_answered_s",
+            "busy_s",
+            "overrun_s",
+        )
+        sums = {name: getattr(self, name) @ m for name in names}
+        sums["staffed_s"] = self.staffed_s @ m
+        waited = self.wait_abandoned_s if self.wait_abandoned_s is not None else np.zeros_like(self.offered)
+        sums["wait_abandoned_s"] = waited @ m
+        return uniq, sums
+
+    def service_level_reps(self, period: str) -> tuple[list[str], np.ndarray]:
+        """Service level of each replication in each period, ``[replications, periods]`` (nan: no calls)."""
+        labels, s = self.group_sums(period)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return labels, s["answered_within"] / s["offered"]
+
+    def summary(self, period: str = "total") -> list[PeriodStats]:
+        """Service level (with a 95 % CI over replications), ASA, abandonment and occupancy per period."""
+        labels, s = self.group_sums(period)
+        r = self.replications
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sl = s["answered_within"] / s["offered"]
+            sl_ex = s["answered_within"] / (s["offered"] - s["abandoned_short"])
+            asa = s["wait_answered_s"].sum(0) / s["answered"].sum(0)
+            asa_all = (s["wait_answered_s"].sum(0) + s["wait_abandoned_s"].sum(0)) / (
+                s["answered"].sum(0) + s["abandoned"].sum(0)
+            )
+            aband = s["abandoned"].sum(0) / s["offered"].sum(0)
+            occ = s["busy_s"].sum(0) / (r * s["staffed_s"] + s["overrun_s"].sum(0))
+        out = []
+        for i, lab in enumerate(labels):
+            out.append(
+                PeriodStats(
+                    label=lab,
+                    offered=float(s["offered"][:, i].mean()),
+                    service_level=_nanmean(sl[:, i]),
+                    service_level_ci95=_t_interval(sl[:, i]),
+                    service_level_ex_short=_nanmean(sl_ex[:, i]),
+                    asa_s=float(asa[i]),
+                    asa_all_s=float(asa_all[i]),
+                    abandon_rate=float(aband[i]),
+                    occupancy=float(occ[i]),
+                    service_level_reps=sl[:, i].copy(),
+                )
+            )
+        return out
+
+
+def period_labels(workload: Workload, period: str) -> list[str]:
+    """Label of each interval in ``period``: ISO minute, date, ISO week (2026-W10), month, or total."""
+    if period not in PERIODS:
+        raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
+    starts = workload.interval_starts()
+    if period == "interval":
+        return [t.strftime("%Y-%m-%dT%H:%M") for t in starts]
+    if period == "day":
+        return [t.date().isoformat() for t in starts]
+    if period == "week":
+        return [f"{t.isocalendar().year}-W{t.isocalendar().week:02d}" for t in starts]
+    if period == "month":
+        return [t.strftime("%Y-%m") for t in starts]
+    return ["total"] * len(starts)
+
+
+def _nanmean(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
+
+
+def _t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Student-t confidence interval of the mean of independent replications."""
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return (math.nan, math.nan)
+    m = float(x.mean())
+    if x.size < 2:
+        return (math.nan, math.nan)  # one replication says nothing about its own spread
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return (m - half, m + half)
+
+
+# ---------------------------------------------------------------------------------------------------
+# random calls
+# ---------------------------------------------------------------------------------------------------
+def _rng(seed: int, replication: int, stream: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([seed, replication, stream]))
+
+
+def draw_calls(
+    workload: Workload,
+    *,
+    replications: int = 10,
+    seed: int = 0,
+    patience_s: float | None = None,
+    handle_time: str = "exponential",
+    handle_cv: float = 1.0,
+    volume_cv: float = 0.0,
+) -> CallStreams:
+    """Draw the calls of every replication (non-stationary Poisson arrivals, piecewise constant rate).
+
+    Each day of each replication has a volume factor with mean 1 and coefficient of variation
+    ``volume_cv`` (gamma distributed; 0 = the forecast is the true rate), a common way to represent
+    forecast error in staffing (Whitt 1999, "Dynamic staffing in a telephone call center aiming to
+    immediately answer all calls"; Gans, Koole & Mandelbaum 2003). Handle times: exponential with mean
+    ``aht_s``, or lognormal with that mean and coefficient of variation ``handle_cv``. Patience is
+    exponential with mean ``patience_s`` (``None``: infinite). Separate random streams for arrivals,
+    handle times and patience keep the common random numbers aligned when one of them changes.
+    """
+    if replications < 1:
+        raise PlannerInputError(f"replications must be >= 1, got {replications}")
+    if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
+        raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
+    if not (math.isfinite(handle_cv) and handle_cv > 0):
+        raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
+    if not (math.isfinite(volume_cv) and volume_cv >= 0):
+        raise PlannerInputError(f"volume_cv must be >= 0, got {volume_cv}")
+    if patience_s is not None and not (patience_s > 0):
+        raise PlannerInputError(f"patience_s must be > 0, got {patience_s}")
+    day = workload.day_index()
+    n_days = int(day.max()) + 1
+    step = workload.interval_s
+    arr, hnd, pat, itv, ptr = [], [], [], [], [0]
+    factors = np.ones((replications, n_days))
+    for r in range(replications):
+        g_arr, g_hnd, g_pat = _rng(seed, r, 0), _rng(seed, r, 1), _rng(seed, r, 2)
+        if volume_cv > 0:
+            shape = 1.0 / volume_cv**2
+            factors[r] = g_arr.gamma(shape, 1.0 / shape, size=n_days)
+        counts = g_arr.poisson(workload.calls * factors[r, day])
+        k = np.repeat(np.arange(workload.n_intervals, dtype=np.int64), counts)
+        t = (k + g_arr.random(k.size)) * step
+        order = np.argsort(t, kind="stable")  # calls of one interval stay in that interval
+        t, k = t[order], k[order]
+        mean = workload.aht_s[k]
+        if handle_time == "exponential":
+            h = g_hnd.exponential(1.0, size=k.size) * mean
+        else:
+            s2 = math.log1p(handle_cv**2)
+            h = mean * np.exp(g_hnd.standard_normal(k.size) * math.sqrt(s2) - s2 / 2)
+        p = g_pat.exponential(patience_s, size=k.size) if patience_s is not None else np.full(k.size, np.inf)
+        arr.append(t)
+        hnd.append(h)
+        pat.append(p)
+        itv.append(k)
+        ptr.append(ptr[-1] + k.size)
+    return CallStreams(
+        np.concatenate(arr),
+        np.concatenate(hnd),
+        np.concatenate(pat),
+        np.concatenate(itv),
+        np.array(ptr, dtype=np.int64),
+        factors,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# the event loop
+# ---------------------------------------------------------------------------------------------------
+@njit(cache=True)
+def _add_segments(out, seg_start, seg_end, interval_s):  # pragma: no cover - compiled
+    """Add the length of each segment [a, b) to the intervals it overlaps (clipped to the horizon)."""
+    n = out.size
+    for i in range(seg_start.size):
+        a, b = seg_start[i], seg_end[i]
+        if b <= a:
+            continue
+        k = int(a // interval_s)
+        if k < 0:
+            k = 0
+        while k < n:
+            lo = k * interval_s
+            hi = lo + interval_s
+            if lo >= b:
+                break
+            x = max(a, lo)
+            y = min(b, hi)
+            if y > x:
+                out[k] += y - x
+            k += 1
+
+
+@njit(cache=True)
+def _add_one(out, a, b, interval_s):  # pragma: no cover - compiled
+    n = out.size
+    k = int(a // interval_s)
+    if k < 0:
+        k = 0
+    while k < n:
+        lo = k * interval_s
+        if lo >= b:
+            break
+        hi = lo + interval_s
+        out[k] += min(b, hi) - max(a, lo)
+        k += 1
+
+
+@njit(cache=True)
+def _sift_down(ht, ha, size, i):  # pragma: no cover - compiled
+    t, a = ht[i], ha[i]
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and ht[c + 1] < ht[c]:
+            c += 1
+        if ht[c] >= t:
+            break
+        ht[i], ha[i] = ht[c], ha[c]
+        i = c
+    ht[i], ha[i] = t, a
+
+
+@njit(cache=True)
+def _fcfs_kernel(
+    arrival_s,
+    handle_s,
+    patience_s,
+    interval,
+    answer_s,
+    short_abandon_s,
+    interval_s,
+    win_start,
+    win_end,
+    agent_ptr,
+    answered,
+    answered_within,
+    abandoned,
+    abandoned_short,
+    unserved,
+    wait_answered,
+    busy,
+    overrun,
+    start_out,
+):  # pragma: no cover - compiled
+    """FCFS multi-server queue with abandonment over agents' work windows (see the module docstring).
+
+    Writes per-interval counts into the output arrays and each call's service start (``nan`` when the
+    call abandons or is never served) into ``start_out``.
+    """
+    n_agents = agent_ptr.size - 1
+    ht = np.empty(n_agents)
+    ha = np.empty(n_agents, dtype=np.int64)
+    cur = np.empty(n_agents, dtype=np.int64)
+    size = 0
+    for a in range(n_agents):
+        if agent_ptr[a + 1] > agent_ptr[a]:
+            cur[a] = agent_ptr[a]
+            ht[size] = win_start[agent_ptr[a]]
+            ha[size] = a
+            size += 1
+    # heapify
+    for i in range(size // 2 - 1, -1, -1):
+        _sift_down(ht, ha, size, i)
+    for i in range(arrival_s.size):
+        t = arrival_s[i]
+        k = interval[i]
+        start = np.inf
+        while size > 0:
+            f = ht[0]
+            a = ha[0]
+            w = cur[a]
+            s = t if t > f else f
+            if s < win_end[w]:
+                start = s
+                break
+            w += 1
+            if w >= agent_ptr[a + 1]:  # the agent has left for good
+                size -= 1
+                if size > 0:
+                    ht[0], ha[0] = ht[size], ha[size]
+                    _sift_down(ht, ha, size, 0)
+                continue
+            cur[a] = w
+            nf = win_start[w]
+            ht[0] = nf if nf > f else f
+            _sift_down(ht, ha, size, 0)
+        wait = start - t
+        if wait > patience_s[i]:
+            abandoned[k] += 1
+            if patience_s[i] < short_abandon_s:
+                abandoned_short[k] += 1
+            start_out[i] = np.nan
+            continue
+        if start == np.inf:
+            unserved[k] += 1
+            start_out[i] = np.nan
+            continue
+        start_out[i] = start
+        answered[k] += 1
+        wait_answered[k] += wait
+        if wait <= answer_s:
+            answered_within[k] += 1
+        end = start + handle_s[i]
+        _add_one(busy, start, end, interval_s)
+        we = win_end[cur[ha[0]]]
+        if end > we:
+            _add_one(overrun, start if start > we else we, end, interval_s)
+        ht[0] = end
+        _sift_down(ht, ha, size, 0)
+
+
+def simulate_streams(
+    workload: Workload,
+    roster: Roster,
+    calls: CallStreams,
+    *,
+    answer_s: float,
+    short_abandon_s: float = 0.0,
+) -> SimulationResult:
+    """Play every replication of ``calls`` against ``roster``; per-interval counts for each replication."""
+    if not (math.isfinite(answer_s) and answer_s >= 0):
+        raise PlannerInputError(f"answer_s must be >= 0, got {answer_s}")
+    r, n = calls.replications, workload.n_intervals
+    out = {
+        name: np.zeros((r, n))
+        for name in (
+            "answered",
+            "answered_within",
+            "abandoned",
+            "abandoned_short",
+            "unserved",
+            "wait_answered_s",
+            "busy_s",
+            "overrun_s",
+        )
+    }
+    offered = np.zeros((r, n))
+    waited = np.zeros((r, n))
+    for i in range(r):
+        lo, hi = calls.ptr[i], calls.ptr[i + 1]
+        offered[i] = np.bincount(calls.interval[lo:hi], minlength=n)
+        start = np.empty(hi - lo)
+        _fcfs_kernel(
+            calls.arrival_s[lo:hi],
+            calls.handle_s[lo:hi],
+            calls.patience_s[lo:hi],
+            calls.interval[lo:hi],
+            float(answer_s),
+            float(short_abandon_s),
+            workload.interval_s,
+            roster.window_start_s,
+            roster.window_end_s,
+            roster.agent_ptr,
+            out["answered"][i],
+            out["answered_within"][i],
+            out["abandoned"][i],
+            out["abandoned_short"][i],
+            out["unserved"][i],
+            out["wait_answered_s"][i],
+            out["busy_s"][i],
+            out["overrun_s"][i],
+            start,
+        )
+        pat = calls.patience_s[lo:hi]
+        gave_up = np.isnan(start) & np.isfinite(pat)
+        waited[i] = np.bincount(calls.interval[lo:hi], weights=np.where(gave_up, pat, 0.0), minlength=n)
+    return SimulationResult(
+        workload=workload,
+        answer_s=float(answer_s),
+        offered=offered,
+        staffed_s=roster.staffed_s(workload.interval_s, n),
+        wait_abandoned_s=waited,
+        **out,
+    )
+
+
+def simulate(
+    workload: Workload,
+    roster: Roster,
+    *,
+    answer_s: float,
+    patience_s: float | None = None,
+    replications: int = 10,
+    seed: int = 0,
+    handle_time: str = "exponential",
+    handle_cv: float = 1.0,
+    volume_cv: float = 0.0,
+    short_abandon_s: float = 0.0,
+) -> SimulationResult:
+    """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them."""
+    calls = draw_calls(
+        workload,
+        replications=replications,
+        seed=seed,
+        patience_s=patience_s,
+        handle_time=handle_time,
+        handle_cv=handle_cv,
+        volume_cv=volume_cv,
+    )
+    return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
+
+
+def call_starts(
+    roster: Roster, calls: CallStreams, workload: Workload, replication: int = 0, answer_s: float = 20.0
+) -> np.ndarray:
+    """Service start [s] of each call of one replication (``nan``: abandoned or never served), for checks."""
+    lo, hi = calls.ptr[replication], calls.ptr[replication + 1]
+    n = workload.n_intervals
+    scratch = [np.zeros(n) for _ in range(8)]
+    start = np.empty(hi - lo)
+    _fcfs_kernel(
+        calls.arrival_s[lo:hi],
+        calls.handle_s[lo:hi],
+        calls.patience_s[lo:hi],
+        calls.interval[lo:hi],
+        float(answer_s),
+        0.0,
+        workload.interval_s,
+        roster.window_start_s,
+        roster.window_end_s,
+        roster.agent_ptr,
+        *scratch,
+        start,
+    )
+    return start
+
+
+def day_dates(workload: Workload) -> Sequence[date]:
+    """Calendar dates covered by the workload, in order."""
+    return list(dict.fromkeys(t.date() for t in workload.interval_starts()))
