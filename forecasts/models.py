@@ -398,8 +398,8 @@ class DailyProfile:
 
     Day total = L * share[weekday] * f[day of month], with L the mean of the last ``level_weeks``
     weekly levels (each week's usable day totals over their shares), shares the median usable day
-    per weekday over 12 weeks, f the shrunk day-of-month factor (``day_of_month`` and >= 90 days of
-    history, else 1).
+    per weekday over 12 weeks, f the shrunk day-of-month factor (``day_of_month``, which needs
+    13 weeks of history; else 1).
     """
 
     level_weeks: int = 2
@@ -411,10 +411,11 @@ class DailyProfile:
         return "daily_profile_dom" if self.day_of_month else "daily_profile"
 
     def fit(self, series: Series, calendar: DayCalendar = NO_HOLIDAYS) -> Fit:
-        days, dates, dow, shape = _prepare(series, calendar, self.min_weeks, self.name)
+        min_weeks = 13 if self.day_of_month else self.min_weeks  # a day-of-month effect needs ~3 months
+        days, dates, dow, shape = _prepare(series, calendar, min_weeks, self.name)
         tot = days.sum(axis=1)
         dom = np.array([d.day for d in dates])
-        use_dom = self.day_of_month and len(days) >= 90
+        use_dom = self.day_of_month
         f = day_of_month_factors(tot, dates, shape.usable) if use_dom else np.ones(32)
         adj = tot / f[dom]
         share = shape.share.copy()
