@@ -119,7 +119,7 @@ def rolling_backtest(
     series: Series,
     models: tuple[str, ...] = AUTO_CANDIDATES,
     n_origins: int = 8,
-    n_select: int = 4,
+    n_select: int = 8,
     horizon_days: int = 7,
     step_days: int = 7,
     calendar: DayCalendar = NO_HOLIDAYS,
@@ -211,7 +211,7 @@ def make_forecast(
     horizon_days: int,
     method: str = "auto",
     calendar: DayCalendar = NO_HOLIDAYS,
-    n_select: int = 4,
+    n_select: int = 8,
     level: float = 0.8,
     candidates: tuple[str, ...] = AUTO_CANDIDATES,
 ) -> Forecast:
@@ -223,6 +223,9 @@ def make_forecast(
     """
     if horizon_days < 1:
         raise ValueError(f"--horizon-days {horizon_days}: must be at least 1")
+    if series.offered.sum() <= 0:
+        name = series.channel + (f"/{series.queue}" if series.queue else "")
+        raise ValueError(f"{name}: the history has no contacts at all; nothing to forecast from")
     names = tuple(candidates) if method == "auto" else (get_model(method).name,)
     notes: list[str] = []
     origin_days = [series.n_days - 7 * k for k in range(n_select, 0, -1)]

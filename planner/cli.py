@@ -64,7 +64,7 @@ def forecast_cmd(
     method: str = typer.Option("auto", "--method", help="auto (pick by backtest) or a model name."),
     holidays: str = typer.Option("CN", "--holidays", help="CN, none, a country code, or a holiday file."),
     level: float = typer.Option(0.8, "--level", help="Prediction-interval coverage, a fraction in (0, 1)."),
-    backtest_weeks: int = typer.Option(4, "--backtest-weeks", help="One-week-ahead backtest weeks for auto."),
+    backtest_weeks: int = typer.Option(8, "--backtest-weeks", help="One-week-ahead backtest weeks for auto."),
     tz: str = typer.Option("Asia/Shanghai", "--tz", help="Zone for timestamps that carry an offset."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:

@@ -51,7 +51,7 @@ def run_forecast(
     method: str = "auto",
     holidays: str = "CN",
     level: float = 0.8,
-    backtest_weeks: int = 4,
+    backtest_weeks: int = 8,
     tz: str = "Asia/Shanghai",
 ) -> dict[str, Any]:
     """Read, forecast every channel/queue, write ``out``; returns a JSON-ready summary."""
