@@ -212,7 +212,7 @@ def _outage_warnings(
     slot = np.arange(n) % per_week
     weeks_seen = np.bincount(slot, minlength=per_week)
     hits = np.bincount(slot, weights=present.astype(float), minlength=per_week)
-    usually_open = hits >= np.maximum(3, 0.9 * weeks_seen)
+    usually_open = hits >= np.maximum(3, weeks_seen - np.maximum(1, 0.1 * weeks_seen))
     first_day = np.flatnonzero(present)
     lo, hi = (first_day[0], first_day[-1]) if len(first_day) else (0, -1)
     idx = np.arange(n)
@@ -361,6 +361,8 @@ def aggregate(series: Series, interval_min: int) -> Series:
     """Sum counts into a coarser interval; handle time is re-weighted by contacts (volume-weighted mean)."""
     if interval_min == series.interval_min:
         return series
+    if interval_min not in ALLOWED_INTERVAL_MIN:
+        raise HistoryError(f"--interval-min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
     if interval_min % series.interval_min or 1440 % interval_min:
         raise HistoryError(
             f"--interval-min {interval_min}: not a multiple of the history's {series.interval_min}-minute "
