@@ -214,14 +214,14 @@ class Fit:
         return apply_calendar(raw, future, self.calendar, self.shape).ravel()
 
 
-def _prepare(series: Series, calendar: DayCalendar, min_weeks: int, name: str):
+def _prepare(series: Series, calendar: DayCalendar, min_weeks: int, name: str, smooth: float = 0.1):
     per_day = series.per_day
     n_days = series.n_days
     if n_days < 7 * min_weeks:
         raise ValueError(f"{name}: needs at least {min_weeks} week(s) of history, have {n_days} day(s)")
     days = series.offered[: n_days * per_day].reshape(n_days, per_day).astype(float)
     dates = day_dates(series.start, n_days)
-    shape = learn_day_shape(days, dates, calendar)
+    shape = learn_day_shape(days, dates, calendar, smooth=smooth)
     dow = np.array([d.weekday() for d in dates])
     return days, dates, dow, shape
 
@@ -406,6 +406,7 @@ class DailyProfile:
 
     level_weeks: int = 2
     day_of_month: bool = False
+    profile_smooth: float = 0.1
     min_weeks: int = 2
 
     @property
@@ -414,7 +415,7 @@ class DailyProfile:
 
     def fit(self, series: Series, calendar: DayCalendar = NO_HOLIDAYS) -> Fit:
         min_weeks = 13 if self.day_of_month else self.min_weeks  # a day-of-month effect needs ~3 months
-        days, dates, dow, shape = _prepare(series, calendar, min_weeks, self.name)
+        days, dates, dow, shape = _prepare(series, calendar, min_weeks, self.name, self.profile_smooth)
         tot = days.sum(axis=1)
         dom = np.array([d.day for d in dates])
         use_dom = self.day_of_month
