@@ -21,6 +21,7 @@ import pandas as pd
 
 ALLOWED_INTERVAL_MIN = (5, 6, 10, 15, 30, 60)
 CHANNELS = ("voice", "chat", "email")
+_NULLS = ("", "nan", "null", "na", "n/a", "none", "-")  # empty cells of optional columns
 _NUMERIC_OPTIONAL = ("answered", "abandoned", "answered_within_threshold", "aht_s", "asa_s")
 
 
@@ -120,8 +121,9 @@ def _load_table(path: Path) -> pd.DataFrame:
 def _numbers(df: pd.DataFrame, column: str, source: str, required: bool) -> np.ndarray:
     """A numeric, non-negative column (NaN for empty cells when not required)."""
     text = df[column].astype(str).str.strip()
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    empty = text.eq("").to_numpy()
+    values = np.array(pd.to_numeric(text, errors="coerce"), dtype=float)
+    empty = text.str.lower().isin(_NULLS).to_numpy()
+    values[empty] = np.nan
     bad = np.isnan(values) & (~empty | required)
     bad |= np.isinf(values)
     if bad.any():
