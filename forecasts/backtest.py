@@ -100,19 +100,24 @@ def _actuals(series: Series, origin_days: list[int], horizon_days: int) -> list[
 
 def _pick(
     names: tuple[str, ...], fc: dict[str, list[np.ndarray | None]], act: list[np.ndarray], prior: list[int]
-) -> tuple[str | None, dict[str, float]]:
-    """The candidate with the lowest pooled WAPE over the ``prior`` origins (all must be available)."""
+) -> tuple[str | None, dict[str, float], list[int]]:
+    """The candidate with the lowest pooled WAPE over the ``prior`` origins.
+
+    Models that cannot fit at half or more of those origins (too little history) drop out; the
+    rest are compared on the origins where all of them have a forecast (same weeks for all).
+    """
+    avail = {n: [i for i in prior if fc[n][i] is not None] for n in names}
+    need = max(1, -(-len(prior) // 2))
+    kept = [n for n in names if len(avail[n]) >= need]
+    common = [i for i in prior if all(fc[n][i] is not None for n in kept)]
     wapes = {}
-    for name in names:
-        if prior and all(fc[name][i] is not None for i in prior):
-            a = np.concatenate([act[i] for i in prior])
-            f = np.concatenate([fc[name][i] for i in prior])
-            w = wape(a, f)
-            if np.isfinite(w):
-                wapes[name] = w
+    for name in kept if common else []:
+        w = wape(np.concatenate([act[i] for i in common]), np.concatenate([fc[name][i] for i in common]))
+        if np.isfinite(w):
+            wapes[name] = w
     if not wapes:
-        return None, {}
-    return min(wapes, key=lambda k: (wapes[k], k)), wapes
+        return None, {}, []
+    return min(wapes, key=lambda k: (wapes[k], k)), wapes, common
 
 
 def rolling_backtest(
@@ -131,7 +136,8 @@ def rolling_backtest(
     Each evaluated origin also needs ``n_select`` earlier origins (model choice and interval
     calibration), so models are forecast at ``n_origins + n_select`` origins in all.
     """
-    candidates = tuple(candidates or [m for m in models if m in AUTO_CANDIDATES])
+    if candidates is None:  # auto chooses among the listed models that are auto candidates
+        candidates = tuple(m for m in models if m in AUTO_CANDIDATES) or AUTO_CANDIDATES
     names = tuple(dict.fromkeys((*models, *candidates)))
     last = series.n_days - horizon_days
     total = n_origins + n_select
@@ -156,7 +162,7 @@ def rolling_backtest(
         prior = prior_of(i)
         for name in (*models, "auto"):
             if name == "auto":
-                pick, _ = _pick(candidates, fc, act, prior)
+                pick, _, _ = _pick(candidates, fc, act, prior)
                 if pick is None:
                     continue
                 chosen.append(pick)
@@ -233,7 +239,7 @@ def make_forecast(
     fc = _origin_forecasts(series, names, origin_days, 7, calendar) if origin_days else {n: [] for n in names}
     act = _actuals(series, origin_days, 7)
     usable = [i for i in range(len(origin_days))]
-    pick, wapes = _pick(names, fc, act, usable)
+    pick, wapes, common = _pick(names, fc, act, usable)
     if pick is None:
         # too little history for any backtest: the first model that fits, Poisson intervals
         pick = next((n for n in names if _fits(n, series, calendar)), None)
@@ -269,7 +275,7 @@ def make_forecast(
         runner,
         others.get(runner) if runner else None,
         phi,
-        len([i for i in usable if fc[pick][i] is not None]),
+        len(common),
         tuple(notes),
     )
 
