@@ -307,7 +307,7 @@ class HoltWinters:
                 seasonal="add",
                 seasonal_periods=period,
                 initialization_method="heuristic",
-            ).fit(optimized=True)
+            ).fit(optimized=True, use_brute=False)
         return Fit(
             self.name,
             series.end,
