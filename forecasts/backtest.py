@@ -210,6 +210,7 @@ class Forecast:
     dispersion: float
     backtest_weeks: int
     notes: tuple[str, ...] = ()
+    aht_backtest_error: float | None = None  # sum(w*|F-A|) / sum(w*A) over the backtest weeks
 
 
 def make_forecast(
@@ -262,6 +263,7 @@ def make_forecast(
     lo, hi = interval_bounds(mean, phi, level)
     index = pd.date_range(series.end, periods=len(mean), freq=f"{series.interval_min}min")
     aht = forecast_aht(series, horizon_days)
+    aht_error = _aht_backtest(series, origin_days) if aht is not None else None
     return Forecast(
         series.channel,
         series.queue,
@@ -277,7 +279,24 @@ def make_forecast(
         phi,
         len(common),
         tuple(notes),
+        aht_error,
     )
+
+
+def _aht_backtest(series: Series, origin_days: list[int]) -> float | None:
+    """Volume-weighted absolute error of the handle-time forecast, one week ahead at each origin."""
+    per_day = series.per_day
+    num = den = 0.0
+    for d in origin_days:
+        fc = forecast_aht(series.head(d * per_day), 7)
+        if fc is None:
+            continue
+        cut = slice(d * per_day, (d + 7) * per_day)
+        a, w = series.aht_s[cut], series.aht_weight[cut]
+        ok = np.isfinite(a) & (w > 0)
+        num += float((w[ok] * np.abs(fc[ok] - a[ok])).sum())
+        den += float((w[ok] * a[ok]).sum())
+    return num / den if den > 0 else None
 
 
 def _fits(name: str, series: Series, calendar: DayCalendar) -> bool:

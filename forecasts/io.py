@@ -243,6 +243,27 @@ def _outage_warnings(
     return parts
 
 
+def _cut_short_warning(
+    present: np.ndarray, per_day: int, start: pd.Timestamp, step: int, label: str
+) -> list[str]:
+    """Warn when the last day stops well before that weekday usually closes (an export cut short)."""
+    grid = present.reshape(-1, per_day)
+    n_days = len(grid)
+    same = [d for d in range(n_days - 8, -1, -7) if grid[d].any()][:4]
+    if len(same) < 2 or not grid[-1].any():
+        return []
+    usual = int(np.median([np.flatnonzero(grid[d])[-1] for d in same]))
+    last = int(np.flatnonzero(grid[-1])[-1])
+    if last >= usual - 1:
+        return []
+    day = start + pd.Timedelta(days=n_days - 1)
+    at = lambda k: (day + pd.Timedelta(minutes=step * k)).strftime("%H:%M")  # noqa: E731
+    return [
+        f"{label}: the last day {day:%Y-%m-%d} ends at {at(last)} but that weekday usually runs to "
+        f"{at(usual)}; if the export was cut short, the missing intervals count as zero contacts"
+    ]
+
+
 def parse_history(
     df: pd.DataFrame, source: str, interval_min: int | None = None, tz: str | None = None
 ) -> History:
@@ -335,6 +356,7 @@ def parse_history(
         start = epoch + pd.Timedelta(minutes=day0)
         label = f"{source} [{ch}{'/' + q if q else ''}]"
         warnings.extend(_outage_warnings(present, per_day, start, step, label))
+        warnings.extend(_cut_short_warning(present, per_day, start, step, label))
         aht = weight = None
         if "aht_s" in extra and np.isfinite(extra["aht_s"][sel]).any():
             w_src = extra["answered"][sel] if "answered" in extra else offered[sel]

@@ -53,6 +53,12 @@ def emit_json(obj: dict[str, Any]) -> None:
 
 
 # ---- forecast (issue 4) ----
+_FORECAST_METHODS_HELP = (
+    "auto (pick by backtest), seasonal_naive, mean_4w, mean_4w_plain, holt_winters, mstl_ets, "
+    "mstl_arima, daily_profile, daily_profile_dom."
+)
+
+
 @app.command("forecast")
 def forecast_cmd(
     history: str = typer.Argument(..., help="History CSV/XLSX (interval_start, offered, ...)."),
@@ -61,7 +67,7 @@ def forecast_cmd(
     interval_min: int | None = typer.Option(
         None, "--interval-min", help="Forecast interval in minutes (5 to 60); default: the history's."
     ),
-    method: str = typer.Option("auto", "--method", help="auto (pick by backtest) or a model name."),
+    method: str = typer.Option("auto", "--method", help=_FORECAST_METHODS_HELP),
     holidays: str = typer.Option("CN", "--holidays", help="CN, none, a country code, or a holiday file."),
     level: float = typer.Option(0.8, "--level", help="Prediction-interval coverage, a fraction in (0, 1)."),
     backtest_weeks: int = typer.Option(8, "--backtest-weeks", help="One-week-ahead backtest weeks for auto."),
@@ -90,8 +96,12 @@ def forecast_cmd(
             )
             if s["runner_up"] is not None:
                 line += f"; next best {s['runner_up']} {s['runner_up_wape']:.3f}"
-                line += f" ({s['improvement']:.1%} better)"
+                if s["improvement"] is not None:
+                    line += f" ({s['improvement']:.1%} better)"
             typer.echo(line)
+        if s["aht_backtest_error"] is not None:
+            err = s["aht_backtest_error"]
+            typer.echo(f"{name}: aht_s forecast too, backtest error {err:.1%} (volume-weighted)")
     typer.echo(f"wrote {result['rows']} rows to {result['out']}")
 
 

@@ -97,6 +97,7 @@ def run_forecast(
                 "improvement": improvement,
                 "dispersion": f.dispersion,
                 "has_aht": f.aht_s is not None,
+                "aht_backtest_error": f.aht_backtest_error,
                 "notes": list(f.notes),
             }
         )

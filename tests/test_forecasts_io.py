@@ -122,6 +122,17 @@ def test_outage_inside_usually_open_hours_is_a_warning(tmp_path):
     assert h.series[0].offered[(16 * 48) + 22] == 0
 
 
+def test_history_cut_short_on_the_last_day_is_a_warning(tmp_path):
+    idx = pd.date_range("2026-03-02", periods=3 * 7 * 48, freq="30min")
+    df = pd.DataFrame({"interval_start": idx.strftime("%Y-%m-%dT%H:%M"), "offered": 10})
+    df = df[(idx.hour >= 9) & (idx.hour < 18)]
+    df[df.interval_start <= "2026-03-22T17:30"].to_csv(tmp_path / "full.csv", index=False)
+    assert read_history(tmp_path / "full.csv").warnings == ()
+    df[df.interval_start <= "2026-03-22T12:00"].to_csv(tmp_path / "cut.csv", index=False)
+    (w,) = read_history(tmp_path / "cut.csv").warnings
+    assert "2026-03-22 ends at 12:00" in w and "17:30" in w
+
+
 def test_channels_and_queues_stay_apart_and_aggregate_weights_aht(tmp_path):
     text = (
         "interval_start,channel,queue,offered,aht_s\n"
