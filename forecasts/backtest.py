@@ -29,6 +29,8 @@ from forecasts.models import (
     interval_bounds,
 )
 
+SLOW_AT_FINE_INTERVALS = ("holt_winters", "mstl_ets", "mstl_arima")
+
 
 def wape(actual: np.ndarray, forecast: np.ndarray) -> float:
     """Weighted absolute percentage error, sum|F-A| / sum A (as a fraction)."""
@@ -235,6 +237,14 @@ def make_forecast(
         raise ValueError(f"{name}: the history has no contacts at all; nothing to forecast from")
     names = tuple(candidates) if method == "auto" else (get_model(method).name,)
     notes: list[str] = []
+    if method == "auto" and series.per_day > 96:  # finer than 15 min: the statsmodels fits take minutes
+        slow = [n for n in names if n in SLOW_AT_FINE_INTERVALS]
+        names = tuple(n for n in names if n not in SLOW_AT_FINE_INTERVALS)
+        if slow:
+            notes.append(
+                f"auto skipped {', '.join(slow)} at {series.interval_min}-minute intervals (too slow); "
+                "use --interval-min 15 or more to include them"
+            )
     origin_days = [series.n_days - 7 * k for k in range(n_select, 0, -1)]
     origin_days = [d for d in origin_days if d >= 7]
     fc = _origin_forecasts(series, names, origin_days, 7, calendar) if origin_days else {n: [] for n in names}
