@@ -203,7 +203,7 @@ def _check_grid(minutes: np.ndarray, keys: np.ndarray, step: int, source: str, o
 
 
 def _outage_warnings(
-    present: np.ndarray, per_day: int, start: pd.Timestamp, step: int, label: str
+    present: np.ndarray, volume: np.ndarray, per_day: int, start: pd.Timestamp, step: int, label: str
 ) -> list[str]:
     """Holes in time-of-week slots that are otherwise always present (possible outages)."""
     per_week = 7 * per_day
@@ -215,6 +215,9 @@ def _outage_warnings(
     weeks_seen = np.bincount(slot, minlength=per_week)
     hits = np.bincount(slot, weights=present.astype(float), minlength=per_week)
     usually_open = hits >= np.maximum(3, weeks_seen - np.maximum(1, 0.1 * weeks_seen))
+    # a quiet interval is often empty (and omitted) by chance: only busy ones count (P(0) < 1 %)
+    slot_mean = np.bincount(slot, weights=volume, minlength=per_week) / np.maximum(hits, 1)
+    usually_open &= slot_mean >= 5
     first_day = np.flatnonzero(present)
     lo, hi = (first_day[0], first_day[-1]) if len(first_day) else (0, -1)
     idx = np.arange(n)
@@ -355,7 +358,7 @@ def parse_history(
         ch, q = key.split("\x1f")
         start = epoch + pd.Timedelta(minutes=day0)
         label = f"{source} [{ch}{'/' + q if q else ''}]"
-        warnings.extend(_outage_warnings(present, per_day, start, step, label))
+        warnings.extend(_outage_warnings(present, vol, per_day, start, step, label))
         warnings.extend(_cut_short_warning(present, per_day, start, step, label))
         aht = weight = None
         if "aht_s" in extra and np.isfinite(extra["aht_s"][sel]).any():

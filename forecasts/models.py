@@ -23,7 +23,8 @@ Calendar effects (all models): past holidays, make-up working days and abnormall
 replaced by same-weekday values before fitting the seasonal models and are left out of levels, shares
 and profiles. A future holiday gets the model's day total times the holiday ratio seen in the
 history (median of past holidays against their weekday) and the pooled holiday profile; with no
-past holiday in the history it behaves like the quietest weekday. A make-up working day gets the
+past holiday in the history it behaves like the quietest day of the week (closed if the centre
+closes at weekends). A make-up working day gets the
 mean Monday-Friday day.
 """
 
@@ -159,7 +160,7 @@ def apply_calendar(
     dow, hol, mk = day_kinds(future, calendar)
     weekday_share = shape.share[:5].mean()
     weekday_profile = _normalise_rows(shape.profile[:5].sum(axis=0, keepdims=True))[0]
-    quiet_share = shape.share[shape.share > 0].min() if shape.share.any() else 0.0
+    quiet_share = shape.share.min()  # no past holiday: like the quietest day of the week (0 if closed)
     for i in np.flatnonzero(hol | mk):
         k = dow[i]
         normal_total = out[i].sum()

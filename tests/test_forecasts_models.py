@@ -143,6 +143,26 @@ def test_chinese_holiday_gets_the_learned_ratio_and_makeup_day_a_weekday():
     assert fc2[6].sum() == pytest.approx(1000 * SHARE[:5].mean(), rel=1e-9)
 
 
+def test_holiday_without_history_is_like_the_quietest_day():
+    cal = china_calendar(range(2026, 2027))
+    # weekday-only centre, history 5 Jan - 8 Feb 2026 (no holiday in it); forecast 9-22 Feb holds
+    # the Spring Festival days off (16-20 Feb) and the make-up Saturday 14 Feb
+    weekday_only = np.r_[SHARE[:5], 0.0, 0.0]
+    first = pd.Timestamp("2026-01-05")
+    y = np.concatenate(
+        [1000 * weekday_only[(first + pd.Timedelta(days=i)).weekday()] * profile() for i in range(35)]
+    )
+    fc = get_model("daily_profile").fit(series(y, start="2026-01-05"), cal).predict(14).reshape(14, PER_DAY)
+    totals = fc.sum(axis=1)
+    assert totals[7:12].tolist() == [0.0] * 5  # closed on the days off, as at weekends
+    assert totals[5] == pytest.approx(1000 * SHARE[:5].mean())  # make-up Saturday: a mean weekday
+    assert totals[0] == pytest.approx(1000 * SHARE[0]) and totals[6] == 0.0
+    # a 7x24 centre with no past holiday: a holiday is forecast like its quietest day, Sunday
+    y7 = structured(5, start="2026-01-05")
+    fc7 = get_model("daily_profile").fit(series(y7, start="2026-01-05"), cal).predict(14).reshape(14, PER_DAY)
+    assert fc7[9].sum() == pytest.approx(1000 * SHARE[6])
+
+
 def test_china_calendar_matches_chinesecalendar_package():
     cc = pytest.importorskip("chinese_calendar")
     cal = china_calendar(range(2020, 2027))
