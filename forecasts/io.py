@@ -215,9 +215,9 @@ def _outage_warnings(
     weeks_seen = np.bincount(slot, minlength=per_week)
     hits = np.bincount(slot, weights=present.astype(float), minlength=per_week)
     usually_open = hits >= np.maximum(3, weeks_seen - np.maximum(1, 0.1 * weeks_seen))
-    # a quiet interval is often empty (and omitted) by chance: only busy ones count (P(0) < 1 %)
+    # a quiet interval is often empty (and omitted) by chance: only busy ones count (P(0) < 1e-4)
     slot_mean = np.bincount(slot, weights=volume, minlength=per_week) / np.maximum(hits, 1)
-    usually_open &= slot_mean >= 5
+    usually_open &= slot_mean >= 10
     first_day = np.flatnonzero(present)
     lo, hi = (first_day[0], first_day[-1]) if len(first_day) else (0, -1)
     idx = np.arange(n)

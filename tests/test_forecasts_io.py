@@ -119,7 +119,7 @@ def test_outage_inside_usually_open_hours_is_a_warning(tmp_path):
     df.to_csv(tmp_path / "o.csv", index=False)
     h = read_history(tmp_path / "o.csv")
     assert len(h.warnings) == 1 and hole in h.warnings[0] and "outage" in h.warnings[0]
-    # in a quiet interval (mean under 5 contacts) an omitted row is no sign of an outage
+    # in a quiet interval (mean under 10 contacts) an omitted row is no sign of an outage
     df.assign(offered=1).to_csv(tmp_path / "q.csv", index=False)
     assert read_history(tmp_path / "q.csv").warnings == ()
     assert h.series[0].offered[(16 * 48) + 22] == 0
