@@ -24,8 +24,7 @@ replaced by same-weekday values before fitting the seasonal models and are left 
 and profiles. A future holiday gets the model's day total times the holiday ratio seen in the
 history (median of past holidays against their weekday) and the pooled holiday profile; with no
 past holiday in the history it behaves like the quietest day of the week (closed if the centre
-closes at weekends). A make-up working day gets the
-mean Monday-Friday day.
+closes at weekends). A make-up working day gets the mean Monday-Friday day.
 """
 
 from __future__ import annotations
@@ -207,12 +206,13 @@ class Fit:
 
     def predict(self, n_days: int) -> np.ndarray:
         """Mean contacts per interval for ``n_days`` whole days (non-negative)."""
-        raw = np.asarray(self._predict_days(n_days), dtype=float).reshape(n_days, self.shape.per_day)
+        n = max(n_days, 21)  # 3 weeks at least, so a calendar day can borrow the level of normal days
+        raw = np.asarray(self._predict_days(n), dtype=float).reshape(n, self.shape.per_day)
         raw = np.clip(np.nan_to_num(raw, nan=0.0, posinf=0.0), 0.0, None)
-        future = day_dates(self.start, n_days)
+        future = day_dates(self.start, n)
         dow = np.array([d.weekday() for d in future])
         raw = np.where(self.shape.open_slots[dow], raw, 0.0)  # learned opening pattern
-        return apply_calendar(raw, future, self.calendar, self.shape).ravel()
+        return apply_calendar(raw, future, self.calendar, self.shape)[:n_days].ravel()
 
 
 def _prepare(series: Series, calendar: DayCalendar, min_weeks: int, name: str, smooth: float = 0.1):

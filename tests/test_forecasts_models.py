@@ -157,6 +157,12 @@ def test_holiday_without_history_is_like_the_quietest_day():
     assert totals[7:12].tolist() == [0.0] * 5  # closed on the days off, as at weekends
     assert totals[5] == pytest.approx(1000 * SHARE[:5].mean())  # make-up Saturday: a mean weekday
     assert totals[0] == pytest.approx(1000 * SHARE[0]) and totals[6] == 0.0
+    # a one-day forecast of the make-up Saturday (history to Fri 13 Feb) still finds the weekday level
+    y40 = np.concatenate(
+        [1000 * weekday_only[(first + pd.Timedelta(days=i)).weekday()] * profile() for i in range(40)]
+    )
+    one = get_model("daily_profile").fit(series(y40, start="2026-01-05"), cal).predict(1)
+    assert one.sum() == pytest.approx(1000 * SHARE[:5].mean())
     # a 7x24 centre with no past holiday: a holiday is forecast like its quietest day, Sunday
     y7 = structured(5, start="2026-01-05")
     fc7 = get_model("daily_profile").fit(series(y7, start="2026-01-05"), cal).predict(14).reshape(14, PER_DAY)
