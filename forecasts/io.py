@@ -164,9 +164,11 @@ def _infer_interval(minutes: np.ndarray, keys: np.ndarray, source: str) -> int:
         raise HistoryError(f"{source}: cannot infer the interval length from one row; pass --interval-min")
     values, counts = np.unique(d, return_counts=True)
     step = int(values[np.argmax(counts)])
-    # a sparse file (empty intervals omitted) can make the mode a multiple of the true step
+    # a sparse file (empty intervals omitted) can make the mode a multiple of the true step; a few
+    # stray rows off the mode's grid are errors instead (reported by _check_grid)
     g = int(np.gcd.reduce(d))
-    if g < step and step % g == 0 and g in ALLOWED_INTERVAL_MIN:
+    off_grid = float(np.mean(minutes % step != 0))
+    if g < step and step % g == 0 and g in ALLOWED_INTERVAL_MIN and off_grid >= 0.05:
         step = g
     return step
 

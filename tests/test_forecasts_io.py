@@ -100,6 +100,20 @@ def test_mixed_interval_lengths_are_reported(tmp_path):
     assert "mixed interval lengths" in msg and "row 2" in msg
 
 
+def test_a_stray_row_off_the_grid_is_an_error_but_a_sparse_file_is_not(tmp_path):
+    idx = pd.date_range("2026-03-02T08:00", periods=40, freq="30min").strftime("%Y-%m-%dT%H:%M").tolist()
+    stray = [*idx[:10], "2026-03-02T12:45", *idx[10:]]
+    pd.DataFrame({"interval_start": stray, "offered": 2}).to_csv(tmp_path / "s.csv", index=False)
+    assert "row 12" in error_of(tmp_path / "s.csv") and "30-minute grid" in error_of(tmp_path / "s.csv")
+    # 15-minute history where most :15/:45 intervals were empty and omitted: still 15 minutes
+    fine = pd.date_range("2026-03-02T08:00", periods=80, freq="15min")
+    keep = [t for i, t in enumerate(fine) if i % 2 == 0 or i % 7 == 0]
+    pd.DataFrame({"interval_start": pd.DatetimeIndex(keep).strftime("%Y-%m-%dT%H:%M"), "offered": 1}).to_csv(
+        tmp_path / "sparse.csv", index=False
+    )
+    assert read_history(tmp_path / "sparse.csv").interval_min == 15
+
+
 def test_missing_intervals_are_zero_and_grid_is_whole_days(tmp_path):
     text = "interval_start,offered\n2026-03-02T09:00,4\n2026-03-02T09:15,5\n2026-03-02T10:00,7\n"
     h = read_history(write(tmp_path, text))
