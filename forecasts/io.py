@@ -104,14 +104,21 @@ def _load_table(path: Path) -> pd.DataFrame:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             df = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+            try:
+                df = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+                )
+            except UnicodeDecodeError:  # Excel on Chinese Windows saves CSV as GBK
+                df = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="gb18030"
+                )
     except pd.errors.EmptyDataError:
         raise HistoryError(f"{path}: file is empty (need a header row with interval_start,offered)") from None
     except pd.errors.ParserError as exc:
         first = str(exc).strip().splitlines()[-1]
         raise HistoryError(f"{path}: malformed CSV ({first})") from None
     except UnicodeDecodeError:
-        raise HistoryError(f"{path}: not UTF-8 text (save the file as UTF-8 CSV or XLSX)") from None
+        raise HistoryError(f"{path}: not UTF-8 or GBK text (save the file as UTF-8 CSV or XLSX)") from None
     except (ValueError, OSError) as exc:
         raise HistoryError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
     df.columns = [str(c).strip().lstrip("\ufeff").lower() for c in df.columns]

@@ -186,6 +186,15 @@ def test_xlsx_is_read_like_csv(tmp_path):
     assert "row 3" in error_of(tmp_path / "b.xlsx")
 
 
+def test_gbk_csv_from_chinese_excel_is_read(tmp_path):
+    p = tmp_path / "gbk.csv"
+    p.write_bytes(
+        "interval_start,queue,offered\n2026-03-02T09:00,客服,4\n2026-03-02T09:30,客服,5\n".encode("gbk")
+    )
+    (s,) = read_history(p).series
+    assert s.queue == "客服" and s.offered.sum() == 9
+
+
 def test_timestamps_with_offsets_become_local_time(tmp_path):
     text = "interval_start,offered\n2026-03-02T01:00+00:00,4\n2026-03-02T01:30+00:00,5\n"
     s = read_history(write(tmp_path, text)).series[0]
