@@ -1,1 +1,9 @@
-"""forecasts: interval volume and handle-time forecasting (never imports planner)."""
+"""forecasts: interval volume and handle-time forecasting (never imports planner).
+
+- ``forecasts.io``: read and validate history (CSV/XLSX), grids, aggregation (``HistoryError``).
+- ``forecasts.daycalendar``: CN holidays and make-up working days, other countries, user files.
+- ``forecasts.models``: seasonal naive, mean of K weeks, Holt-Winters, MSTL+ETS/ARIMA, daily total x
+  intraday profile (with a day-of-month effect); negative-binomial prediction intervals; handle time.
+- ``forecasts.backtest``: rolling-origin backtests (WAPE, bias, coverage), ``auto``, ``make_forecast``.
+- ``forecasts.synthetic``: a seeded generator of realistic Chinese contact-centre history.
+"""

@@ -1,0 +1,113 @@
+"""forecasts.backtest and the synthetic generator: measures, no peeking, calibration, acceptance."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasts.backtest import bias, coverage, make_forecast, rolling_backtest, wape
+from forecasts.daycalendar import china_calendar, load_calendar
+from forecasts.io import aggregate_history, parse_history, read_history
+from forecasts.synthetic import synthetic_history
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = next(
+    (
+        p / "shared" / "data" / "israeli_bank_1999_6min.csv"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared" / "data").is_dir()
+    ),
+    None,
+)
+CHEAP = ("seasonal_naive", "mean_4w", "daily_profile")
+
+
+def synthetic_series(weeks=14, seed=3, **kw):
+    df = synthetic_history(weeks=weeks, seed=seed, **kw)
+    text = io.StringIO(df.to_csv(index=False))
+    return parse_history(pd.read_csv(text, dtype=str, keep_default_na=False), "synthetic").series[0]
+
+
+def test_measures_on_hand_computed_values():
+    a = np.array([10.0, 20.0, 0.0, 30.0])
+    f = np.array([12.0, 15.0, 1.0, 30.0])
+    assert wape(a, f) == pytest.approx((2 + 5 + 1 + 0) / 60)
+    assert bias(a, f) == pytest.approx((2 - 5 + 1 + 0) / 60)
+    lo, hi = np.array([8, 16, 0, 31]), np.array([11, 25, 2, 40])
+    assert coverage(a, lo, hi, f) == pytest.approx(3 / 4)  # 30 is outside [31, 40]
+    assert coverage(np.zeros(3), np.zeros(3), np.zeros(3), np.zeros(3)) != coverage(a, lo, hi, f)
+
+
+def test_synthetic_generator_is_seeded_and_shaped():
+    a = synthetic_history(weeks=3, seed=5)
+    b = synthetic_history(weeks=3, seed=5)
+    c = synthetic_history(weeks=3, seed=6)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.offered.equals(c.offered)
+    assert list(a.columns) == ["interval_start", "channel", "offered", "aht_s"]
+    t = pd.to_datetime(a.interval_start)
+    by_hour = a.groupby(t.dt.hour).offered.sum()
+    assert by_hour[10] > 5 * by_hour[3]  # daytime peak, low nights
+    by_dow = a.groupby(t.dt.day_of_week).offered.sum()
+    assert by_dow[0] > 1.5 * by_dow[6]
+    w = synthetic_history(weeks=6, seed=1, pattern="weekday", start="2026-09-14")
+    tw = pd.to_datetime(w.interval_start)
+    assert (w.offered > 0).all()  # empty intervals omitted, as many ACDs do
+    assert tw.dt.hour.between(9, 17).all()
+    weekend_days = set(tw[tw.dt.day_of_week >= 5].dt.date.astype(str))
+    assert weekend_days == {"2026-09-20", "2026-10-10"}  # China's make-up working days only
+    assert not tw.dt.date.astype(str).isin([f"2026-10-0{d}" for d in range(1, 8)]).any()
+
+
+def test_auto_never_peeks_at_the_week_it_forecasts():
+    s = synthetic_series(weeks=14)
+    kw = dict(models=CHEAP, n_origins=3, n_select=3, calendar=china_calendar(range(2026, 2027)))
+    base = rolling_backtest(s, **kw)
+    spoiled = s.offered.copy()
+    spoiled[-7 * s.per_day :] *= 3.0  # the last evaluated week: seen only as a target
+    other = rolling_backtest(replace(s, offered=spoiled), **kw)
+    assert base.auto_choices == other.auto_choices
+    assert base.score("mean_4w").wape != other.score("mean_4w").wape
+
+
+def test_backtest_on_synthetic_history_beats_naive_and_covers_near_nominal():
+    s = synthetic_series(weeks=22, seed=11)
+    r = rolling_backtest(s, models=CHEAP, n_origins=8, n_select=6, calendar=china_calendar(range(2026, 2027)))
+    naive, prof, auto = r.score("seasonal_naive"), r.score("daily_profile"), r.score("auto")
+    # Poisson noise on ~2400 contacts/day, plus an 8 % day effect: the pooled model must win clearly
+    assert prof.wape < 0.85 * naive.wape
+    assert auto.wape <= 1.05 * min(x.wape for x in r.scores if x.model != "auto")
+    for sc in r.scores:
+        assert 0.72 <= sc.coverage <= 0.88, sc
+
+
+def test_make_forecast_reports_winner_margin_and_aht():
+    s = synthetic_series(weeks=12, seed=2)
+    f = make_forecast(s, 9, "auto", china_calendar(range(2026, 2027)), n_select=4, candidates=CHEAP)
+    assert f.model in CHEAP and f.runner_up in CHEAP and f.model != f.runner_up
+    assert f.backtest_wape <= f.runner_up_wape and f.backtest_weeks == 4
+    assert len(f.index) == 9 * 48 and f.index[0] == s.end
+    assert (f.offered_lo <= np.floor(f.offered) + 1).all() and (f.offered_hi >= np.floor(f.offered)).all()
+    assert f.aht_s is not None and 200 < np.nanmean(f.aht_s) < 400
+    # the generator's handle-time noise is lognormal(0, 0.08): E|exp(Z) - 1| = 0.064 is the floor
+    assert 0.06 < f.aht_backtest_error < 0.09
+    short = synthetic_series(weeks=1, seed=2)
+    g = make_forecast(short, 7, "auto", candidates=CHEAP)
+    assert g.backtest_wape is None and "Poisson" in g.notes[0]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(BANK is None, reason="../shared/data is not beside this checkout")
+def test_acceptance_israeli_bank_auto_beats_four_week_mean():
+    """Issue 4 acceptance: one week ahead, half-hourly, last 8 weeks of 1999 (see the benchmark)."""
+    s = aggregate_history(read_history(BANK), 30).series[0]
+    r = rolling_backtest(s, models=("mean_4w_plain",), calendar=load_calendar("none", range(1999, 2000)))
+    base, auto = r.score("mean_4w_plain"), r.score("auto")
+    assert base.wape == pytest.approx(0.2036, abs=0.001)  # the published baseline, about 0.20-0.21
+    assert auto.wape <= 0.97 * base.wape
+    assert 0.75 <= auto.coverage <= 0.85
