@@ -11,16 +11,13 @@ checkout. When the data file is absent a smooth stand-in with the same features 
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
+from _shared import BANK_CSV as DATA
 
 from planner.simulation import Workload
 
-SHARED = Path(os.environ.get("PLANNER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-DATA = SHARED / "data" / "israeli_bank_1999_6min.csv"
 MONDAY = datetime(2026, 3, 2)
 DAY_LEVEL = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.7, 0.6])
 

@@ -19,20 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _shared import BANK_CSV as DATA  # noqa: E402
+
 from forecasts.backtest import rolling_backtest  # noqa: E402
 from forecasts.daycalendar import load_calendar  # noqa: E402
 from forecasts.io import aggregate_history, read_history  # noqa: E402
 from forecasts.models import AUTO_CANDIDATES  # noqa: E402
-
-# ../shared beside the checkout (or beside the folder of worktrees)
-DATA = next(
-    (
-        p / "shared" / "data" / "israeli_bank_1999_6min.csv"
-        for p in (ROOT.parent, ROOT.parent.parent)
-        if (p / "shared" / "data").is_dir()
-    ),
-    ROOT.parent / "shared" / "data" / "israeli_bank_1999_6min.csv",
-)
 
 
 def main() -> None:

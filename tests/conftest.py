@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+
+
+def find_shared() -> Path | None:
+    """The ``shared`` folder: ``$PLANNER_SHARED``, else beside the checkout, else beside its parent
+    (a git worktree under a folder of worktrees)."""
+    candidates = [Path(os.environ["PLANNER_SHARED"])] if os.environ.get("PLANNER_SHARED") else []
+    candidates += [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    return next((p for p in candidates if (p / "reference").is_dir()), None)
+
+
+SHARED = find_shared()
+BANK_CSV = SHARED / "data" / "israeli_bank_1999_6min.csv" if SHARED else None
+needs_bank = pytest.mark.skipif(BANK_CSV is None or not BANK_CSV.is_file(),
+                                reason="../shared/data is not beside this checkout")
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The ../shared folder beside the checkout (reference values, the real data set)."""
-    if not SHARED.is_dir():
+    if SHARED is None:
         pytest.skip("../shared is not beside this checkout")
     return SHARED

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BANK_CSV as BANK
+from conftest import needs_bank
 
 from forecasts.backtest import bias, coverage, make_forecast, rolling_backtest, wape
 from forecasts.daycalendar import china_calendar, load_calendar
 from forecasts.io import aggregate_history, parse_history, read_history
 from forecasts.synthetic import synthetic_history
 
-ROOT = Path(__file__).resolve().parents[1]
-BANK = next(
-    (
-        p / "shared" / "data" / "israeli_bank_1999_6min.csv"
-        for p in (ROOT.parent, ROOT.parent.parent)
-        if (p / "shared" / "data").is_dir()
-    ),
-    None,
-)
 CHEAP = ("seasonal_naive", "mean_4w", "daily_profile")
 
 
@@ -102,7 +94,7 @@ def test_make_forecast_reports_winner_margin_and_aht():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(BANK is None, reason="../shared/data is not beside this checkout")
+@needs_bank
 def test_acceptance_israeli_bank_auto_beats_four_week_mean():
     """Issue 4 acceptance: one week ahead, half-hourly, last 8 weeks of 1999 (see the benchmark)."""
     s = aggregate_history(read_history(BANK), 30).series[0]

@@ -8,18 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import BANK_CSV as BANK
+from conftest import needs_bank
 
 from forecasts.io import HistoryError, aggregate, aggregate_history, read_history
-
-ROOT = Path(__file__).resolve().parents[1]
-BANK = next(
-    (
-        p / "shared" / "data" / "israeli_bank_1999_6min.csv"
-        for p in (ROOT.parent, ROOT.parent.parent)
-        if (p / "shared" / "data").is_dir()
-    ),
-    None,
-)
 
 
 def write(tmp_path: Path, text: str, name: str = "h.csv") -> Path:
@@ -201,7 +193,7 @@ def test_timestamps_with_offsets_become_local_time(tmp_path):
     assert s.offered[18] == 4  # 01:00Z is 09:00 in Asia/Shanghai
 
 
-@pytest.mark.skipif(BANK is None, reason="../shared/data is not beside this checkout")
+@needs_bank
 def test_real_bank_file_is_six_minute_and_complete():
     h = read_history(BANK)
     s = h.series[0]
