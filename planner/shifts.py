@@ -212,7 +212,8 @@ def make_templates(rules: ShiftRules) -> tuple[ShiftTemplate, ...]:
         if tmpl.paid_min - 0 > rules.max_day_work_min:
             raise PlannerInputError(
                 f"shift rules: a {length / 60:g} h shift has {tmpl.paid_min / 60:g} h of work, above the "
-                f"{rules.max_day_work_min / 60:g} h daily limit (Labour Law art. 36/41; enable overtime or shorten it)"
+                f"{rules.max_day_work_min / 60:g} h daily limit (Labour Law art. 36/41; "
+                "enable overtime or shorten it)"
             )
         for start in range(0, DAY_MIN, rules.start_step_min):
             if _start_allowed(start, rules):

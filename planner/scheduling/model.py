@@ -523,8 +523,8 @@ def solve_roster(
     }.get(status, "UNKNOWN")
     if status == cp_model.INFEASIBLE:
         raise PlannerInputError(
-            f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is infeasible "
-            "with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
+            f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
+            "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise PlannerInputError(
