@@ -324,7 +324,7 @@ def _ranges(slots: list[int], demand: WeekDemand) -> str:
         if start is not None:
             a = demand.slot_start(start)
             b = demand.slot_start(prev + 1)
-            out.append(f"{a:%a %Y-%m-%dT%H:%M}-{b:%H:%M}")
+            out.append(f"{a:%a %Y-%m-%dT%H:%M}-" + (f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %H:%M}"))
         start = prev = s
     return ", ".join(out[:6]) + (f" and {len(out) - 6} more" if len(out) > 6 else "")
 
@@ -533,6 +533,8 @@ def solve_roster(
     objective = round(objective_f)
     lower = max(cpsat_bound, math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf)
     gap = 0.0 if objective <= 0 else max(0.0, (objective - lower) / objective)
+    if lower >= objective:
+        name = "OPTIMAL"  # proven by the LP bound even when CP-SAT was stopped at its first solution
 
     taken = frozenset(a for p in pools for a in p.agent_ids)
     agents_out = _decompose(c, val, agents, taken)
