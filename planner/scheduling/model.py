@@ -66,6 +66,7 @@ class SolverSettings:
     seed: int = 0
     lp_bound: bool = True
     target_gap: float = 0.01
+    deterministic_time: float | None = None  # CP-SAT's max_deterministic_time: reproducible stops
     heuristic: bool = True
 
 
@@ -425,7 +426,11 @@ def _cpsat(
     hint: dict[int, int],
     lower: float = -math.inf,
 ) -> tuple[int, list[int], float, float]:
-    """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters."""
+    """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters.
+
+    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load;
+    several workers, or stopping on the wall-clock limit, may not.
+    """
     model, xs = lp.to_cpsat()
     for i, v in hint.items():
         model.add_hint(xs[i], v)
@@ -434,6 +439,8 @@ def _cpsat(
     prm.max_time_in_seconds = float(time_limit_s)
     prm.num_workers = int(settings.workers)
     prm.random_seed = int(settings.seed)
+    if settings.deterministic_time is not None:
+        prm.max_deterministic_time = float(settings.deterministic_time)
     prm.relative_gap_limit = float(settings.target_gap)
     prm.log_search_progress = False
     status = solver.solve(model, _StopAtGap(lower, settings.target_gap))
