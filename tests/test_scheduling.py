@@ -35,18 +35,20 @@ def write_req(path: Path, need, interval_min: int = 30, channel: str = "voice") 
     """Requirements for one week; ``need(day, minute_of_day) -> agents``."""
     idx = pd.date_range(WEEK_START, periods=7 * 1440 // interval_min, freq=f"{interval_min}min")
     req = [need(t.day_of_week, t.hour * 60 + t.minute) for t in idx]
-    pd.DataFrame({"interval_start": idx.strftime("%Y-%m-%dT%H:%M"), "channel": channel, "required": req}).to_csv(
-        path, index=False
-    )
+    pd.DataFrame(
+        {"interval_start": idx.strftime("%Y-%m-%dT%H:%M"), "channel": channel, "required": req}
+    ).to_csv(path, index=False)
     return path
 
 
-def solve(tmp_path, need, rules, costs=CostRates(), settings=EXACT, agents=None):
+def solve(tmp_path, need, rules, costs=None, settings=EXACT, agents=None):
+    costs = costs or CostRates()
     demand = read_requirements(write_req(tmp_path / "req.csv", need))
     res = solve_roster(demand, rules, costs, settings, agents)
     sched = schedule_frame(res, demand)
-    report = check_schedule(sched, demand.week_start, demand.interval_min, list(demand.need),
-                            limits_for(rules, costs))
+    report = check_schedule(
+        sched, demand.week_start, demand.interval_min, list(demand.need), limits_for(rules, costs)
+    )
     return demand, res, sched, report
 
 
@@ -129,7 +131,9 @@ def test_sunday_night_covers_monday_morning(tmp_path):
     Cost: 5 days x 8 h x 3000 = 120000, night allowance 5 x 8 h x 500 = 20000, surplus on the four
     other days 4 x 480 agent-min x 1 fen = 1920; objective 141920 fen.
     """
-    rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0, earliest_start_min=20 * 60, latest_start_min=120)
+    rules = ShiftRules(
+        shift_lengths_min=(480,), lunch_min=0, earliest_start_min=20 * 60, latest_start_min=120
+    )
 
     def need(d, m):
         return 1 if (d == 6 and m >= 22 * 60) or (d == 0 and m < 6 * 60) else 0
@@ -146,7 +150,9 @@ def test_sunday_night_covers_monday_morning(tmp_path):
 
 
 def test_overnight_shift_belongs_to_start_date(tmp_path):
-    rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0, earliest_start_min=22 * 60, latest_start_min=22 * 60)
+    rules = ShiftRules(
+        shift_lengths_min=(480,), lunch_min=0, earliest_start_min=22 * 60, latest_start_min=22 * 60
+    )
     _, res, sched, report = solve(tmp_path, lambda d, m: 1 if m >= 22 * 60 or m < 6 * 60 else 0, rules)
     assert report.ok, report.violations
     assert res.shortfall_agent_hours == 0
@@ -159,13 +165,15 @@ def test_floor_is_hard_and_shortfall_is_soft(tmp_path):
     # Demand of 1 round the clock; floor of 2: coverage must never drop below 2 while demand > 0.
     rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0)
     costs = CostRates(min_staff=2)
-    demand, res, sched, report = solve(tmp_path, lambda d, m: 1, rules, costs,
-                                       replace(EXACT, target_gap=0.05, time_limit_s=4))
+    demand, res, sched, report = solve(
+        tmp_path, lambda d, m: 1, rules, costs, replace(EXACT, target_gap=0.05, time_limit_s=4)
+    )
     assert report.ok, report.violations
     assert min(res.coverage_min) >= 2 * 30
     # the same roster against a floor of 3 fails the checker: the rule can fail
-    bad = check_schedule(sched, demand.week_start, 30, list(demand.need), replace(limits_for(rules, costs),
-                                                                                    min_staff=3))
+    bad = check_schedule(
+        sched, demand.week_start, 30, list(demand.need), replace(limits_for(rules, costs), min_staff=3)
+    )
     assert any(v.rule == "floor" for v in bad.violations)
 
 
@@ -173,8 +181,13 @@ def test_high_demand_is_short_not_infeasible(tmp_path):
     """With 2 named agents and a need of 5, the roster is short, reported per interval, not infeasible."""
     rules = ShiftRules(earliest_start_min=540, latest_start_min=540)
     agents = tuple(read_agents(_agents_csv(tmp_path, 2), WEEK_START))
-    _, res, _, report = solve(tmp_path, lambda d, m: 5 if d < 5 and 600 <= m < 960 else 0, rules,
-                              agents=agents, settings=replace(EXACT, target_gap=0.0))
+    _, res, _, report = solve(
+        tmp_path,
+        lambda d, m: 5 if d < 5 and 600 <= m < 960 else 0,
+        rules,
+        agents=agents,
+        settings=replace(EXACT, target_gap=0.0),
+    )
     assert res.shortfall_agent_hours > 0
     assert report.shortfall_agent_hours == pytest.approx(res.shortfall_agent_hours)
 
@@ -201,16 +214,22 @@ def test_prefers_two_consecutive_days_off(tmp_path):
 
 def test_breaks_inside_windows(tmp_path):
     rules = ShiftRules(breaks_per_shift=2, earliest_start_min=7 * 60, latest_start_min=10 * 60)
-    _, res, sched, report = solve(tmp_path, lambda d, m: 4 if 8 * 60 <= m < 19 * 60 else 0, rules,
-                                  settings=replace(EXACT, target_gap=0.02, time_limit_s=4))
+    _, _res, sched, report = solve(
+        tmp_path,
+        lambda d, m: 4 if 8 * 60 <= m < 19 * 60 else 0,
+        rules,
+        settings=replace(EXACT, target_gap=0.02, time_limit_s=4),
+    )
     assert report.ok, report.violations
     rows = sched[sched.activity != "off"].copy()
     rows["start"] = pd.to_datetime(rows.start)
     rows["end"] = pd.to_datetime(rows.end)
     for (_aid, _day), g in rows.groupby(["agent_id", "date"]):
         s0 = g.start.min()
-        offs = {a: [(r.start - s0).total_seconds() / 60 for r in g[g.activity == a].itertuples()]
-                for a in ("lunch", "break")}
+        offs = {
+            a: [(r.start - s0).total_seconds() / 60 for r in g[g.activity == a].itertuples()]
+            for a in ("lunch", "break")
+        }
         assert len(offs["lunch"]) == 1 and 180 <= offs["lunch"][0] <= 300
         assert len(offs["break"]) == 2
         assert 60 <= offs["break"][0] <= 135 and 390 <= offs["break"][1] <= 465
@@ -245,10 +264,24 @@ def test_checker_catches_hand_made_violations(tmp_path):
     lunch = sched.copy()
     mon = lunch[(lunch.agent_id == agent) & (lunch.date == "2026-03-02")]
     lunch = lunch.drop(mon.index)
-    fake = pd.DataFrame([
-        dict(agent_id=agent, date="2026-03-02", activity="lunch", start="2026-03-02T09:00", end="2026-03-02T10:00"),
-        dict(agent_id=agent, date="2026-03-02", activity="work", start="2026-03-02T10:00", end="2026-03-02T18:00"),
-    ])
+    fake = pd.DataFrame(
+        [
+            dict(
+                agent_id=agent,
+                date="2026-03-02",
+                activity="lunch",
+                start="2026-03-02T09:00",
+                end="2026-03-02T10:00",
+            ),
+            dict(
+                agent_id=agent,
+                date="2026-03-02",
+                activity="work",
+                start="2026-03-02T10:00",
+                end="2026-03-02T18:00",
+            ),
+        ]
+    )
     assert "break_window" in check(pd.concat([lunch, fake]))
     # floor: delete every Monday shift
     gone = sched[~((sched.date == "2026-03-02") & (sched.activity != "off"))]
@@ -268,7 +301,9 @@ def test_checker_catches_hand_made_violations(tmp_path):
 
 def test_day_shifts_cannot_cover_7x24(tmp_path):
     rules = ShiftRules(earliest_start_min=7 * 60, latest_start_min=10 * 60)
-    with pytest.raises(PlannerInputError, match=r"cannot cover \d+ interval.*00:00.*no allowed shift works then"):
+    with pytest.raises(
+        PlannerInputError, match=r"cannot cover \d+ interval.*00:00.*no allowed shift works then"
+    ):
         solve(tmp_path, lambda d, m: 2, rules)
 
 
@@ -276,7 +311,7 @@ def test_named_agents_without_night_eligibility(tmp_path):
     rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0)
     path = _agents_csv(tmp_path, 8, night_ok="no")
     agents = read_agents(path, WEEK_START)
-    with pytest.raises(PlannerInputError, match="cannot cover .*night eligibility"):
+    with pytest.raises(PlannerInputError, match=r"cannot cover .*night eligibility"):
         solve(tmp_path, lambda d, m: 1, rules, agents=agents)
 
 
@@ -287,11 +322,19 @@ def test_named_agents_without_night_eligibility(tmp_path):
         ("interval_start,channel,required\n2026-03-02T00:00,voice,-1\n2026-03-02T00:30,voice,1\n", "row 2"),
         ("interval_start,channel,required\nyesterday,voice,1\n", "row 2: interval_start"),
         ("", "empty"),
-        ("interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:00,voice,1\n", "duplicate"),
-        ("interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:30,voice,1\n"
-         "2026-03-02T01:30,voice,1\n", "gap after 2026-03-02T00:30"),
-        ("interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:30,voice,1\n",
-         "exactly one week"),
+        (
+            "interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:00,voice,1\n",
+            "duplicate",
+        ),
+        (
+            "interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:30,voice,1\n"
+            "2026-03-02T01:30,voice,1\n",
+            "gap after 2026-03-02T00:30",
+        ),
+        (
+            "interval_start,channel,required\n2026-03-02T00:00,voice,1\n2026-03-02T00:30,voice,1\n",
+            "exactly one week",
+        ),
     ],
 )
 def test_bad_requirements(tmp_path, body, match):
@@ -315,8 +358,20 @@ def test_channels_are_summed_and_shrinkage_ceiled(tmp_path):
 
 
 def _agents_csv(tmp_path: Path, n: int, night_ok: str = "yes", extra: dict | None = None) -> Path:
-    rows = [dict(agent_id=f"E{i:02d}", name=f"Agent {i}", skills="voice", contract_hours_week=40, max_days_week=5,
-                 earliest_start="", latest_end="", night_ok=night_ok, unavailable="") for i in range(n)]
+    rows = [
+        dict(
+            agent_id=f"E{i:02d}",
+            name=f"Agent {i}",
+            skills="voice",
+            contract_hours_week=40,
+            max_days_week=5,
+            earliest_start="",
+            latest_end="",
+            night_ok=night_ok,
+            unavailable="",
+        )
+        for i in range(n)
+    ]
     for aid, fields in (extra or {}).items():
         rows[int(aid[1:])].update(fields)
     p = tmp_path / "agents.csv"
@@ -326,11 +381,20 @@ def _agents_csv(tmp_path: Path, n: int, night_ok: str = "yes", extra: dict | Non
 
 def test_named_agents_respect_availability_window_and_night(tmp_path):
     rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0)
-    extra = {"E00": dict(unavailable="2026-03-03;2026-03-04"), "E01": dict(night_ok="no"),
-             "E02": dict(earliest_start="08:00", latest_end="17:00"), "E03": dict(contract_hours_week=24)}
+    extra = {
+        "E00": dict(unavailable="2026-03-03;2026-03-04"),
+        "E01": dict(night_ok="no"),
+        "E02": dict(earliest_start="08:00", latest_end="17:00"),
+        "E03": dict(contract_hours_week=24),
+    }
     agents = read_agents(_agents_csv(tmp_path, 12, extra=extra), WEEK_START)
-    _, res, sched, report = solve(tmp_path, lambda d, m: 2, rules, agents=agents,
-                                  settings=replace(EXACT, target_gap=0.05, time_limit_s=20))
+    _, _res, sched, report = solve(
+        tmp_path,
+        lambda d, m: 2,
+        rules,
+        agents=agents,
+        settings=replace(EXACT, target_gap=0.05, time_limit_s=20),
+    )
     assert report.ok, report.violations
     sh = shifts_of(sched)
     assert not set(sh[sh.agent_id == "E00"].date) & {"2026-03-03", "2026-03-04"}
@@ -349,8 +413,9 @@ def test_weekend_duty_goes_to_those_with_least(tmp_path):
     agents = read_agents(_agents_csv(tmp_path, 6, extra=extra), WEEK_START)
     # 3 agents needed on weekdays, 1 on weekends: someone must work the weekend
     need = lambda d, m: (3 if d < 5 else 1) if 600 <= m < 1020 else 0  # noqa: E731
-    _, res, sched, report = solve(tmp_path, need, rules, agents=agents,
-                                  settings=replace(EXACT, target_gap=0.0))
+    _, _res, sched, report = solve(
+        tmp_path, need, rules, agents=agents, settings=replace(EXACT, target_gap=0.0)
+    )
     assert report.ok
     sh = shifts_of(sched)
     weekend = sh[pd.to_datetime(sh.date).dt.day_of_week >= 5]
@@ -366,19 +431,24 @@ def test_replanning_keeps_published_days(tmp_path):
     schedule_files(req1, out1, rules, settings=settings)
     req2 = write_req(tmp_path / "r2.csv", lambda d, m: (3 if d < 2 else 6) if 600 <= m < 1020 else 0)
     out2 = tmp_path / "o2"
-    res = schedule_files(req2, out2, rules, settings=settings, frozen=out1 / "schedule.csv",
-                         frozen_until=date(2026, 3, 4))
+    res = schedule_files(
+        req2, out2, rules, settings=settings, frozen=out1 / "schedule.csv", frozen_until=date(2026, 3, 4)
+    )
     old = pd.read_csv(out1 / "schedule.csv")
     new = pd.read_csv(out2 / "schedule.csv")
     key = ["agent_id", "date", "activity", "start", "end"]
     pub = lambda df: df[df.date < "2026-03-04"].sort_values(key).reset_index(drop=True)  # noqa: E731
     kept = pub(new)
     kept = kept[kept.agent_id.isin(set(pub(old).agent_id))]
-    pd.testing.assert_frame_equal(pub(old)[pub(old).activity != "off"].reset_index(drop=True),
-                                  kept[kept.activity != "off"].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        pub(old)[pub(old).activity != "off"].reset_index(drop=True),
+        kept[kept.activity != "off"].reset_index(drop=True),
+    )
     assert res["shortfall_agent_hours"] == 0  # later days re-optimised for the higher demand
-    assert new[new.date >= "2026-03-04"].activity.eq("work").sum() > old[old.date >= "2026-03-04"].activity.eq(
-        "work").sum()
+    assert (
+        new[new.date >= "2026-03-04"].activity.eq("work").sum()
+        > old[old.date >= "2026-03-04"].activity.eq("work").sum()
+    )
 
 
 # ---------------------------------------------------------------------------- reproducibility, CLI
@@ -396,19 +466,43 @@ def test_same_seed_same_roster(tmp_path):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_schedule_json_and_files(tmp_path):
     req = write_req(tmp_path / "req.csv", lambda d, m: 3 if 480 <= m < 1200 else 1)
-    p = _cli("schedule", str(req), "--out", str(tmp_path / "o"), "--time-limit-s", "4", "--workers", "1",
-             "--seed", "3", "--json")
+    p = _cli(
+        "schedule",
+        str(req),
+        "--out",
+        str(tmp_path / "o"),
+        "--time-limit-s",
+        "4",
+        "--workers",
+        "1",
+        "--seed",
+        "3",
+        "--json",
+    )
     assert p.returncode == 0, p.stderr
     o = json.loads(p.stdout)
-    for key in ("status", "objective_fen", "lower_bound_fen", "lp_bound_fen", "cpsat_bound_fen", "gap",
-                "paid_hours", "shortfall_agent_hours", "short_intervals", "time_limit_s", "workers", "seed",
-                "wall_s"):
+    for key in (
+        "status",
+        "objective_fen",
+        "lower_bound_fen",
+        "lp_bound_fen",
+        "cpsat_bound_fen",
+        "gap",
+        "paid_hours",
+        "shortfall_agent_hours",
+        "short_intervals",
+        "time_limit_s",
+        "workers",
+        "seed",
+        "wall_s",
+    ):
         assert key in o
     assert (o["workers"], o["seed"]) == (1, 3)
     assert o["lower_bound_fen"] <= o["objective_fen"]
@@ -421,8 +515,18 @@ def test_cli_schedule_json_and_files(tmp_path):
 
 def test_cli_infeasible_rules_exit_2(tmp_path):
     req = write_req(tmp_path / "req.csv", lambda d, m: 2)
-    p = _cli("schedule", str(req), "--out", str(tmp_path / "o"), "--earliest-start", "07:00",
-             "--latest-start", "10:00", "--time-limit-s", "5")
+    p = _cli(
+        "schedule",
+        str(req),
+        "--out",
+        str(tmp_path / "o"),
+        "--earliest-start",
+        "07:00",
+        "--latest-start",
+        "10:00",
+        "--time-limit-s",
+        "5",
+    )
     assert p.returncode == 2
     assert p.stderr.startswith("error: cannot cover") and "Traceback" not in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1

@@ -325,7 +325,9 @@ def _ranges(slots: list[int], demand: WeekDemand) -> str:
         if start is not None:
             a = demand.slot_start(start)
             b = demand.slot_start(prev + 1)
-            out.append(f"{a:%a %Y-%m-%dT%H:%M}-" + (f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %H:%M}"))
+            out.append(
+                f"{a:%a %Y-%m-%dT%H:%M}-" + (f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %H:%M}")
+            )
         start = prev = s
     return ", ".join(out[:6]) + (f" and {len(out) - 6} more" if len(out) > 6 else "")
 
