@@ -542,3 +542,29 @@ def test_cli_missing_required_column_exit_2(tmp_path):
 def test_checker_limits_defaults_are_the_labour_law():
     lim = Limits()
     assert (lim.max_week_paid_min, lim.max_day_paid_min, lim.min_rest_min) == (2400, 480, 660)
+
+
+def test_replanning_named_agents_keeps_their_limits(tmp_path):
+    rules = ShiftRules(earliest_start_min=7 * 60, latest_start_min=10 * 60)
+    settings = replace(EXACT, target_gap=0.02, time_limit_s=4)
+    req = write_req(tmp_path / "r.csv", lambda d, m: 3 if 600 <= m < 1020 else 0)
+    a1 = _agents_csv(tmp_path, 8)
+    schedule_files(req, tmp_path / "o1", rules, settings=settings, agents=a1)
+    old = pd.read_csv(tmp_path / "o1" / "schedule.csv")
+    worker = sorted(set(old[(old.date == "2026-03-02") & (old.activity == "work")].agent_id))[0]
+    # the worker now asks for Saturday off; Monday-Tuesday are published
+    a2 = _agents_csv(tmp_path, 8, extra={worker: dict(unavailable="2026-03-07")})
+    schedule_files(
+        req,
+        tmp_path / "o2",
+        rules,
+        settings=settings,
+        agents=a2,
+        frozen=tmp_path / "o1" / "schedule.csv",
+        frozen_until=date(2026, 3, 4),
+    )
+    new = pd.read_csv(tmp_path / "o2" / "schedule.csv")
+    mine = new[(new.agent_id == worker) & (new.activity != "off")]
+    assert "2026-03-07" not in set(mine.date)
+    pub = old[(old.agent_id == worker) & (old.date < "2026-03-04")].reset_index(drop=True)
+    assert pub.equals(new[(new.agent_id == worker) & (new.date < "2026-03-04")].reset_index(drop=True))

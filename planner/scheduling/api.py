@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from planner.errors import PlannerInputError
 from planner.scheduling.checker import Limits, check_schedule
 from planner.scheduling.io import read_agents, read_requirements, write_csv
-from planner.scheduling.model import CostRates, ScheduleResult, SolverSettings, solve_roster
+from planner.scheduling.model import CostRates, ScheduleResult, SolverSettings, agent_allows, solve_roster
 from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
 from planner.shifts import ShiftRules, make_tours
 
@@ -58,6 +59,25 @@ def schedule_files(
                 raise PlannerInputError(
                     f"{frozen}: agent {stray[0]} works a published day but is not in {agents}"
                 )
+            # published agents keep their own eligibility (availability, window, night) on the later days
+            by_id = {a.agent_id: a for a in agent_rows}
+            frozen_pools = tuple(
+                replace(
+                    p,
+                    name=f"{p.name}_{aid}",
+                    size=1,
+                    agent_ids=(aid,),
+                    tours=tuple(ti for ti in p.tours if agent_allows(by_id[aid], tours[ti], rules)),
+                    frozen=tuple(f for f in p.frozen if f.agent_id == aid),
+                )
+                for p in frozen_pools
+                for aid in p.agent_ids
+            )
+            empty = [p.agent_ids[0] for p in frozen_pools if not p.tours]
+            if empty:
+                raise PlannerInputError(
+                    f"{agents}: agent {empty[0]} has no legal tour that continues the published days"
+                )
     result = solve_roster(demand, rules, costs, settings, agent_rows, frozen_pools, frozen_min, frozen_days)
     sched = schedule_frame(result, demand)
     cov = coverage_frame(result, demand)
@@ -71,7 +91,25 @@ def schedule_files(
         raise RuntimeError(
             "the roster fails the independent check: " + "; ".join(map(str, report.violations[:5]))
         )
-    return summary(result, demand, cov, report.shortfall_agent_hours)
+    out_summary = summary(result, demand, cov, report.shortfall_agent_hours)
+    out_summary["duty_spread"] = duty_spread(result, demand, rules)
+    return out_summary
+
+
+def duty_spread(result: ScheduleResult, demand, rules: ShiftRules) -> dict[str, list[int]]:
+    """Fairness check: [min, max] weekend days and night shifts over rostered agents this week."""
+    weekend = [d for d in range(7) if (demand.week_start.weekday() + d) % 7 >= 5]
+    wk, night = [], []
+    for a in result.agents:
+        if a.tour is None:
+            continue
+        days = [d for d in range(7) if a.tour.days[d] and a.active_days[d]] + [f.day for f in a.frozen]
+        wk.append(sum(1 for d in days if d in weekend))
+        night.append(len(days) if a.tour.template.night_min(rules) > 0 else 0)
+    return {
+        "weekend_days": [min(wk, default=0), max(wk, default=0)],
+        "night_shifts": [min(night, default=0), max(night, default=0)],
+    }
 
 
 def summary(result: ScheduleResult, demand, cov, checked_shortfall: float) -> dict[str, Any]:
