@@ -169,16 +169,15 @@ def pyworkforce_per_day(instance: str, need: np.ndarray, limit_s: float) -> tupl
 def pyworkforce_roster(instance: str, need: np.ndarray, per_day: dict, limit_s: float) -> None:
     from pyworkforce.rostering.binary_programming import MinHoursRoster
 
-    counts, starts = per_day["counts"], per_day["starts"]
+    counts = per_day["counts"]
     used = sorted({s for _, s in counts})
     required = {s: [counts.get((d, s), 0) for d in range(7)] for s in used}
     total = sum(counts.values())
-    non_seq = []
-    for a in used:
-        for b in used:
-            end_a = starts[a] * 30 + 540
-            if 1440 + starts[b] * 30 - end_a < 660:  # 11 h rest
-                non_seq.append({"origin": a, "destination": b})
+    # No rest pairs: pyworkforce's non_sequential_shifts row sums x[d, s] * banned[s][j] over every j,
+    # so a shift with two or more banned successors can never be worked (and one bans the whole next
+    # day); with the 11 h rest expressed that way every instance here is INFEASIBLE. Its roster below
+    # therefore ignores the rest rule, which only favours it.
+    non_seq: list[dict[str, str]] = []
     t0 = time.perf_counter()
     for extra in (1.0, 1.1, 1.25):  # the fewest people first; more if that is infeasible
         n_res = math.ceil(total / 5 * extra)
