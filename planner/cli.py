@@ -81,8 +81,9 @@ def schedule_cmd(
     earliest_start: str = typer.Option("00:00", "--earliest-start", help="earliest shift start HH:MM"),
     latest_start: str = typer.Option("23:30", "--latest-start", help="latest shift start HH:MM"),
     days_per_week: int = typer.Option(5, "--days-per-week", help="most working days a week"),
-    min_days_per_week: int | None = typer.Option(None, "--min-days-per-week",
-                                                 help="fewest days a week [default: --days-per-week]"),
+    min_days_per_week: int | None = typer.Option(
+        None, "--min-days-per-week", help="fewest days a week [default: --days-per-week]"
+    ),
     min_rest_h: float = typer.Option(11.0, "--min-rest-h", help="minimum rest between shifts [h]"),
     overtime: bool = typer.Option(False, "--overtime", help="allow overtime: 3 h/day, 36 h/month, 150 %"),
     min_staff: int = typer.Option(1, "--min-staff", help="hard floor of agents when demand > 0"),
@@ -91,8 +92,9 @@ def schedule_cmd(
     night_allowance_cny: float = typer.Option(5.0, "--night-allowance", help="per hour 22:00-06:00 [CNY]"),
     agents: str | None = typer.Option(None, "--agents", help="named agents CSV (DESIGN.md schema)"),
     frozen: str | None = typer.Option(None, "--frozen", help="published schedule.csv to keep in part"),
-    frozen_until: str | None = typer.Option(None, "--frozen-until",
-                                            help="first date YYYY-MM-DD that may change"),
+    frozen_until: str | None = typer.Option(
+        None, "--frozen-until", help="first date YYYY-MM-DD that may change"
+    ),
     time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="solver time limit [s]"),
     workers: int = typer.Option(2, "--workers", help="CP-SAT worker threads"),
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
@@ -133,8 +135,11 @@ def schedule_cmd(
         min_rest_min=round(min_rest_h * 60),
         overtime=overtime,
     )
-    costs = CostRates(hourly_rate_fen=round(hourly_rate_cny * 100),
-                      night_allowance_fen_per_hour=round(night_allowance_cny * 100), min_staff=min_staff)
+    costs = CostRates(
+        hourly_rate_fen=round(hourly_rate_cny * 100),
+        night_allowance_fen_per_hour=round(night_allowance_cny * 100),
+        min_staff=min_staff,
+    )
     settings = SolverSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap)
     res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until)
     if as_json:

@@ -11,6 +11,7 @@ The result is a complete assignment of the model's variables that CP-SAT receive
 from __future__ import annotations
 
 import math
+import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,30 @@ if TYPE_CHECKING:
     from planner.scheduling.model import _Ctx
 
 
-def lp_dive(c: _Ctx, max_passes: int = 20) -> dict[int, int] | None:
+def best_dive(
+    c: _Ctx,
+    deadline_s: float,
+    good_enough_fen: float = -math.inf,
+    batch_fracs: tuple[float, ...] = (0.6, 0.9),
+) -> dict[int, int] | None:
+    """Dive with each rounding threshold while time allows (``deadline_s`` on ``time.perf_counter``) and
+    the best roster costs more than ``good_enough_fen``; keep the cheapest complete roster."""
+    best, best_obj = None, math.inf
+    for k, frac in enumerate(batch_fracs):
+        if k and (time.perf_counter() > deadline_s or best_obj <= good_enough_fen):
+            break
+        hint = lp_dive(c, batch_frac=frac)
+        if hint is None:
+            continue
+        obj = sum(c.lp.objective.get(i, 0) * v for i, v in hint.items())
+        if obj < best_obj:
+            best, best_obj = hint, obj
+    return best
+
+
+def lp_dive(c: _Ctx, max_passes: int = 20, batch_frac: float = 0.6) -> dict[int, int] | None:
     """Return {model var index: value} for every variable of ``c``, or None if the dive fails."""
-    x = c.lp.dive([list(c.n.values())])
+    x = c.lp.dive([list(c.n.values())], batch_frac=batch_frac)
     if x is None:
         return None
     im = c.demand.interval_min

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from planner.errors import PlannerInputError
-from planner.scheduling.heuristic import lp_dive
+from planner.scheduling.heuristic import best_dive
 from planner.scheduling.io import Agent, WeekDemand
 from planner.scheduling.linear import LinearProgram
 from planner.shifts import (
@@ -520,7 +520,9 @@ def solve_roster(
             lp_bound, lp_values = lp
     hint: dict[int, int] = {}
     if lp_values is not None and settings.heuristic:
-        hint = lp_dive(c) or {}
+        # spend at most a third of the time limit on extra dives
+        good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
+        hint = best_dive(c, t0 + settings.time_limit_s / 3, good) or {}
     remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
     lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
     status, val, objective_f, cpsat_bound = _cpsat(c.lp, settings, remaining, hint, lp_lower)
