@@ -568,3 +568,19 @@ def test_replanning_named_agents_keeps_their_limits(tmp_path):
     assert "2026-03-07" not in set(mine.date)
     pub = old[(old.agent_id == worker) & (old.date < "2026-03-04")].reset_index(drop=True)
     assert pub.equals(new[(new.agent_id == worker) & (new.date < "2026-03-04")].reset_index(drop=True))
+
+
+def test_overtime_only_when_enabled_and_paid_at_150_percent(tmp_path):
+    """One agent Mon-Fri 09:00-18:00, a 9 h shift without lunch = 9 h of work a day.
+
+    Without overtime the shift breaks the 8 h day (Labour Law art. 36). With it: 45 h x 3000 = 135000
+    fen, overtime max(5 x 1 h daily, 45 - 40 h weekly) = 5 h at +50 % = 7500 fen; no surplus: 142500.
+    """
+    need = lambda d, m: 1 if d < 5 and 540 <= m < 1080 else 0  # noqa: E731
+    rules = ShiftRules(lunch_min=0, earliest_start_min=540, latest_start_min=540)
+    with pytest.raises(PlannerInputError, match="daily limit"):
+        solve(tmp_path, need, rules)
+    _, res, _, report = solve(tmp_path, need, replace(rules, overtime=True))
+    assert report.ok, report.violations
+    assert res.status == "OPTIMAL"
+    assert res.objective_fen == 142_500
