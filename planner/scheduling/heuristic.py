@@ -33,7 +33,7 @@ def best_dive(
     for k, frac in enumerate(batch_fracs):
         if k and (time.perf_counter() > deadline_s or best_obj <= good_enough_fen):
             break
-        hint = lp_dive(c, batch_frac=frac)
+        hint = lp_dive(c, batch_frac=frac, deadline=deadline_s)
         if hint is None:
             continue
         obj = sum(c.lp.objective.get(i, 0) * v for i, v in hint.items())
@@ -42,9 +42,11 @@ def best_dive(
     return best
 
 
-def lp_dive(c: _Ctx, max_passes: int = 20, batch_frac: float = 0.6) -> dict[int, int] | None:
+def lp_dive(
+    c: _Ctx, max_passes: int = 20, batch_frac: float = 0.6, deadline: float | None = None
+) -> dict[int, int] | None:
     """Return {model var index: value} for every variable of ``c``, or None if the dive fails."""
-    x = c.lp.dive([list(c.n.values())], batch_frac=batch_frac)
+    x = c.lp.dive([list(c.n.values())], batch_frac=batch_frac, deadline=deadline)
     if x is None:
         return None
     im = c.demand.interval_min

@@ -7,6 +7,7 @@ bounds exactly the model CP-SAT solves.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
@@ -23,6 +24,7 @@ class LinearProgram:
     rows: list[tuple[list[int], list[int], float, float]] = field(default_factory=list)
     objective: dict[int, int] = field(default_factory=dict)
     dive_trace: list[float] = field(default_factory=list)
+    _state: tuple | None = field(default=None, repr=False)
 
     def var(self, lb: int, ub: int, name: str) -> int:
         self.lbs.append(int(lb))
@@ -77,23 +79,42 @@ class LinearProgram:
         obj.SetMinimization()
         return solver, xs, obj
 
-    def solve_lp(self) -> tuple[float, list[float]] | None:
-        """LP relaxation with GLOP: (optimal objective, values), or None if GLOP finds no optimum."""
+    def solve_lp(self, time_limit_s: float | None = None) -> tuple[float, list[float]] | None:
+        """LP relaxation with GLOP: (optimal objective, values), or None if GLOP finds no optimum in time.
+
+        The solver is kept, so that ``dive`` starts warm from this optimal basis."""
         solver, xs, obj = self._glop()
+        if time_limit_s is not None:
+            solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        self._state = (solver, xs)
         return obj.Value(), [x.solution_value() for x in xs]
 
     def dive(
-        self, order: list[list[int]], batch_frac: float = 0.6, max_rounds: int = 400
+        self,
+        order: list[list[int]],
+        batch_frac: float = 0.6,
+        max_rounds: int = 400,
+        deadline: float | None = None,
     ) -> list[float] | None:
         """LP diving (Berthold 2006, sec. 3.1): raise lower bounds to round up fractional variables, group
-        by group, re-solving the LP warm from its last basis, until the groups are integral.
+        by group, re-solving the LP warm from its last basis, until the groups are integral. Past
+        ``deadline`` (``time.perf_counter``) every remaining fractional variable is rounded up at once.
 
         Returns the last LP's values (integral on the groups) or None if the dive fails.
         """
-        solver, xs, _ = self._glop()
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        if self._state is None:
+            solver, xs, _ = self._glop()
+        else:  # the first dive starts warm from solve_lp's optimum; later dives start afresh
+            (solver, xs), self._state = self._state, None
+
+        def resolve() -> bool:
+            if deadline is not None:
+                solver.SetTimeLimit(max(1000, int((deadline - time.perf_counter()) * 1000) + 1000))
+            return solver.Solve() == pywraplp.Solver.OPTIMAL
+
+        if not resolve():
             return None
         for group in order:
             for _ in range(max_rounds):
@@ -104,17 +125,18 @@ class LinearProgram:
                     xs[i].SetLb(max(xs[i].lb(), math.floor(v + 1e-7)))
                 if not frac:
                     break
-                big = [i for i, f in frac if f >= batch_frac]
+                late = deadline is not None and time.perf_counter() > deadline
+                big = [i for i, f in frac if f >= batch_frac or late]
                 if not big:
                     big = [max(frac, key=lambda it: it[1])[0]]
                 value = dict(zip(group, vals, strict=True))
                 for i in big:
                     xs[i].SetLb(math.ceil(value[i] - 1e-7))
-                if solver.Solve() != pywraplp.Solver.OPTIMAL:
+                if not resolve():
                     return None
             else:
                 return None
-            if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            if not resolve():
                 return None
             self.dive_trace.append(solver.Objective().Value())
         return [x.solution_value() for x in xs]

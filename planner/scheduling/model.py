@@ -515,14 +515,14 @@ def solve_roster(
     lp_bound = None
     lp_values = None
     if settings.lp_bound:
-        lp = c.lp.solve_lp()
+        lp = c.lp.solve_lp(time_limit_s=max(1.0, settings.time_limit_s * 0.5 - (time.perf_counter() - t0)))
         if lp is not None:
             lp_bound, lp_values = lp
     hint: dict[int, int] = {}
     if lp_values is not None and settings.heuristic:
-        # spend at most a third of the time limit on extra dives
+        # the LP gets up to half of the time limit, LP and dives together up to 60 %
         good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
-        hint = best_dive(c, t0 + settings.time_limit_s / 3, good) or {}
+        hint = best_dive(c, t0 + settings.time_limit_s * 0.6, good) or {}
     remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
     lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
     status, val, objective_f, cpsat_bound = _cpsat(c.lp, settings, remaining, hint, lp_lower)
