@@ -15,6 +15,8 @@ import time
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from planner.shifts import DAY_MIN, WEEK_DAYS, span_by_slot
 
 if TYPE_CHECKING:
@@ -153,26 +155,54 @@ def lp_dive(
     for (p, _ti), v in c.n.items():
         used[p] += hint[v]
 
+    keys = list(presence)
+    mat = np.zeros((len(keys), ns), dtype=np.float64)
+    for j, key in enumerate(keys):
+        for t, mm in presence[key].items():
+            mat[j, t] = mm
+    cost = np.array([c.lp.objective.get(c.n[k], 0) for k in keys], dtype=np.float64)
+    ub = np.array([c.lp.ubs[c.n[k]] for k in keys])
+    pool_of = [k[0] for k in keys]
+    need_a = np.array(need, dtype=np.float64)
+    floor_a = np.array(floor, dtype=np.float64)
+    surplus_gain = pen_u * mat.sum(1) + cost  # exact where cover already meets need and floor
+
+    def penv(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        n_, f_ = need_a[cols], floor_a[cols]
+        return (
+            pen_s * np.maximum(0, n_ - x)
+            + pen_u * np.maximum(0, x - n_)
+            + 100 * pen_s * np.maximum(0, f_ - x)
+        )
+
     local_search()
-    for _ in range(200):  # repair: add the tour that saves the most penalty net of its cost
-        if all(cov[t] >= need[t] for t in range(ns)):
+    for _ in range(10_000):  # repair: add the tour that saves the most penalty net of its cost
+        cov_a = np.array(cov, dtype=np.float64)
+        short_cols = np.flatnonzero((cov_a < need_a) | (cov_a < floor_a))
+        if not len(short_cols):
             break
-        best, best_gain = None, 0.0
-        for key, vec in presence.items():
-            p = key[0]
+        sub = mat[:, short_cols]
+        base = cov_a[short_cols]
+        gain = (
+            surplus_gain
+            - pen_u * sub.sum(1)
+            + (penv(base[None, :] + sub, short_cols) - penv(base, short_cols)[None, :]).sum(1)
+        )
+        counts = np.array([hint[c.n[k]] for k in keys])
+        room = counts < ub
+        for j, p in enumerate(pool_of):
             size = c.pools[p].size
-            if (size is not None and used[p] >= size) or hint[c.n[key]] >= c.lp.ubs[c.n[key]]:
-                continue
-            gain = sum(pen(t, cov[t] + mm) - pen(t, cov[t]) for t, mm in vec.items()) + c.lp.objective.get(
-                c.n[key], 0
-            )
-            if gain < best_gain:
-                best, best_gain = key, gain
-        if best is None:
+            if size is not None and used[p] >= size:
+                room[j] = False
+        gain = np.where(room, gain, np.inf)
+        j = int(np.argmin(gain))
+        if not gain[j] < 0:
             break
-        add_tour(best)
-        used[best[0]] += 1
-        local_search()
+        add_tour(keys[j])
+        used[keys[j][0]] += 1
+        if len(groups) <= 2500:  # re-place breaks after each repair unless the model is large
+            local_search()
+    local_search()
     for ys, _vecs, cnt in groups.values():
         for v, k in zip(ys, cnt, strict=True):
             hint[v] = k

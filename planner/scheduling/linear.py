@@ -100,9 +100,9 @@ class LinearProgram:
     ) -> list[float] | None:
         """LP diving (Berthold 2006, sec. 3.1): raise lower bounds to round up fractional variables, group
         by group, re-solving the LP warm from its last basis, until the groups are integral. Past
-        ``deadline`` (``time.perf_counter``) every remaining fractional variable is rounded up at once.
+        ``deadline`` (``time.perf_counter``) it stops and returns the LP values as they are.
 
-        Returns the last LP's values (integral on the groups) or None if the dive fails.
+        Returns the last LP's values (integral on the groups unless stopped) or None if the dive fails.
         """
         if self._state is None:
             solver, xs, _ = self._glop()
@@ -110,8 +110,6 @@ class LinearProgram:
             (solver, xs), self._state = self._state, None
 
         def resolve() -> bool:
-            if deadline is not None:
-                solver.SetTimeLimit(max(1000, int((deadline - time.perf_counter()) * 1000) + 1000))
             return solver.Solve() == pywraplp.Solver.OPTIMAL
 
         if not resolve():
@@ -121,12 +119,14 @@ class LinearProgram:
                 vals = [xs[i].solution_value() for i in group]
                 frac = [(i, v - math.floor(v + 1e-7)) for i, v in zip(group, vals, strict=True)]
                 frac = [(i, f) for i, f in frac if 1e-6 < f < 1 - 1e-7]
-                for i, v in zip(group, vals, strict=True):
-                    xs[i].SetLb(max(xs[i].lb(), math.floor(v + 1e-7)))
                 if not frac:
                     break
-                late = deadline is not None and time.perf_counter() > deadline
-                big = [i for i, f in frac if f >= batch_frac or late]
+                for i, v in zip(group, vals, strict=True):
+                    if math.floor(v + 1e-7) > xs[i].lb():
+                        xs[i].SetLb(math.floor(v + 1e-7))
+                if deadline is not None and time.perf_counter() > deadline:
+                    break  # out of time: the caller rounds what is left and repairs
+                big = [i for i, f in frac if f >= batch_frac]
                 if not big:
                     big = [max(frac, key=lambda it: it[1])[0]]
                 value = dict(zip(group, vals, strict=True))
@@ -135,8 +135,6 @@ class LinearProgram:
                 if not resolve():
                     return None
             else:
-                return None
-            if not resolve():
                 return None
             self.dive_trace.append(solver.Objective().Value())
         return [x.solution_value() for x in xs]
