@@ -584,3 +584,21 @@ def test_overtime_only_when_enabled_and_paid_at_150_percent(tmp_path):
     assert report.ok, report.violations
     assert res.status == "OPTIMAL"
     assert res.objective_fen == 142_500
+
+
+@pytest.mark.parametrize(
+    "body, match",
+    [
+        ("name\nA\n", "missing column 'agent_id'"),
+        ("agent_id,night_ok\nE1,maybe\n", "row 2: night_ok"),
+        ("agent_id,earliest_start\nE1,25:00\n", "row 2: earliest_start"),
+        ("agent_id,contract_hours_week\nE1,-4\n", "row 2: contract_hours_week"),
+        ("agent_id\nE1\nE1\n", "row 3: duplicate agent_id"),
+        ("agent_id,unavailable\nE1,next monday\n", "row 2: unavailable date"),
+    ],
+)
+def test_bad_agents_file(tmp_path, body, match):
+    p = tmp_path / "agents.csv"
+    p.write_text(body)
+    with pytest.raises(PlannerInputError, match=match):
+        read_agents(p, WEEK_START)

@@ -136,9 +136,9 @@ def coverage_frame(result: ScheduleResult, demand: WeekDemand) -> pd.DataFrame:
         {
             "interval_start": [demand.slot_start(t).strftime(TIME_FMT) for t in range(demand.n_slots)],
             "required": list(demand.required),
-            "needed_after_shrinkage": list(demand.need),
             "scheduled": [round(s, 4) for s in sched],
             "shortfall": [round(max(0.0, n - s), 4) for n, s in zip(demand.need, sched, strict=True)],
+            "needed_after_shrinkage": list(demand.need),
         }
     )
 
