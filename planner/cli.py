@@ -73,29 +73,29 @@ def _hhmm(text: str, flag: str) -> int:
 def schedule_cmd(
     requirements: str = typer.Argument(..., help="requirements CSV: interval_start, channel, required"),
     out: str = typer.Option(..., "--out", help="output folder for schedule.csv and coverage.csv"),
-    shift_hours: str = typer.Option("9", "--shift-hours", help="shift lengths incl. lunch [h]: 9 or 4,6,8,9"),
-    lunch_min: int = typer.Option(60, "--lunch-min", help="unpaid lunch [min] in shifts over 6 h"),
+    shift_hours: str = typer.Option("9", "--shift-hours", help="shift lengths incl. lunch (h): 9 or 4,6,8,9"),
+    lunch_min: int = typer.Option(60, "--lunch-min", help="unpaid lunch (min) in shifts over 6 h"),
     breaks: int = typer.Option(0, "--breaks", help="paid short breaks per shift (0, 1 or 2)"),
-    break_min: int = typer.Option(15, "--break-min", help="short break length [min]"),
-    start_step_min: int = typer.Option(30, "--start-step-min", help="start-time grid [min]"),
+    break_min: int = typer.Option(15, "--break-min", help="short break length (min)"),
+    start_step_min: int = typer.Option(30, "--start-step-min", help="start-time grid (min)"),
     earliest_start: str = typer.Option("00:00", "--earliest-start", help="earliest shift start HH:MM"),
     latest_start: str = typer.Option("23:30", "--latest-start", help="latest shift start HH:MM"),
     days_per_week: int = typer.Option(5, "--days-per-week", help="most working days a week"),
     min_days_per_week: int | None = typer.Option(
-        None, "--min-days-per-week", help="fewest days a week [default: --days-per-week]"
+        None, "--min-days-per-week", help="fewest days a week (default: --days-per-week)"
     ),
-    min_rest_h: float = typer.Option(11.0, "--min-rest-h", help="minimum rest between shifts [h]"),
+    min_rest_h: float = typer.Option(11.0, "--min-rest-h", help="minimum rest between shifts (h)"),
     overtime: bool = typer.Option(False, "--overtime", help="allow overtime: 3 h/day, 36 h/month, 150 %"),
     min_staff: int = typer.Option(1, "--min-staff", help="hard floor of agents when demand > 0"),
     shrinkage: float = typer.Option(0.0, "--shrinkage", help="fraction in [0,1): schedule required/(1-F)"),
-    hourly_rate_cny: float = typer.Option(30.0, "--hourly-rate", help="paid hour [CNY]"),
-    night_allowance_cny: float = typer.Option(5.0, "--night-allowance", help="per hour 22:00-06:00 [CNY]"),
+    hourly_rate_cny: float = typer.Option(30.0, "--hourly-rate", help="paid hour (CNY)"),
+    night_allowance_cny: float = typer.Option(5.0, "--night-allowance", help="per hour 22:00-06:00 (CNY)"),
     agents: str | None = typer.Option(None, "--agents", help="named agents CSV (DESIGN.md schema)"),
     frozen: str | None = typer.Option(None, "--frozen", help="published schedule.csv to keep in part"),
     frozen_until: str | None = typer.Option(
         None, "--frozen-until", help="first date YYYY-MM-DD that may change"
     ),
-    time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="solver time limit [s]"),
+    time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="solver time limit (s)"),
     workers: int = typer.Option(2, "--workers", help="CP-SAT worker threads"),
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
     gap: float = typer.Option(0.01, "--gap", help="stop once within this fraction of the lower bound"),

@@ -481,10 +481,6 @@ def solve_roster(
 ) -> ScheduleResult:
     """Build the aggregate model, bound it with GLOP, solve it with CP-SAT and decompose into people."""
     t0 = time.perf_counter()
-    if rules.start_step_min % demand.interval_min and demand.interval_min % rules.start_step_min:
-        raise PlannerInputError(
-            f"--start-step-min {rules.start_step_min} and the {demand.interval_min}-min interval do not nest"
-        )
     templates = make_templates(rules)
     tours = make_tours(rules, templates)
     frozen_min = list(frozen_min) if frozen_min is not None else [0] * demand.n_slots
