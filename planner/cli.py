@@ -78,8 +78,10 @@ def schedule_cmd(
     breaks: int = typer.Option(0, "--breaks", help="paid short breaks per shift (0, 1 or 2)"),
     break_min: int = typer.Option(15, "--break-min", help="short break length (min)"),
     start_step_min: int = typer.Option(30, "--start-step-min", help="start-time grid (min)"),
-    earliest_start: str = typer.Option("00:00", "--earliest-start", help="earliest shift start HH:MM"),
-    latest_start: str = typer.Option("23:30", "--latest-start", help="latest shift start HH:MM"),
+    earliest_start: str = typer.Option(
+        "00:00", "--earliest-start", help="earliest shift start HH:MM; several windows: 06:00,20:00"
+    ),
+    latest_start: str = typer.Option("23:30", "--latest-start", help="latest shift start HH:MM; 10:00,22:00"),
     days_per_week: int = typer.Option(5, "--days-per-week", help="most working days a week"),
     min_days_per_week: int | None = typer.Option(
         None, "--min-days-per-week", help="fewest days a week (default: --days-per-week)"
@@ -122,11 +124,17 @@ def schedule_cmd(
             until = date.fromisoformat(frozen_until)
         except ValueError:
             raise PlannerInputError(f"--frozen-until '{frozen_until}' is not YYYY-MM-DD") from None
+    los = [_hhmm(x.strip(), "--earliest-start") for x in earliest_start.split(",")]
+    his = [_hhmm(x.strip(), "--latest-start") for x in latest_start.split(",")]
+    if len(los) != len(his):
+        raise PlannerInputError("--earliest-start and --latest-start need the same number of times")
+    windows = list(zip(los, his, strict=True))
     rules = ShiftRules(
         shift_lengths_min=lengths,
         start_step_min=start_step_min,
-        earliest_start_min=_hhmm(earliest_start, "--earliest-start"),
-        latest_start_min=_hhmm(latest_start, "--latest-start"),
+        earliest_start_min=windows[0][0],
+        latest_start_min=windows[0][1],
+        extra_start_windows=tuple(windows[1:]),
         lunch_min=lunch_min,
         breaks_per_shift=breaks,
         break_min=break_min,

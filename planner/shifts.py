@@ -57,8 +57,10 @@ class ShiftRules:
 
     shift_lengths_min: allowed shift lengths including lunch. start_step_min: start-time grid;
     earliest_start_min / latest_start_min: allowed start times [min after midnight]; if latest < earliest
-    the window wraps midnight. lunch_min: unpaid lunch for shifts longer than ``lunch_from_shift_min``,
-    starting 3 h after the shift start at the earliest and ending 3 h before its end at the latest.
+    the window wraps midnight. extra_start_windows: more (earliest, latest) start windows, e.g. a day
+    window and a night window per coverage window. lunch_min: unpaid lunch for shifts longer than
+    ``lunch_from_shift_min``, starting 3 h after the shift start at the earliest and ending 3 h before
+    its end at the latest.
     breaks_per_shift / break_min: paid short breaks (0, 1 or 2) on a ``break_step_min`` grid: one in
     the first part of the shift before lunch and one after it. min_days / max_days: working days a week.
     min_rest_min: rest between the end of one shift and the start of the next.
@@ -68,6 +70,7 @@ class ShiftRules:
     start_step_min: int = 30
     earliest_start_min: int = 0
     latest_start_min: int = DAY_MIN - 30
+    extra_start_windows: tuple[tuple[int, int], ...] = ()
     lunch_min: int = 60
     lunch_step_min: int = 30
     lunch_from_shift_min: int = 360
@@ -199,8 +202,10 @@ def _grid_rule(name: str, duration_min: int, lo: int, hi: int, step: int) -> Bre
 
 
 def _start_allowed(start_min: int, rules: ShiftRules) -> bool:
-    lo, hi = rules.earliest_start_min, rules.latest_start_min
-    return lo <= start_min <= hi if lo <= hi else (start_min >= lo or start_min <= hi)
+    windows = ((rules.earliest_start_min, rules.latest_start_min), *rules.extra_start_windows)
+    return any(
+        lo <= start_min <= hi if lo <= hi else (start_min >= lo or start_min <= hi) for lo, hi in windows
+    )
 
 
 def make_templates(rules: ShiftRules) -> tuple[ShiftTemplate, ...]:

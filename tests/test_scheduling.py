@@ -305,6 +305,12 @@ def test_day_shifts_cannot_cover_7x24(tmp_path):
         PlannerInputError, match=r"cannot cover \d+ interval.*00:00.*no allowed shift works then"
     ):
         solve(tmp_path, lambda d, m: 2, rules)
+    # a second start window for night shifts makes the same week coverable
+    night = replace(rules, extra_start_windows=((18 * 60, 22 * 60),))
+    _, res, _, report = solve(
+        tmp_path, lambda d, m: 2, night, settings=replace(EXACT, target_gap=0.05, time_limit_s=4)
+    )
+    assert report.ok and res.shortfall_agent_hours == 0
 
 
 def test_named_agents_without_night_eligibility(tmp_path):

@@ -362,9 +362,9 @@ def explain_uncoverable(
             reach[t] = True
             cap[t] += frozen_min[t] / im
     lengths = "/".join(f"{x / 60:g}" for x in sorted(set(rules.shift_lengths_min)))
-    window = (
-        f"{rules.earliest_start_min // 60:02d}:{rules.earliest_start_min % 60:02d}-"
-        f"{rules.latest_start_min // 60:02d}:{rules.latest_start_min % 60:02d}"
+    window = ", ".join(
+        f"{lo // 60:02d}:{lo % 60:02d}-{hi // 60:02d}:{hi % 60:02d}"
+        for lo, hi in ((rules.earliest_start_min, rules.latest_start_min), *rules.extra_start_windows)
     )
     dead = [t for t in range(demand.n_slots) if demand.need[t] > 0 and not reach[t]]
     if dead:
