@@ -9,12 +9,14 @@ penalty when the two days off are consecutive.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -608,3 +610,42 @@ def test_bad_agents_file(tmp_path, body, match):
     p.write_text(body)
     with pytest.raises(PlannerInputError, match=match):
         read_agents(p, WEEK_START)
+
+
+def _random_case(seed: int):
+    rng = np.random.default_rng(seed)
+    peak = int(rng.integers(2, 9))
+    centre = float(rng.uniform(9, 16))
+    width = float(rng.uniform(2, 6))
+    floor_night = int(rng.integers(0, 2))
+    rules = ShiftRules(
+        shift_lengths_min=tuple(sorted(set(rng.choice([240, 360, 480, 540], size=2).tolist()))),
+        breaks_per_shift=int(rng.integers(0, 3)),
+        min_days=int(rng.integers(3, 6)),
+        max_days=5,
+        start_step_min=int(rng.choice([30, 60])),
+    )
+
+    def need(d, m):
+        h = m / 60
+        return max(
+            floor_night, round(peak * math.exp(-(((h - centre) / width) ** 2)) * (0.7 if d >= 5 else 1))
+        )
+
+    return rules, need
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_returned_roster_passes_the_checker(tmp_path, seed, time_limit_s=3):
+    rules, need = _random_case(seed)
+    settings = replace(EXACT, target_gap=0.05, time_limit_s=time_limit_s)
+    _, res, _, report = solve(tmp_path, need, rules, settings=settings)
+    assert report.ok, report.violations[:3]
+    assert report.shortfall_agent_hours == pytest.approx(res.shortfall_agent_hours)
+    assert res.lower_bound_fen <= res.objective_fen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(4, 24))
+def test_every_returned_roster_passes_the_checker_many(tmp_path, seed):
+    test_every_returned_roster_passes_the_checker(tmp_path, seed, time_limit_s=15)

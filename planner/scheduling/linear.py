@@ -39,6 +39,18 @@ class LinearProgram:
         if fen:
             self.objective[idx] = self.objective.get(idx, 0) + int(fen)
 
+    def feasible(self, values: dict[int, int]) -> bool:
+        """Does a complete assignment satisfy every bound and row? (Used to trust a heuristic roster.)"""
+        if len(values) != self.n_vars:
+            return False
+        if any(not self.lbs[i] <= v <= self.ubs[i] for i, v in values.items()):
+            return False
+        for idx, coef, lb, ub in self.rows:
+            total = sum(c * values[i] for i, c in zip(idx, coef, strict=True))
+            if not lb <= total <= ub:
+                return False
+        return True
+
     @property
     def n_vars(self) -> int:
         return len(self.lbs)

@@ -533,6 +533,11 @@ def solve_roster(
             f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
             "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
         )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint and c.lp.feasible(hint):
+        # CP-SAT ran out of time before loading the hint: the heuristic roster is complete and feasible
+        status, val, cpsat_bound = cp_model.FEASIBLE, [hint[i] for i in range(c.lp.n_vars)], -math.inf
+        objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
+        notes.append("CP-SAT found nothing in time; the roster is the LP-diving heuristic's")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise PlannerInputError(
             f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
