@@ -1,0 +1,657 @@
+"""Weekly roster as an aggregate (implicit) integer model solved with CP-SAT, bounded by its LP relaxation.
+
+Formulation (tour/implicit-break model; Dantzig 1954 set covering for shifts, Bechtold & Jacobs 1990
+implicit break placement, Aykin 1996 break-window variables): integer counts ``n[pool, tour]`` of weekly
+tours (working-day pattern x shift template, the same start every working day), day/shift totals
+``M[d, s]``, break-placement counts ``y[d, s, break, offset]`` that sum to ``M[d, s]`` per break, and per
+interval shortfall/surplus in agent-minutes. Coverage of interval t in agent-minutes:
+``sum presence(d, s, t) M[d, s] - sum breakmin(d, s, b, o, t) y[d, s, b, o] + frozen(t)``.
+The objective (integer fen) is paid cost + night allowance + overtime premium + split-days-off penalty
++ shortfall and surplus penalties. Each business rule is one function that adds its rows and returns
+its penalty terms (after OR-Tools' ``examples/python/shift_scheduling_sat.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from planner.errors import PlannerInputError
+from planner.scheduling.heuristic import best_dive
+from planner.scheduling.io import Agent, WeekDemand
+from planner.scheduling.linear import LinearProgram
+from planner.shifts import (
+    DAY_MIN,
+    WEEK_DAYS,
+    ShiftRules,
+    ShiftTemplate,
+    Tour,
+    consecutive_days_off,
+    make_templates,
+    make_tours,
+    span_by_slot,
+    tour_overtime_min,
+)
+
+
+@dataclass(frozen=True)
+class CostRates:
+    """Money in integer fen (1 CNY = 100 fen).
+
+    hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
+    overtime_premium_pct: extra pay on overtime hours (Labour Law art. 44: 150 % -> 50).
+    shortfall_fen_per_agent_hour: penalty per agent-hour below need (large: covering comes first).
+    surplus_fen_per_agent_hour: small penalty per agent-hour above need (tie-breaker).
+    split_days_off_fen: per tour without two consecutive days off. min_staff: hard floor of agents
+    in every interval with a positive requirement (the coverage window).
+    """
+
+    hourly_rate_fen: int = 3000
+    night_allowance_fen_per_hour: int = 500
+    overtime_premium_pct: int = 50
+    shortfall_fen_per_agent_hour: int = 600_000
+    surplus_fen_per_agent_hour: int = 60
+    split_days_off_fen: int = 3000
+    min_staff: int = 1
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    lp_bound: bool = True
+    target_gap: float = 0.01
+    deterministic_time: float | None = None  # CP-SAT's max_deterministic_time: reproducible stops
+    heuristic: bool = True
+
+
+@dataclass(frozen=True)
+class FrozenShift:
+    """A published shift kept as is: start [min from week start], length, paid minutes and its rows
+    ``(activity, start_min, end_min)``."""
+
+    agent_id: str
+    day: int
+    start_abs_min: int
+    length_min: int
+    paid_min: int
+    rows: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Agents that share the same allowed tours. size None = as many as needed (anonymous roster).
+
+    active_days: days whose coverage the model decides (frozen days are constant). exact: every agent
+    of the pool must get a tour (they already work published days).
+    """
+
+    name: str
+    size: int | None
+    tours: tuple[int, ...]
+    agent_ids: tuple[str, ...] = ()
+    active_days: tuple[bool, ...] = (True,) * WEEK_DAYS
+    exact: bool = False
+    frozen: tuple[FrozenShift, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgentTour:
+    """One person's week: the tour, and per working day the break offsets [min after shift start]."""
+
+    agent_id: str
+    tour: Tour | None
+    active_days: tuple[bool, ...]
+    breaks: tuple[
+        tuple[int, tuple[tuple[str, int, int, bool], ...]], ...
+    ]  # (day, ((name, off, dur, paid),..))
+    frozen: tuple[FrozenShift, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    status: str
+    objective_fen: int
+    lp_bound_fen: float | None
+    cpsat_bound_fen: float
+    lower_bound_fen: float
+    gap: float
+    paid_hours: float
+    required_hours: float
+    shortfall_agent_hours: float
+    surplus_agent_hours: float
+    coverage_min: tuple[int, ...]
+    agents: tuple[AgentTour, ...]
+    time_limit_s: float
+    workers: int
+    seed: int
+    wall_s: float
+    n_tour_vars: int
+    unrostered: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------- pools
+
+
+def _fits_window(t: ShiftTemplate, earliest: int, latest_end: int) -> bool:
+    end = t.start_min + t.length_min
+    if earliest < latest_end:
+        return earliest <= t.start_min and end <= latest_end
+    # window wraps midnight, e.g. 20:00 -> 08:00
+    return t.start_min >= earliest and end <= DAY_MIN + latest_end
+
+
+def agent_allows(agent: Agent, tour: Tour, rules: ShiftRules) -> bool:
+    """Named-agent eligibility: availability, days, contracted hours, start/end window, night work."""
+    if any(tour.days[d] for d in agent.unavailable_days):
+        return False
+    if tour.n_days > agent.max_days_week:
+        return False
+    if tour.week_paid_min > round(agent.contract_hours_week * 60):
+        return False
+    if not _fits_window(tour.template, agent.earliest_start_min, agent.latest_end_min):
+        return False
+    return agent.night_ok or tour.template.night_min(rules) == 0
+
+
+def agent_pools(
+    agents: tuple[Agent, ...], tours: tuple[Tour, ...], rules: ShiftRules, channels: tuple[str, ...]
+) -> tuple[tuple[Pool, ...], tuple[str, ...]]:
+    """Group named agents by their eligibility signature; returns (pools, agents without a usable skill)."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    no_skill: list[str] = []
+    for a in agents:
+        if a.skills and not set(a.skills) & set(channels):
+            no_skill.append(a.agent_id)
+            continue
+        key = (
+            a.unavailable_days,
+            a.max_days_week,
+            round(a.contract_hours_week * 60),
+            a.earliest_start_min,
+            a.latest_end_min,
+            a.night_ok,
+        )
+        groups[key].append(a.agent_id)
+    by_id = {a.agent_id: a for a in agents}
+    pools = []
+    for k, ids in enumerate(sorted(groups.values(), key=lambda ids: ids[0])):
+        first = by_id[ids[0]]
+        allowed = tuple(i for i, t in enumerate(tours) if agent_allows(first, t, rules))
+        pools.append(Pool(name=f"class{k}", size=len(ids), tours=allowed, agent_ids=tuple(ids)))
+    return tuple(pools), tuple(no_skill)
+
+
+# ---------------------------------------------------------------------------- rules (one function each)
+
+
+@dataclass
+class _Ctx:
+    demand: WeekDemand
+    rules: ShiftRules
+    costs: CostRates
+    tours: tuple[Tour, ...]
+    pools: tuple[Pool, ...]
+    frozen_min: list[int]
+    lp: LinearProgram = field(default_factory=LinearProgram)
+    n: dict[tuple[int, int], int] = field(default_factory=dict)  # (pool, tour) -> var
+    m: dict[tuple[int, ShiftTemplate], int] = field(default_factory=dict)  # (day, template) -> var
+    y: dict[tuple[int, ShiftTemplate, int, int], int] = field(default_factory=dict)
+    cover_terms: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    short: list[int] = field(default_factory=list)
+    surplus: list[int] = field(default_factory=list)
+
+
+def _tour_cost_fen(tour: Tour, active: tuple[bool, ...], rules: ShiftRules, costs: CostRates) -> int:
+    """Paid hours x rate + night allowance + overtime premium over the active days, in fen."""
+    days = sum(1 for d in range(WEEK_DAYS) if tour.days[d] and active[d])
+    paid = days * tour.template.paid_min
+    night = days * tour.template.night_min(rules)
+    ot = tour_overtime_min(tour) * days // max(1, tour.n_days)
+    fen = paid * costs.hourly_rate_fen + night * costs.night_allowance_fen_per_hour
+    fen += ot * costs.hourly_rate_fen * costs.overtime_premium_pct // 100
+    return round(fen / 60)
+
+
+def _add_tour_counts(c: _Ctx) -> None:
+    """Tour counts per pool, their cost, pool sizes and the split-days-off preference (soft)."""
+    peak = max(c.demand.need) + c.costs.min_staff
+    for p, pool in enumerate(c.pools):
+        ids = []
+        for ti in pool.tours:
+            tour = c.tours[ti]
+            if not any(tour.days[d] and pool.active_days[d] for d in range(WEEK_DAYS)) and not pool.exact:
+                continue
+            ub = peak if pool.size is None else min(pool.size, peak)
+            v = c.lp.var(0, ub, f"n_{p}_{ti}")
+            c.n[(p, ti)] = v
+            ids.append(v)
+            fen = _tour_cost_fen(tour, pool.active_days, c.rules, c.costs)
+            if not consecutive_days_off(tour.days):
+                fen += c.costs.split_days_off_fen
+            c.lp.cost(v, fen)
+        if pool.size is not None:
+            if pool.exact:
+                c.lp.row(ids, [1] * len(ids), pool.size, pool.size)
+            elif ids:
+                c.lp.row(ids, [1] * len(ids), 0, pool.size)
+
+
+def _add_day_shift_totals(c: _Ctx) -> None:
+    """M[d, s] = number of tours working template s on day d (active days only)."""
+    members: dict[tuple[int, ShiftTemplate], list[int]] = defaultdict(list)
+    for (p, ti), v in c.n.items():
+        tour = c.tours[ti]
+        for d in range(WEEK_DAYS):
+            if tour.days[d] and c.pools[p].active_days[d]:
+                members[(d, tour.template)].append(v)
+    for key in sorted(members, key=lambda k: (k[0], k[1].start_min, k[1].length_min)):
+        vs = members[key]
+        ub = sum(c.lp.ubs[v] for v in vs)
+        m = c.lp.var(0, ub, f"M_{key[0]}_{key[1].label}")
+        c.lp.row([*vs, m], [1] * len(vs) + [-1], 0, 0)
+        c.m[key] = m
+
+
+def _add_breaks(c: _Ctx) -> None:
+    """Breaks inside their windows: for each break rule, placements sum to the shifts worked."""
+    for (d, tmpl), m in c.m.items():
+        start_abs = d * DAY_MIN + tmpl.start_min
+        for slot, minutes in span_by_slot(start_abs, tmpl.length_min, c.demand.interval_min).items():
+            c.cover_terms[slot].append((m, minutes))
+        for b, rule in enumerate(tmpl.breaks):
+            ys = []
+            for off in rule.offsets_min():
+                y = c.lp.var(0, c.lp.ubs[m], f"y_{d}_{tmpl.label}_{b}_{off}")
+                c.y[(d, tmpl, b, off)] = y
+                ys.append(y)
+                for slot, minutes in span_by_slot(
+                    start_abs + off, rule.duration_min, c.demand.interval_min
+                ).items():
+                    c.cover_terms[slot].append((y, -minutes))
+            c.lp.row([*ys, m], [1] * len(ys) + [-1], 0, 0)
+
+
+def _add_soft_coverage(c: _Ctx) -> None:
+    """Coverage + shortfall - surplus = need (agent-minutes); both penalised, never infeasible."""
+    im = c.demand.interval_min
+    pen_short = math.ceil(c.costs.shortfall_fen_per_agent_hour / 60)
+    pen_surplus = math.ceil(c.costs.surplus_fen_per_agent_hour / 60)
+    big = sum(c.lp.ubs[m] for m in c.m.values()) * im + max(c.frozen_min, default=0)
+    for t in range(c.demand.n_slots):
+        need_min = c.demand.need[t] * im
+        s = c.lp.var(0, need_min, f"short_{t}")
+        u = c.lp.var(0, big, f"surplus_{t}")
+        c.short.append(s)
+        c.surplus.append(u)
+        c.lp.cost(s, pen_short)
+        c.lp.cost(u, pen_surplus)
+        terms = c.cover_terms.get(t, [])
+        rhs = need_min - c.frozen_min[t]
+        c.lp.row([v for v, _ in terms] + [s, u], [k for _, k in terms] + [1, -1], rhs, rhs)
+
+
+def _add_staff_floor(c: _Ctx) -> None:
+    """Hard floor: at least min_staff agents working throughout every interval with a requirement."""
+    im = c.demand.interval_min
+    for t in range(c.demand.n_slots):
+        if c.demand.need[t] > 0 and c.costs.min_staff > 0:
+            terms = c.cover_terms.get(t, [])
+            c.lp.row(
+                [v for v, _ in terms],
+                [k for _, k in terms],
+                c.costs.min_staff * im - c.frozen_min[t],
+                float("inf"),
+            )
+
+
+# ---------------------------------------------------------------------------- feasibility explanation
+
+
+def _ranges(slots: list[int], demand: WeekDemand) -> str:
+    """Compress slots into 'YYYY-MM-DDTHH:MM-HH:MM' ranges."""
+    out = []
+    start = prev = None
+    for s in [*sorted(slots), None]:
+        if s is not None and prev is not None and s == prev + 1:
+            prev = s
+            continue
+        if start is not None:
+            a = demand.slot_start(start)
+            b = demand.slot_start(prev + 1)
+            out.append(
+                f"{a:%a %Y-%m-%dT%H:%M}-" + (f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %H:%M}")
+            )
+        start = prev = s
+    return ", ".join(out[:6]) + (f" and {len(out) - 6} more" if len(out) > 6 else "")
+
+
+def explain_uncoverable(
+    demand: WeekDemand,
+    rules: ShiftRules,
+    costs: CostRates,
+    tours: tuple[Tour, ...],
+    pools: tuple[Pool, ...],
+    frozen_min: list[int],
+) -> None:
+    """Raise PlannerInputError naming the intervals no allowed tour can staff (or not to the floor)."""
+    im = demand.interval_min
+    cap = [0.0] * demand.n_slots  # most agents that could be present per slot
+    reach = [False] * demand.n_slots
+    for pool in pools:
+        seen: set[int] = set()
+        for ti in pool.tours:
+            tour = tours[ti]
+            for d in range(WEEK_DAYS):
+                if tour.days[d] and pool.active_days[d]:
+                    for slot in span_by_slot(
+                        d * DAY_MIN + tour.template.start_min, tour.template.length_min, im
+                    ):
+                        seen.add(slot)
+        for slot in seen:
+            reach[slot] = True
+            cap[slot] += math.inf if pool.size is None else pool.size
+    for t in range(demand.n_slots):
+        if frozen_min[t] > 0:
+            reach[t] = True
+            cap[t] += frozen_min[t] / im
+    lengths = "/".join(f"{x / 60:g}" for x in sorted(set(rules.shift_lengths_min)))
+    window = ", ".join(
+        f"{lo // 60:02d}:{lo % 60:02d}-{hi // 60:02d}:{hi % 60:02d}"
+        for lo, hi in ((rules.earliest_start_min, rules.latest_start_min), *rules.extra_start_windows)
+    )
+    dead = [t for t in range(demand.n_slots) if demand.need[t] > 0 and not reach[t]]
+    if dead:
+        why = (
+            f"no allowed shift works then (starts {window}, lengths {lengths} h"
+            + (
+                ", named agents' availability, hours and night eligibility"
+                if any(p.size is not None for p in pools)
+                else ""
+            )
+            + ")"
+        )
+        raise PlannerInputError(
+            f"cannot cover {len(dead)} interval(s) with a requirement: {_ranges(dead, demand)}: {why}"
+        )
+    thin = [t for t in range(demand.n_slots) if demand.need[t] > 0 and cap[t] < costs.min_staff]
+    if thin:
+        raise PlannerInputError(
+            f"cannot keep the floor of {costs.min_staff} agent(s) in {len(thin)} interval(s): "
+            f"{_ranges(thin, demand)}: too few eligible agents can work then"
+        )
+
+
+def _build(
+    demand: WeekDemand,
+    rules: ShiftRules,
+    costs: CostRates,
+    tours: tuple[Tour, ...],
+    pools: tuple[Pool, ...],
+    frozen_min: list[int],
+) -> _Ctx:
+    """The aggregate model: one rule function after another."""
+    c = _Ctx(demand, rules, costs, tours, pools, frozen_min)
+    _add_tour_counts(c)
+    _add_day_shift_totals(c)
+    _add_breaks(c)
+    _add_soft_coverage(c)
+    _add_staff_floor(c)
+    return c
+
+
+class _StopAtGap(cp_model.CpSolverSolutionCallback):
+    """Stop the search once a solution is within ``gap`` of an external lower bound (the LP bound)."""
+
+    def __init__(self, lower: float, gap: float) -> None:
+        super().__init__()
+        self.lower = lower
+        self.gap = gap
+
+    def on_solution_callback(self) -> None:
+        obj = self.objective_value
+        bound = max(self.lower, self.best_objective_bound)
+        if obj <= 0 or (obj - bound) / obj <= self.gap:
+            self.stop_search()
+
+
+def _cpsat(
+    lp: LinearProgram,
+    settings: SolverSettings,
+    time_limit_s: float,
+    hint: dict[int, int],
+    lower: float = -math.inf,
+) -> tuple[int, list[int], float, float]:
+    """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters.
+
+    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load;
+    several workers, or stopping on the wall-clock limit, may not.
+    """
+    model, xs = lp.to_cpsat()
+    for i, v in hint.items():
+        model.add_hint(xs[i], v)
+    solver = cp_model.CpSolver()
+    prm = solver.parameters
+    prm.max_time_in_seconds = float(time_limit_s)
+    prm.num_workers = int(settings.workers)
+    prm.random_seed = int(settings.seed)
+    if settings.deterministic_time is not None:
+        prm.max_deterministic_time = float(settings.deterministic_time)
+    prm.relative_gap_limit = float(settings.target_gap)
+    prm.log_search_progress = False
+    status = solver.solve(model, _StopAtGap(lower, settings.target_gap))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, [], math.nan, math.nan
+    return status, [int(solver.value(x)) for x in xs], solver.objective_value, solver.best_objective_bound
+
+
+def _translate(small: _Ctx, val: list[int], full: _Ctx) -> dict[int, int]:
+    """Map a solution of the restricted model onto the full model's variables (a complete hint)."""
+    hint = {v: 0 for v in full.n.values()}
+    for key, v in small.n.items():
+        hint[full.n[key]] = val[v]
+    for key, v in full.m.items():
+        hint[v] = val[small.m[key]] if key in small.m else 0
+    for key, v in full.y.items():
+        hint[v] = val[small.y[key]] if key in small.y else 0
+    for t, v in enumerate(full.short):
+        hint[v] = val[small.short[t]]
+        hint[full.surplus[t]] = val[small.surplus[t]]
+    return hint
+
+
+# ---------------------------------------------------------------------------- solve
+
+
+def solve_roster(
+    demand: WeekDemand,
+    rules: ShiftRules,
+    costs: CostRates = CostRates(),
+    settings: SolverSettings = SolverSettings(),
+    agents: tuple[Agent, ...] | None = None,
+    frozen_pools: tuple[Pool, ...] = (),
+    frozen_min: list[int] | None = None,
+    frozen_days: tuple[bool, ...] = (False,) * WEEK_DAYS,
+) -> ScheduleResult:
+    """Build the aggregate model, bound it with GLOP, solve it with CP-SAT and decompose into people."""
+    t0 = time.perf_counter()
+    templates = make_templates(rules)
+    tours = make_tours(rules, templates)
+    frozen_min = list(frozen_min) if frozen_min is not None else [0] * demand.n_slots
+    active = tuple(not f for f in frozen_days)
+    notes: list[str] = []
+    unrostered: tuple[str, ...] = ()
+    if agents is not None:
+        pools, no_skill = agent_pools(agents, tours, rules, demand.channels)
+        if no_skill:
+            notes.append(f"{len(no_skill)} agent(s) lack every channel's skill and are not rostered")
+        unrostered = no_skill
+        frozen_ids = {a for p in frozen_pools for a in p.agent_ids}
+        pools = tuple(
+            Pool(p.name, len(ids), p.tours, ids, active, False)
+            for p in pools
+            if (ids := tuple(a for a in p.agent_ids if a not in frozen_ids))
+        )
+    else:
+        # anonymous new tours may not work published (frozen) days
+        allowed = tuple(
+            i for i, t in enumerate(tours) if not any(t.days[d] and frozen_days[d] for d in range(WEEK_DAYS))
+        )
+        pools = (Pool("anonymous", None, allowed, (), active, False),)
+    pools = pools + tuple(frozen_pools)
+    explain_uncoverable(demand, rules, costs, tours, pools, frozen_min)
+
+    c = _build(demand, rules, costs, tours, pools, frozen_min)
+    lp_bound = None
+    lp_values = None
+    if settings.lp_bound:
+        lp = c.lp.solve_lp(time_limit_s=max(1.0, settings.time_limit_s * 0.5 - (time.perf_counter() - t0)))
+        if lp is not None:
+            lp_bound, lp_values = lp
+    hint: dict[int, int] = {}
+    if lp_values is not None and settings.heuristic:
+        # the LP gets up to half of the time limit, LP and dives together up to 60 %
+        good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
+        hint = best_dive(c, t0 + settings.time_limit_s * 0.6, good) or {}
+    remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
+    lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
+    status, val, objective_f, cpsat_bound = _cpsat(c.lp, settings, remaining, hint, lp_lower)
+    name = {
+        cp_model.OPTIMAL: "OPTIMAL",
+        cp_model.FEASIBLE: "FEASIBLE",
+        cp_model.INFEASIBLE: "INFEASIBLE",
+        cp_model.MODEL_INVALID: "MODEL_INVALID",
+    }.get(status, "UNKNOWN")
+    if status == cp_model.INFEASIBLE:
+        raise PlannerInputError(
+            f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
+            "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint and c.lp.feasible(hint):
+        # CP-SAT ran out of time before loading the hint: the heuristic roster is complete and feasible
+        status, val, cpsat_bound = cp_model.FEASIBLE, [hint[i] for i in range(c.lp.n_vars)], -math.inf
+        objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
+        notes.append("CP-SAT found nothing in time; the roster is the LP-diving heuristic's")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise PlannerInputError(
+            f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
+        )
+    objective = round(objective_f)
+    lower = max(cpsat_bound, math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf)
+    gap = 0.0 if objective <= 0 else max(0.0, (objective - lower) / objective)
+    # CP-SAT says OPTIMAL once within relative_gap_limit: call it optimal only when the bound proves it
+    name = "OPTIMAL" if lower >= objective else "FEASIBLE"
+
+    taken = frozenset(a for p in pools for a in p.agent_ids)
+    agents_out = _decompose(c, val, agents, taken)
+    rostered = {a.agent_id for a in agents_out}
+    if agents is not None:
+        unrostered = unrostered + tuple(a.agent_id for a in agents if a.agent_id not in rostered)
+
+    im = demand.interval_min
+    cover = []
+    for t in range(demand.n_slots):
+        cover.append(sum(val[v] * k for v, k in c.cover_terms.get(t, [])) + frozen_min[t])
+    short = sum(max(0, demand.need[t] * im - cover[t]) for t in range(demand.n_slots))
+    surplus = sum(max(0, cover[t] - demand.need[t] * im) for t in range(demand.n_slots))
+    paid_min = 0
+    for a in agents_out:
+        if a.tour is not None:
+            paid_min += (
+                sum(1 for d in range(WEEK_DAYS) if a.tour.days[d] and a.active_days[d])
+                * a.tour.template.paid_min
+            )
+        paid_min += sum(f.paid_min for f in a.frozen)
+    return ScheduleResult(
+        status=name,
+        objective_fen=objective,
+        lp_bound_fen=lp_bound,
+        cpsat_bound_fen=cpsat_bound,
+        lower_bound_fen=lower,
+        gap=gap,
+        paid_hours=paid_min / 60,
+        required_hours=sum(demand.need) * im / 60,
+        shortfall_agent_hours=short / 60,
+        surplus_agent_hours=surplus / 60,
+        coverage_min=tuple(cover),
+        agents=tuple(agents_out),
+        time_limit_s=settings.time_limit_s,
+        workers=settings.workers,
+        seed=settings.seed,
+        wall_s=time.perf_counter() - t0,
+        n_tour_vars=len(c.n),
+        unrostered=unrostered,
+        notes=tuple(notes),
+    )
+
+
+def _duty(tour: Tour, weekend_days: tuple[int, ...], rules: ShiftRules) -> tuple[int, int]:
+    wk = sum(1 for d in weekend_days if tour.days[d])
+    night = tour.n_days if tour.template.night_min(rules) > 0 else 0
+    return wk, night
+
+
+def _decompose(
+    c: _Ctx, val: list[int], agents: tuple[Agent, ...] | None, taken_ids: frozenset[str] = frozenset()
+) -> list[AgentTour]:
+    """Turn counts into people: tours to agents (fair shares of weekend/night duty), breaks to shifts."""
+    weekend = tuple(d for d in range(WEEK_DAYS) if (c.demand.week_start.weekday() + d) % 7 >= 5)
+    by_id = {a.agent_id: a for a in agents} if agents else {}
+    people: list[tuple[str, Tour | None, tuple[bool, ...], tuple[FrozenShift, ...]]] = []
+    anon = 0
+    for p, pool in enumerate(c.pools):
+        chosen: list[Tour] = []
+        for ti in pool.tours:
+            v = c.n.get((p, ti))
+            if v is not None:
+                chosen.extend([c.tours[ti]] * val[v])
+        if pool.size is None:
+            for tour in chosen:
+                anon += 1
+                while f"A{anon:04d}" in taken_ids:
+                    anon += 1
+                people.append((f"A{anon:04d}", tour, pool.active_days, ()))
+            continue
+        if pool.frozen:
+            # frozen pools hold exactly one agent (their published days are personal)
+            for aid, tour in zip(pool.agent_ids, chosen, strict=False):
+                people.append(
+                    (aid, tour, pool.active_days, tuple(f for f in pool.frozen if f.agent_id == aid))
+                )
+            continue
+        # Fairness: the heaviest weekend/night tours go to the agents with the least such duty so far.
+        chosen.sort(key=lambda t: (_duty(t, weekend, c.rules), t.template.start_min, t.days), reverse=True)
+        ids = sorted(
+            pool.agent_ids,
+            key=lambda a: (
+                by_id[a].weekend_days_before + by_id[a].night_shifts_before if a in by_id else 0,
+                a,
+            ),
+        )
+        for aid, tour in zip(ids, chosen, strict=False):
+            people.append((aid, tour, pool.active_days, ()))
+    # Breaks: hand out the placement counts of each (day, template) to the people working it, in order.
+    queue: dict[tuple[int, ShiftTemplate, int], list[int]] = defaultdict(list)
+    for (d, tmpl, b, off), v in sorted(
+        c.y.items(), key=lambda kv: (kv[0][0], kv[0][1].start_min, kv[0][1].length_min, kv[0][2], kv[0][3])
+    ):
+        queue[(d, tmpl, b)].extend([off] * val[v])
+    out = []
+    for aid, tour, active, frozen in sorted(people, key=lambda x: x[0]):
+        brk = []
+        if tour is not None:
+            for d in range(WEEK_DAYS):
+                if tour.days[d] and active[d]:
+                    placed = []
+                    for b, rule in enumerate(tour.template.breaks):
+                        off = queue[(d, tour.template, b)].pop(0)
+                        placed.append((rule.name, off, rule.duration_min, rule.paid))
+                    brk.append((d, tuple(placed)))
+        out.append(AgentTour(aid, tour, active, tuple(brk), frozen))
+    return out

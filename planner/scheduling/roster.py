@@ -1,0 +1,272 @@
+"""Roster output (schedule.csv, coverage.csv) and re-planning input (published days of a roster).
+
+schedule.csv has one row per activity: ``agent_id, date, activity, start, end`` (activity in work, lunch,
+break, off), local wall-clock ``YYYY-MM-DDTHH:MM``; a shift belongs to the date it starts, and an
+overnight shift's rows run into the next date. Days off are ``off`` rows from 00:00 to 00:00.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from planner.errors import PlannerInputError
+from planner.scheduling.io import TIME_FMT, WeekDemand, _read_table
+from planner.scheduling.model import AgentTour, FrozenShift, Pool, ScheduleResult
+from planner.shifts import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules, Tour, span_by_slot, tour_is_legal
+
+ACTIVITIES = ("work", "lunch", "break", "training", "off")
+
+
+def _t(week_start: datetime, minute: int) -> str:
+    return (week_start + timedelta(minutes=minute)).strftime(TIME_FMT)
+
+
+def shift_rows(
+    agent_id: str,
+    week_start: datetime,
+    day: int,
+    start_min: int,
+    length_min: int,
+    breaks: tuple[tuple[str, int, int, bool], ...],
+) -> list[dict[str, str]]:
+    """Rows of one shift: work segments around its breaks (offsets in minutes after the shift start)."""
+    d = (week_start + timedelta(days=day)).strftime("%Y-%m-%d")
+    start = day * DAY_MIN + start_min
+    rows = []
+    t = start
+    for name, off, dur, _paid in sorted(breaks, key=lambda b: b[1]):
+        if start + off > t:
+            rows.append(
+                dict(
+                    agent_id=agent_id,
+                    date=d,
+                    activity="work",
+                    start=_t(week_start, t),
+                    end=_t(week_start, start + off),
+                )
+            )
+        rows.append(
+            dict(
+                agent_id=agent_id,
+                date=d,
+                activity=name,
+                start=_t(week_start, start + off),
+                end=_t(week_start, start + off + dur),
+            )
+        )
+        t = start + off + dur
+    if start + length_min > t:
+        rows.append(
+            dict(
+                agent_id=agent_id,
+                date=d,
+                activity="work",
+                start=_t(week_start, t),
+                end=_t(week_start, start + length_min),
+            )
+        )
+    return rows
+
+
+def schedule_frame(result: ScheduleResult, demand: WeekDemand) -> pd.DataFrame:
+    """The roster as activity rows, sorted by agent and time."""
+    rows: list[dict[str, str]] = []
+    ws = demand.week_start
+    for a in result.agents:
+        rows.extend(_agent_rows(a, ws))
+    df = pd.DataFrame(rows, columns=["agent_id", "date", "activity", "start", "end"])
+    return df.sort_values(["agent_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def _agent_rows(a: AgentTour, ws: datetime) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    brk = dict(a.breaks)
+    frozen_by_day: dict[int, list[FrozenShift]] = defaultdict(list)
+    for f in a.frozen:
+        frozen_by_day[f.day].append(f)
+    for d in range(WEEK_DAYS):
+        day_s = (ws + timedelta(days=d)).strftime("%Y-%m-%d")
+        if not a.active_days[d]:
+            if frozen_by_day.get(d):
+                for f in frozen_by_day[d]:
+                    rows.extend(
+                        dict(agent_id=a.agent_id, date=day_s, activity=act, start=_t(ws, s), end=_t(ws, e))
+                        for act, s, e in f.rows
+                    )
+            else:
+                rows.append(
+                    dict(
+                        agent_id=a.agent_id,
+                        date=day_s,
+                        activity="off",
+                        start=_t(ws, d * DAY_MIN),
+                        end=_t(ws, (d + 1) * DAY_MIN),
+                    )
+                )
+            continue
+        if a.tour is not None and a.tour.days[d]:
+            rows.extend(
+                shift_rows(
+                    a.agent_id, ws, d, a.tour.template.start_min, a.tour.template.length_min, brk.get(d, ())
+                )
+            )
+        else:
+            rows.append(
+                dict(
+                    agent_id=a.agent_id,
+                    date=day_s,
+                    activity="off",
+                    start=_t(ws, d * DAY_MIN),
+                    end=_t(ws, (d + 1) * DAY_MIN),
+                )
+            )
+    return rows
+
+
+def coverage_frame(result: ScheduleResult, demand: WeekDemand) -> pd.DataFrame:
+    """Per interval: required (productive, as read), scheduled and short (agents on the job, after
+    shrinkage; fractional where a break covers part of an interval)."""
+    im = demand.interval_min
+    sched = [c / im for c in result.coverage_min]
+    return pd.DataFrame(
+        {
+            "interval_start": [demand.slot_start(t).strftime(TIME_FMT) for t in range(demand.n_slots)],
+            "required": list(demand.required),
+            "scheduled": [round(s, 4) for s in sched],
+            "shortfall": [round(max(0.0, n - s), 4) for n, s in zip(demand.need, sched, strict=True)],
+            "needed_after_shrinkage": list(demand.need),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- re-planning
+
+
+def read_schedule(path: str | Path) -> pd.DataFrame:
+    """Read a schedule.csv with validated columns, activities and times (start < end)."""
+    path = Path(path)
+    df = _read_table(path, "schedule")
+    need = ["agent_id", "date", "activity", "start", "end"]
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    df = df[need].copy()
+    for col in need:
+        df[col] = df[col].astype(str).str.strip()
+    bad_act = ~df["activity"].isin(ACTIVITIES)
+    if bad_act.any():
+        i = int(bad_act.to_numpy().nonzero()[0][0])
+        raise PlannerInputError(
+            f"{path}: row {i + 2}: activity '{df['activity'].iloc[i]}' is not one of {'|'.join(ACTIVITIES)}"
+        )
+    for col in ("start", "end"):
+        parsed = pd.to_datetime(df[col], format="%Y-%m-%dT%H:%M", errors="coerce")
+        if parsed.isna().any():
+            i = int(parsed.isna().to_numpy().nonzero()[0][0])
+            raise PlannerInputError(f"{path}: row {i + 2}: {col} '{df[col].iloc[i]}' is not YYYY-MM-DDTHH:MM")
+        df[col] = parsed
+    dates = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        i = int(dates.isna().to_numpy().nonzero()[0][0])
+        raise PlannerInputError(f"{path}: row {i + 2}: date '{df['date'].iloc[i]}' is not YYYY-MM-DD")
+    df["date"] = dates
+    back = df["end"] <= df["start"]
+    if back.any():
+        i = int(back.to_numpy().nonzero()[0][0])
+        raise PlannerInputError(f"{path}: row {i + 2}: end is not after start")
+    return df
+
+
+def frozen_from_schedule(
+    path: str | Path, demand: WeekDemand, rules: ShiftRules, tours: tuple[Tour, ...], frozen_until: date
+) -> tuple[tuple[Pool, ...], list[int], tuple[bool, ...], set[str]]:
+    """Published days (dates before ``frozen_until``) of an existing roster, kept as they are.
+
+    Returns pools of agents who work published days (each must get a tour that agrees with those days and
+    keeps rest, day and hour limits), the frozen coverage per slot [agent-minutes], the frozen-day mask
+    and every agent id of the old roster.
+    """
+    df = read_schedule(path)
+    ws = demand.week_start
+    frozen_days = tuple((ws + timedelta(days=d)).date() < frozen_until for d in range(WEEK_DAYS))
+    im = demand.interval_min
+    cover = [0] * demand.n_slots
+    per_agent: dict[str, list[FrozenShift]] = defaultdict(list)
+    all_ids = set(df["agent_id"])
+    for (aid, day), g in df.groupby(["agent_id", "date"], sort=True):
+        d = (day.date() - ws.date()).days
+        if not 0 <= d < WEEK_DAYS:
+            raise PlannerInputError(f"{path}: agent {aid}: date {day:%Y-%m-%d} is outside the planned week")
+        if not frozen_days[d]:
+            continue
+        rows = []
+        for rec in g.itertuples():
+            s = int((rec.start - ws) / pd.Timedelta(minutes=1))
+            e = int((rec.end - ws) / pd.Timedelta(minutes=1))
+            rows.append((rec.activity, s, e))
+            if rec.activity == "work":
+                for slot, minutes in span_by_slot(s, e - s, im).items():
+                    cover[slot] += minutes
+        shift = [r for r in rows if r[0] != "off"]
+        if not shift:
+            continue
+        start = min(r[1] for r in shift)
+        end = max(r[2] for r in shift)
+        paid = sum(r[2] - r[1] for r in shift if r[0] != "lunch")
+        per_agent[aid].append(FrozenShift(aid, d, start, end - start, paid, tuple(rows)))
+    sig: dict[tuple, list[str]] = defaultdict(list)
+    for aid, shifts in per_agent.items():
+        key = tuple((f.day, f.start_abs_min - f.day * DAY_MIN, f.length_min, f.paid_min) for f in shifts)
+        sig[key].append(aid)
+    pools = []
+    for k, (key, ids) in enumerate(sorted(sig.items(), key=lambda kv: kv[1][0])):
+        shifts = [f for aid in ids for f in per_agent[aid]]
+        allowed = tuple(i for i, t in enumerate(tours) if _agrees(t, key, frozen_days, rules))
+        if not allowed:
+            raise PlannerInputError(
+                f"{path}: agent {ids[0]}: no legal tour continues the published days (rest, days or hours)"
+            )
+        pools.append(
+            Pool(
+                f"frozen{k}",
+                len(ids),
+                allowed,
+                tuple(ids),
+                tuple(not f for f in frozen_days),
+                True,
+                tuple(shifts),
+            )
+        )
+    return tuple(pools), cover, frozen_days, all_ids
+
+
+def _agrees(tour: Tour, key: tuple, frozen_days: tuple[bool, ...], rules: ShiftRules) -> bool:
+    """Does this tour continue the published shifts ``key`` ((day, start, length, paid), ...)?"""
+    worked = {d for d, *_ in key}
+    for d in range(WEEK_DAYS):
+        if frozen_days[d] and tour.days[d] != (d in worked):
+            return False
+    if not tour_is_legal(tour, rules):
+        return False
+    spans = [(d * DAY_MIN + s, d * DAY_MIN + s + ln) for d, s, ln, _ in key]
+    spans += [
+        (
+            d * DAY_MIN + tour.template.start_min,
+            d * DAY_MIN + tour.template.start_min + tour.template.length_min,
+        )
+        for d in range(WEEK_DAYS)
+        if tour.days[d] and not frozen_days[d]
+    ]
+    spans.sort()
+    for i, (s, _e) in enumerate(spans):
+        prev_end = spans[i - 1][1] - (WEEK_MIN if i == 0 else 0)
+        if s - prev_end < rules.min_rest_min:
+            return False
+    paid = sum(p for *_, p in key) + sum(
+        tour.template.paid_min for d in range(WEEK_DAYS) if tour.days[d] and not frozen_days[d]
+    )
+    return paid <= rules.max_week_work_min

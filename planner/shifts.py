@@ -1,0 +1,306 @@
+"""Shift rules, shift templates, break placements and weekly tours on a cyclic week.
+
+Time inside this module is integer minutes. A week is ``WEEK_MIN`` minutes long and cyclic: minute
+``WEEK_MIN + m`` is minute ``m`` (a Sunday-night shift covers Monday morning). Day 0 is the first date
+of the planning week (not necessarily a Monday). A shift belongs to the day it starts.
+
+Labour rules follow the PRC Labour Law (arts. 36, 38, 41, 44) and the State Council's working-hours
+regulation (1995): 8 h a day, 40 h a week, at least one rest day a week, overtime at most 3 h a day and
+36 h a month, paid at 150 % on working days. The 11 h minimum rest between shifts is the planner's
+default (EU Working Time Directive 2003/88/EC art. 3), which Chinese contact centres commonly adopt.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from planner.errors import PlannerInputError
+
+DAY_MIN = 1440
+WEEK_DAYS = 7
+WEEK_MIN = WEEK_DAYS * DAY_MIN
+
+STANDARD_DAY_WORK_MIN = 8 * 60
+STANDARD_WEEK_WORK_MIN = 40 * 60
+OVERTIME_DAY_MAX_MIN = 3 * 60
+OVERTIME_MONTH_MAX_MIN = 36 * 60
+# The week's share of the 36 h monthly overtime cap (36 h x 7 / 30 = 8.4 h): a weekly roster cannot see
+# the rest of the month, so it never spends more than its pro-rata share.
+OVERTIME_WEEK_MAX_MIN = OVERTIME_MONTH_MAX_MIN * 7 // 30
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """One break taken inside a shift.
+
+    duration_min [min]; the break starts between ``earliest_after_start_min`` and
+    ``latest_after_start_min`` [min after the shift start], on a ``step_min`` grid. ``paid`` breaks count
+    as paid time (short breaks); unpaid ones (lunch) do not. Breaks never cover demand.
+    """
+
+    name: str
+    duration_min: int
+    earliest_after_start_min: int
+    latest_after_start_min: int
+    step_min: int
+    paid: bool
+
+    def offsets_min(self) -> tuple[int, ...]:
+        """Allowed start offsets [min after shift start]."""
+        return tuple(range(self.earliest_after_start_min, self.latest_after_start_min + 1, self.step_min))
+
+
+@dataclass(frozen=True)
+class ShiftRules:
+    """Rules that generate shift templates and weekly tours (all durations in minutes).
+
+    shift_lengths_min: allowed shift lengths including lunch. start_step_min: start-time grid;
+    earliest_start_min / latest_start_min: allowed start times [min after midnight]; if latest < earliest
+    the window wraps midnight. extra_start_windows: more (earliest, latest) start windows, e.g. a day
+    window and a night window per coverage window. lunch_min: unpaid lunch for shifts longer than
+    ``lunch_from_shift_min``, starting 3 h after the shift start at the earliest and ending 3 h before
+    its end at the latest.
+    breaks_per_shift / break_min: paid short breaks (0, 1 or 2) on a ``break_step_min`` grid: one in
+    the first part of the shift before lunch and one after it. min_days / max_days: working days a week.
+    min_rest_min: rest between the end of one shift and the start of the next.
+    """
+
+    shift_lengths_min: tuple[int, ...] = (540,)
+    start_step_min: int = 30
+    earliest_start_min: int = 0
+    latest_start_min: int = DAY_MIN - 30
+    extra_start_windows: tuple[tuple[int, int], ...] = ()
+    lunch_min: int = 60
+    lunch_step_min: int = 30
+    lunch_from_shift_min: int = 360
+    breaks_per_shift: int = 0
+    break_min: int = 15
+    break_step_min: int = 15
+    min_days: int = 5
+    max_days: int = 5
+    min_rest_min: int = 11 * 60
+    overtime: bool = False
+    night_start_min: int = 22 * 60
+    night_end_min: int = 6 * 60
+
+    def __post_init__(self) -> None:
+        if not self.shift_lengths_min:
+            raise PlannerInputError("shift rules: no shift length given (--shift-hours)")
+        for length in self.shift_lengths_min:
+            if not 60 <= length <= 16 * 60:
+                raise PlannerInputError(f"shift rules: shift length {length / 60:g} h is outside 1..16 h")
+        if self.start_step_min <= 0 or DAY_MIN % self.start_step_min:
+            raise PlannerInputError(
+                f"shift rules: start step {self.start_step_min} min must divide a day (--start-step-min)"
+            )
+        for name in ("earliest_start_min", "latest_start_min"):
+            if not 0 <= getattr(self, name) < DAY_MIN:
+                raise PlannerInputError(f"shift rules: {name} must be a time of day")
+        if not 1 <= self.min_days <= self.max_days <= WEEK_DAYS:
+            raise PlannerInputError(
+                f"shift rules: working days a week must satisfy 1 <= {self.min_days} <= {self.max_days} <= 7"
+            )
+        if self.max_days == WEEK_DAYS:
+            raise PlannerInputError(
+                "shift rules: 7 working days a week breaks the weekly rest day (Labour Law art. 38)"
+            )
+        if self.lunch_min < 0 or self.break_min < 0 or self.breaks_per_shift not in (0, 1, 2):
+            raise PlannerInputError("shift rules: lunch/break lengths must be >= 0 and breaks 0, 1 or 2")
+        if self.min_rest_min < 0:
+            raise PlannerInputError("shift rules: minimum rest must be >= 0")
+
+    @property
+    def max_week_work_min(self) -> int:
+        """Weekly work cap: 40 h, plus the week's overtime share when overtime is enabled."""
+        return STANDARD_WEEK_WORK_MIN + (OVERTIME_WEEK_MAX_MIN if self.overtime else 0)
+
+    @property
+    def max_day_work_min(self) -> int:
+        """Daily work cap: 8 h, plus 3 h when overtime is enabled."""
+        return STANDARD_DAY_WORK_MIN + (OVERTIME_DAY_MAX_MIN if self.overtime else 0)
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A shift: start [min after midnight of its day], length incl. breaks, and its break rules."""
+
+    start_min: int
+    length_min: int
+    breaks: tuple[BreakRule, ...] = field(default_factory=tuple)
+
+    @property
+    def unpaid_min(self) -> int:
+        return sum(b.duration_min for b in self.breaks if not b.paid)
+
+    @property
+    def paid_min(self) -> int:
+        """Paid time: the shift minus unpaid breaks (lunch)."""
+        return self.length_min - self.unpaid_min
+
+    @property
+    def label(self) -> str:
+        h, m = divmod(self.start_min, 60)
+        return f"{h:02d}:{m:02d}+{self.length_min / 60:g}h"
+
+    def night_min(self, rules: ShiftRules) -> int:
+        """Minutes of the shift span inside the nightly window (night allowance basis)."""
+        return _night_overlap_min(self.start_min, self.length_min, rules.night_start_min, rules.night_end_min)
+
+
+def _night_overlap_min(start_min: int, length_min: int, night_start_min: int, night_end_min: int) -> int:
+    """Overlap [min] of [start, start+length) with the nightly window repeated every day."""
+    if night_start_min == night_end_min:
+        return 0
+    total = 0
+    for day in (-1, 0, 1):
+        lo = day * DAY_MIN + night_start_min
+        hi = (
+            (day + 1) * DAY_MIN + night_end_min
+            if night_end_min < night_start_min
+            else day * DAY_MIN + night_end_min
+        )
+        total += max(0, min(start_min + length_min, hi) - max(start_min, lo))
+    return total
+
+
+def break_rules_for(length_min: int, rules: ShiftRules) -> tuple[BreakRule, ...]:
+    """Break windows of a shift of this length (relative to its start), non-overlapping by construction."""
+    out: list[BreakRule] = []
+    has_lunch = rules.lunch_min > 0 and length_min > rules.lunch_from_shift_min
+    if has_lunch:
+        lunch_lo, lunch_hi = 180, length_min - 180 - rules.lunch_min
+        if lunch_hi < lunch_lo:
+            lunch_lo = lunch_hi = max(
+                0, (length_min - rules.lunch_min) // 2 // rules.lunch_step_min * rules.lunch_step_min
+            )
+        lunch_hi = lunch_lo + (lunch_hi - lunch_lo) // rules.lunch_step_min * rules.lunch_step_min
+        lunch = BreakRule("lunch", rules.lunch_min, lunch_lo, lunch_hi, rules.lunch_step_min, paid=False)
+        if rules.breaks_per_shift >= 1 and rules.break_min > 0:
+            hi1 = lunch_lo - 30 - rules.break_min
+            lo1 = min(60, hi1)
+            if hi1 >= 0:
+                out.append(_grid_rule("break", rules.break_min, lo1, hi1, rules.break_step_min))
+        out.append(lunch)
+        if rules.breaks_per_shift >= 2 and rules.break_min > 0:
+            lo2 = lunch_hi + rules.lunch_min + 30
+            hi2 = length_min - 60 - rules.break_min
+            if hi2 >= lo2:
+                out.append(_grid_rule("break", rules.break_min, lo2, hi2, rules.break_step_min))
+    elif rules.breaks_per_shift >= 1 and rules.break_min > 0 and length_min >= 360:
+        mid = length_min // 2
+        out.append(
+            _grid_rule("break", rules.break_min, mid - 60, mid + 30 - rules.break_min, rules.break_step_min)
+        )
+    return tuple(out)
+
+
+def _grid_rule(name: str, duration_min: int, lo: int, hi: int, step: int) -> BreakRule:
+    lo = -(-lo // step) * step
+    hi = max(lo, hi // step * step)
+    return BreakRule(name, duration_min, lo, hi, step, paid=True)
+
+
+def _start_allowed(start_min: int, rules: ShiftRules) -> bool:
+    windows = ((rules.earliest_start_min, rules.latest_start_min), *rules.extra_start_windows)
+    return any(
+        lo <= start_min <= hi if lo <= hi else (start_min >= lo or start_min <= hi) for lo, hi in windows
+    )
+
+
+def make_templates(rules: ShiftRules) -> tuple[ShiftTemplate, ...]:
+    """All shift templates the rules allow (start grid x lengths), with their break windows."""
+    out = []
+    for length in sorted(set(rules.shift_lengths_min)):
+        brk = break_rules_for(length, rules)
+        tmpl = ShiftTemplate(0, length, brk)
+        if tmpl.paid_min - 0 > rules.max_day_work_min:
+            raise PlannerInputError(
+                f"shift rules: a {length / 60:g} h shift has {tmpl.paid_min / 60:g} h of work, above the "
+                f"{rules.max_day_work_min / 60:g} h daily limit (Labour Law art. 36/41; "
+                "enable overtime or shorten it)"
+            )
+        for start in range(0, DAY_MIN, rules.start_step_min):
+            if _start_allowed(start, rules):
+                out.append(ShiftTemplate(start, length, brk))
+    if not out:
+        raise PlannerInputError("shift rules: no start time is allowed (check earliest/latest start)")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A weekly tour: the same shift template on each working day of ``days`` (7 booleans, day 0 first)."""
+
+    days: tuple[bool, ...]
+    template: ShiftTemplate
+
+    @property
+    def n_days(self) -> int:
+        return sum(self.days)
+
+    @property
+    def week_paid_min(self) -> int:
+        return self.n_days * self.template.paid_min
+
+
+def consecutive_days_off(days: tuple[bool, ...]) -> bool:
+    """True if the (cyclic) week has two consecutive days off: Sunday + next Monday counts."""
+    n = len(days)
+    return any(not days[i] and not days[(i + 1) % n] for i in range(n))
+
+
+def day_patterns(rules: ShiftRules) -> tuple[tuple[bool, ...], ...]:
+    """All working-day patterns with min_days..max_days working days."""
+    out = []
+    for bits in itertools.product((True, False), repeat=WEEK_DAYS):
+        if rules.min_days <= sum(bits) <= rules.max_days:
+            out.append(tuple(bits))
+    return tuple(out)
+
+
+def tour_overtime_min(tour: Tour) -> int:
+    """Overtime [min]: the larger of daily work above 8 h summed and weekly work above 40 h."""
+    daily = tour.n_days * max(0, tour.template.paid_min - STANDARD_DAY_WORK_MIN)
+    weekly = max(0, tour.week_paid_min - STANDARD_WEEK_WORK_MIN)
+    return max(daily, weekly)
+
+
+def tour_is_legal(tour: Tour, rules: ShiftRules) -> bool:
+    """Weekly hours, daily hours and rest between shifts on consecutive (cyclic) working days."""
+    if tour.week_paid_min > rules.max_week_work_min or tour.template.paid_min > rules.max_day_work_min:
+        return False
+    rest_min = DAY_MIN - tour.template.length_min
+    n = len(tour.days)
+    back_to_back = any(tour.days[i] and tour.days[(i + 1) % n] for i in range(n))
+    return not (back_to_back and rest_min < rules.min_rest_min)
+
+
+def make_tours(rules: ShiftRules, templates: tuple[ShiftTemplate, ...] | None = None) -> tuple[Tour, ...]:
+    """All legal tours (day pattern x template)."""
+    templates = make_templates(rules) if templates is None else templates
+    out = [Tour(p, t) for t in templates for p in day_patterns(rules)]
+    legal = tuple(t for t in out if tour_is_legal(t, rules))
+    if not legal:
+        raise PlannerInputError(
+            "shift rules: no weekly tour is legal (weekly hours cap "
+            f"{rules.max_week_work_min / 60:g} h, {rules.min_days}-{rules.max_days} days, "
+            f"rest {rules.min_rest_min / 60:g} h between shifts)"
+        )
+    return legal
+
+
+def span_by_slot(
+    start_abs_min: int, length_min: int, interval_min: int, week_min: int = WEEK_MIN
+) -> dict[int, int]:
+    """Minutes of [start, start+length) falling in each slot of a cyclic week, as {slot: minutes}."""
+    out: dict[int, int] = {}
+    t = start_abs_min
+    end = start_abs_min + length_min
+    while t < end:
+        slot_start = t // interval_min * interval_min
+        step = min(end, slot_start + interval_min) - t
+        slot = (slot_start % week_min) // interval_min
+        out[slot] = out.get(slot, 0) + step
+        t += step
+    return out
