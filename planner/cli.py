@@ -339,6 +339,9 @@ def schedule_cmd(
     workers: int = typer.Option(2, "--workers", help="CP-SAT worker threads"),
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
     gap: float = typer.Option(0.01, "--gap", help="stop once within this fraction of the lower bound"),
+    channel: str | None = typer.Option(
+        None, "--channel", help="roster one team: only these channels' rows, e.g. voice or chat,email"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
 ) -> None:
     """Weekly roster (CP-SAT): tours with days off, lunch and breaks, rest and hour limits, a lower bound."""
@@ -387,7 +390,12 @@ def schedule_cmd(
         min_staff=min_staff,
     )
     settings = SolverSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap)
-    res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until)
+    channels = None
+    if channel is not None:
+        channels = tuple(dict.fromkeys(c.strip() for c in channel.split(",") if c.strip()))
+        if not channels:
+            raise PlannerInputError(f"--channel '{channel}' names no channel (e.g. voice or chat,email)")
+    res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until, channels)
     if as_json:
         emit_json(res)
     else:
