@@ -574,6 +574,35 @@ def sl_staff_cmd(
                f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
 
 
+# ---- demo (issue 7: end-to-end pipeline) ----
+
+
+@app.command("demo")
+def demo_cmd(
+    out: str = typer.Option(..., "--out", help="Folder for the demo's files (must be empty or new, or --force)."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Scenario TOML (default: the shipped scenarios/contract_7x24.toml)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sample history, solver and simulation."),
+    time_limit_s: float = typer.Option(20.0, "--time-limit-s", help="CP-SAT time limit per team roster (s)."),
+    weeks: int = typer.Option(10, "--weeks", help="Weeks of sample history."),
+    replications: int = typer.Option(10, "--replications", help="Simulation replications."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
+) -> None:
+    """The main job on built-in sample data: history, forecast, staffing, rosters, simulation, summary."""
+    from planner.pipeline import DemoSettings, run, summary_lines
+
+    settings = DemoSettings(history_weeks=weeks, seed=seed, time_limit_s=time_limit_s, replications=replications)
+    summary = run(out, scenario, settings, force=force)
+    _print_warnings(summary["warnings"])
+    if as_json:
+        emit_json(summary)
+        return
+    for line in summary_lines(summary):
+        typer.echo(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and maps errors to the exit codes of the contract."""
     try:
