@@ -52,7 +52,9 @@ class DemoSettings:
 
     history_weeks: weeks of sample history (>= 3; the backtest uses up to ``backtest_weeks``).
     start: first day of the history (a Monday keeps the forecast week Monday to Sunday).
-    time_limit_s [s]: CP-SAT limit per team roster. replications: simulation replications.
+    time_limit_s [s]: wall-clock cap per team roster. workers / deterministic_time: CP-SAT threads and its
+    deterministic-time budget per solve; one worker stopped on deterministic time gives the same roster
+    on any machine load (unless the wall-clock cap binds first). replications: simulation replications.
     volume_scale: multiplies the sample's daily contacts (smaller instances for tests).
     """
 
@@ -61,7 +63,8 @@ class DemoSettings:
     interval_min: int = 30
     seed: int = 0
     time_limit_s: float = 20.0
-    workers: int = 2
+    workers: int = 1
+    deterministic_time: float | None = 5.0
     replications: int = 10
     backtest_weeks: int = 8
     volume_scale: float = 1.0
@@ -72,6 +75,8 @@ class DemoSettings:
             raise PlannerInputError(f"history_weeks {self.history_weeks}: must be between 3 and 104")
         if not (self.time_limit_s > 0 and math.isfinite(self.time_limit_s)):
             raise PlannerInputError(f"--time-limit-s {self.time_limit_s}: must be > 0")
+        if self.workers < 1 or (self.deterministic_time is not None and not self.deterministic_time > 0):
+            raise PlannerInputError("workers must be >= 1 and deterministic_time > 0")
         if self.replications < 2:
             raise PlannerInputError(f"replications {self.replications}: need at least 2 for a confidence interval")
         if self.seed < 0:
@@ -232,8 +237,8 @@ def run(
     """Run the whole demo pipeline into ``out_dir``; returns the summary also written to ``summary.json``.
 
     Reproducible: the same scenario and settings (seed included) give the same files, except wall
-    times; CP-SAT with more than one worker may return a different roster of equal quality when its
-    time limit binds (``workers=1`` for bit-identical rosters).
+    times, as long as each solve stops on its deterministic time rather than the wall-clock cap (see
+    :class:`DemoSettings`; several workers may return another roster of equal quality).
     """
     from planner.forecasting import run_forecast
     from planner.scheduling.api import schedule_files
@@ -272,7 +277,12 @@ def run(
 
     t = time.perf_counter()
     rules = ShiftRules(shift_lengths_min=(round(settings.shift_hours * 60),))
-    solver = SolverSettings(time_limit_s=settings.time_limit_s, workers=settings.workers, seed=settings.seed)
+    solver = SolverSettings(
+        time_limit_s=settings.time_limit_s,
+        workers=settings.workers,
+        seed=settings.seed,
+        deterministic_time=settings.deterministic_time,
+    )
     teams = teams_for(scen, set(req["channel"]))
     team_info: dict[str, dict[str, Any]] = {}
     scheds, covs = [], []
