@@ -339,6 +339,12 @@ def run(
             "peak_required": int(g["required"].max()),
         }
     unstaffed = [c.name for c in scen.channels if c.name not in channels]
+    notes = [n for n in notes if not any(n.startswith(f"channel '{c}': no rows in") for c in unstaffed)]
+    notes += [
+        f"channel '{c}': the sample history has only voice, chat and email channels; '{c}' is not staffed "
+        "in the demo (give it a history of your own to plan it)"
+        for c in unstaffed
+    ]
     wall["total_s"] = time.perf_counter() - t_all
     summary = {
         "scenario": str(scenario_path),
@@ -359,6 +365,7 @@ def run(
         },
         "shrinkage": scen.shrinkage,
         "time_limit_s": settings.time_limit_s,
+        "solver": {"workers": settings.workers, "deterministic_time": settings.deterministic_time},
         "channels": channels,
         "channels_without_sample_history": unstaffed,
         "teams": team_info,
