@@ -105,9 +105,12 @@ def sample_history(scenario: Scenario, settings: DemoSettings) -> pd.DataFrame:
     """Seeded sample history (``interval_start, channel, offered, aht_s``) for the scenario's channels.
 
     Only channels named voice, chat or email get a history (the history schema's channels); each
-    channel has its own seed (``seed + k``) so the series are independent.
+    channel has its own seed (``seed + k``) so the series are independent. Customers of a queue channel
+    (voice, chat) with a coverage window other than 7x24 contact the centre only while it is open: the
+    sample is thinned binomially by each interval's open share. Email arrives at any hour (it waits).
     """
     from forecasts.synthetic import synthetic_history
+    from planner.deferred import interval_open_fraction
 
     names = [c.name for c in scenario.channels if c.name in SAMPLE_CHANNELS]
     if not names:
@@ -126,6 +129,16 @@ def sample_history(scenario: Scenario, settings: DemoSettings) -> pd.DataFrame:
         )
         for name in names
     ]
+    for k, (name, part) in enumerate(zip(names, parts, strict=True)):
+        spec = scenario.channel(name)
+        if spec.kind == "email" or spec.window.kind == "7x24":
+            continue
+        starts = [t.to_pydatetime() for t in pd.to_datetime(part["interval_start"])]
+        share = interval_open_fraction(starts, settings.interval_min, spec.window, scenario.calendar)
+        rng = np.random.default_rng([settings.seed, 1000 + k])
+        part["offered"] = rng.binomial(part["offered"].to_numpy(), np.clip(share, 0.0, 1.0))
+        if "aht_s" in part.columns:
+            part.loc[part["offered"] == 0, "aht_s"] = np.nan
     return pd.concat(parts, ignore_index=True)
 
 

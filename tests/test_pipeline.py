@@ -221,3 +221,20 @@ def test_demo_defaults_under_two_minutes(tmp_path, capsys):
     assert s["wall_s"]["total_s"] < 120
     assert all(t["shortfall_agent_hours"] == 0 for t in s["teams"].values())
     assert abs(s["voice"]["service_level"] - s["voice"]["predicted_service_level"]) < 0.03
+
+
+def test_sample_history_follows_the_coverage_window():
+    """Weekday contract (Mon-Fri 09:00-18:00): no voice or chat contacts outside it; email at any hour."""
+    from planner.pipeline import sample_history
+
+    scen = load_scenario(ROOT / "scenarios" / "contract_weekday.toml")
+    hist = sample_history(scen, DemoSettings(history_weeks=3))
+    t = pd.to_datetime(hist["interval_start"])
+    closed = (t.dt.day_of_week >= 5) | (t.dt.hour < 9) | (t.dt.hour >= 18)
+    for ch in ("voice", "chat"):
+        mine = hist["channel"] == ch
+        assert hist.loc[mine & closed, "offered"].sum() == 0
+        assert hist.loc[mine & ~closed, "offered"].sum() > 1000
+    assert hist.loc[(hist["channel"] == "email") & closed, "offered"].sum() > 0
+    again = sample_history(scen, DemoSettings(history_weeks=3))
+    pd.testing.assert_frame_equal(hist, again)
