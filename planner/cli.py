@@ -199,30 +199,13 @@ def staff_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Per-interval staffing requirements (productive agents) for every channel of the scenario."""
-    import warnings
-
     from planner.scenario import load_scenario
-    from planner.staffing import read_forecast, staff_requirements, write_requirements
+    from planner.staffing import requirement_summary, staff_file
 
     scen = load_scenario(scenario)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fc = read_forecast(forecast, timezone=scen.timezone)
-        req = staff_requirements(scen, fc, source=forecast)
-    _print_warnings([str(w.message) for w in caught if issubclass(w.category, UserWarning)])
-    write_requirements(req, out)
-    summary = {
-        "out": out,
-        "rows": len(req),
-        "channels": {
-            ch: {
-                "intervals": len(g),
-                "agent_hours": float(g["required"].sum()) * _interval_hours(g),
-                "peak_required": int(g["required"].max()),
-            }
-            for ch, g in req.groupby("channel", sort=False)
-        },
-    }
+    req, messages = staff_file(scen, forecast, out)
+    _print_warnings(messages)
+    summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}
     if as_json:
         emit_json(summary)
     else:
@@ -232,13 +215,6 @@ def staff_command(
                 f"{s['agent_hours']:g} agent-hours"
             )
         typer.echo(f"wrote {out}")
-
-
-def _interval_hours(g: Any) -> float:
-    starts = g["interval_start"].sort_values()
-    if len(starts) < 2:
-        return 0.0
-    return float(starts.diff().min().total_seconds()) / 3600.0
 
 
 # ---- forecast (issue 4) ----

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,11 +150,6 @@ def teams_for(scenario: Scenario, present: set[str]) -> dict[str, tuple[str, ...
     return {t: tuple(chs) for t, chs in teams.items()}
 
 
-def _interval_h(frame: pd.DataFrame) -> float:
-    starts = pd.to_datetime(frame["interval_start"]).drop_duplicates().sort_values()
-    return float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
-
-
 def _r(x: float | None, nd: int = 4) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), nd)
 
@@ -257,7 +251,7 @@ def run(
     from planner.scheduling.api import schedule_files
     from planner.scheduling.model import CostRates, SolverSettings
     from planner.shifts import ShiftRules
-    from planner.staffing import read_forecast, staff_requirements, write_requirements
+    from planner.staffing import requirement_summary, staff_file
 
     settings = settings or DemoSettings()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
@@ -280,12 +274,8 @@ def run(
     wall["forecast_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        forecast = read_forecast(out / "forecast.csv", timezone=scen.timezone)
-        req = staff_requirements(scen, forecast, source=str(out / "forecast.csv"))
-    notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    write_requirements(req, out / "requirements.csv")
+    req, messages = staff_file(scen, out / "forecast.csv", out / "requirements.csv")
+    notes += messages
     wall["staffing_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -338,9 +328,8 @@ def run(
 
     fc = pd.read_csv(out / "forecast.csv")
     series = {s["channel"]: s for s in fc_info["series"]}
-    iv_h = _interval_h(req)
     channels = {}
-    for ch, g in req.groupby("channel", sort=False):
+    for ch, r in requirement_summary(req).items():
         s = series.get(ch, {})
         channels[ch] = {
             "team": next(t for t, cs in teams.items() if ch in cs),
@@ -348,8 +337,8 @@ def run(
             "model": s.get("model"),
             "backtest_wape": _r(s.get("backtest_wape")),
             "backtest_weeks": s.get("backtest_weeks"),
-            "required_agent_hours": _r(float(g["required"].sum()) * iv_h, 2),
-            "peak_required": int(g["required"].max()),
+            "required_agent_hours": _r(r["agent_hours"], 2),
+            "peak_required": r["peak_required"],
         }
     unstaffed = [c.name for c in scen.channels if c.name not in channels]
     notes = [n for n in notes if not any(n.startswith(f"channel '{c}': no rows in") for c in unstaffed)]
@@ -395,6 +384,10 @@ def forecast_frame_of(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"interval_start": str, "channel": str})
 
 
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """A short human summary of :func:`run`'s result."""
     lines = [f"scenario {summary['scenario_name'] or summary['scenario']}, forecast week "
@@ -409,10 +402,11 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                      f"{t['shortfall_agent_hours']:.1f} agent-h, gap {gap} ({t['status']})")
     v = summary["voice"]
     if v is not None:
-        lo, hi = v["service_level_ci95"]
+        lo, hi = (_f(x) for x in v["service_level_ci95"])
+        target = f"target {v['sl_target']:g} in {v['answer_s']:g} s" if v["sl_target"] is not None else "no SL target"
         lines.append(
-            f"  voice SL {v['sl_target']}/{v['answer_s']:g}s: predicted {v['predicted_service_level']:.3f}, "
-            f"simulated {v['service_level']:.3f} (95% CI {lo:.3f}-{hi:.3f}), abandoned {v['abandon_rate']:.3f}"
+            f"  voice service level ({target}): predicted {_f(v['predicted_service_level'])}, simulated "
+            f"{_f(v['service_level'])} (95% CI {lo}-{hi}), abandoned {_f(v['abandon_rate'])}"
         )
     lines.append(f"  {summary['wall_s']['total_s']:.0f} s; files in {summary['out']}")
     return lines
