@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ class DemoSettings:
         if not self.volume_scale > 0:
             raise PlannerInputError(f"volume_scale {self.volume_scale}: must be > 0")
         if self.interval_min not in (15, 30, 60):
-            raise PlannerInputError(f"interval_min {self.interval_min}: use 15, 30 or 60")
+            raise PlannerInputError(f"interval_min {self.interval_min}: the demo plans 15, 30 or 60-min intervals")
 
 
 def prepare_out_dir(out_dir: str | Path, force: bool = False) -> Path:
@@ -256,6 +256,8 @@ def run(
     settings = settings or DemoSettings()
     scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
     scen = load_scenario(scenario_path)  # bad scenario fails before anything is written
+    if scen.interval_min is not None and scen.interval_min != settings.interval_min:
+        settings = replace(settings, interval_min=scen.interval_min)  # the scenario's interval wins
     out = prepare_out_dir(out_dir, force)
     wall: dict[str, float] = {}
     t_all = t = time.perf_counter()
