@@ -199,30 +199,13 @@ def staff_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Per-interval staffing requirements (productive agents) for every channel of the scenario."""
-    import warnings
-
     from planner.scenario import load_scenario
-    from planner.staffing import read_forecast, staff_requirements, write_requirements
+    from planner.staffing import requirement_summary, staff_file
 
     scen = load_scenario(scenario)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fc = read_forecast(forecast, timezone=scen.timezone)
-        req = staff_requirements(scen, fc, source=forecast)
-    _print_warnings([str(w.message) for w in caught if issubclass(w.category, UserWarning)])
-    write_requirements(req, out)
-    summary = {
-        "out": out,
-        "rows": len(req),
-        "channels": {
-            ch: {
-                "intervals": len(g),
-                "agent_hours": float(g["required"].sum()) * _interval_hours(g),
-                "peak_required": int(g["required"].max()),
-            }
-            for ch, g in req.groupby("channel", sort=False)
-        },
-    }
+    req, messages = staff_file(scen, forecast, out)
+    _print_warnings(messages)
+    summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}
     if as_json:
         emit_json(summary)
     else:
@@ -232,13 +215,6 @@ def staff_command(
                 f"{s['agent_hours']:g} agent-hours"
             )
         typer.echo(f"wrote {out}")
-
-
-def _interval_hours(g: Any) -> float:
-    starts = g["interval_start"].sort_values()
-    if len(starts) < 2:
-        return 0.0
-    return float(starts.diff().min().total_seconds()) / 3600.0
 
 
 # ---- forecast (issue 4) ----
@@ -339,6 +315,9 @@ def schedule_cmd(
     workers: int = typer.Option(2, "--workers", help="CP-SAT worker threads"),
     seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
     gap: float = typer.Option(0.01, "--gap", help="stop once within this fraction of the lower bound"),
+    channel: str | None = typer.Option(
+        None, "--channel", help="roster one team: only these channels' rows, e.g. voice or chat,email"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
 ) -> None:
     """Weekly roster (CP-SAT): tours with days off, lunch and breaks, rest and hour limits, a lower bound."""
@@ -387,7 +366,12 @@ def schedule_cmd(
         min_staff=min_staff,
     )
     settings = SolverSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap)
-    res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until)
+    channels = None
+    if channel is not None:
+        channels = tuple(dict.fromkeys(c.strip() for c in channel.split(",") if c.strip()))
+        if not channels:
+            raise PlannerInputError(f"--channel '{channel}' names no channel (e.g. voice or chat,email)")
+    res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until, channels)
     if as_json:
         emit_json(res)
     else:
@@ -564,6 +548,35 @@ def sl_staff_cmd(
                f"(plain Erlang {payload['plain_paid_hours']:.1f}); {chk.share_met_all:.3f} of simulated "
                f"{period}s meet {sl:g}/{answer_s:g} (plain {plain_check.share_met_all:.3f}); "
                f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
+
+
+# ---- demo (issue 7: end-to-end pipeline) ----
+
+
+@app.command("demo")
+def demo_cmd(
+    out: str = typer.Option(..., "--out", help="Folder for the demo's files (must be empty or new, or --force)."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Scenario TOML (default: the shipped scenarios/contract_7x24.toml)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the sample history, solver and simulation."),
+    time_limit_s: float = typer.Option(20.0, "--time-limit-s", help="CP-SAT time limit per team roster (s)."),
+    weeks: int = typer.Option(10, "--weeks", help="Weeks of sample history."),
+    replications: int = typer.Option(10, "--replications", help="Simulation replications."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
+) -> None:
+    """The main job on built-in sample data: history, forecast, staffing, rosters, simulation, summary."""
+    from planner.pipeline import DemoSettings, run, summary_lines
+
+    settings = DemoSettings(history_weeks=weeks, seed=seed, time_limit_s=time_limit_s, replications=replications)
+    summary = run(out, scenario, settings, force=force)
+    _print_warnings(summary["warnings"])
+    if as_json:
+        emit_json(summary)
+        return
+    for line in summary_lines(summary):
+        typer.echo(line)
 
 
 def main(argv: list[str] | None = None) -> None:

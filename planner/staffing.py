@@ -436,3 +436,32 @@ def write_requirements(df: pd.DataFrame, path: str | Path) -> None:
         out.to_csv(path, index=False, float_format="%.6f")
     except OSError as exc:
         raise PlannerInputError(f"{path}: cannot write requirements ({exc.strerror or exc})") from None
+
+
+def staff_file(scenario: Scenario, forecast: str | Path, out: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read a forecast file, staff every scenario channel, write the requirements CSV.
+
+    Returns the requirements and the warnings raised on the way (calendar coverage, unstaffed
+    channels, contacts outside the window), in order, for the caller to show: ``planner staff`` and
+    :mod:`planner.pipeline` both use it.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fc = read_forecast(forecast, timezone=scenario.timezone)
+        req = staff_requirements(scenario, fc, source=str(forecast))
+    write_requirements(req, out)
+    return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def requirement_summary(req: pd.DataFrame) -> dict[str, dict[str, float | int]]:
+    """Per channel: ``intervals``, ``agent_hours`` (sum of required x interval length [h]), ``peak_required``."""
+    out: dict[str, dict[str, float | int]] = {}
+    for ch, g in req.groupby("channel", sort=False):
+        starts = g["interval_start"].sort_values()
+        hours = float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
+        out[str(ch)] = {
+            "intervals": len(g),
+            "agent_hours": float(g["required"].sum()) * hours,
+            "peak_required": int(g["required"].max()),
+        }
+    return out

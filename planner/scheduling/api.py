@@ -36,11 +36,15 @@ def schedule_files(
     agents: str | Path | None = None,
     frozen: str | Path | None = None,
     frozen_until: date | None = None,
+    channels: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """Read, solve, write ``schedule.csv`` and ``coverage.csv``, re-check independently; return a summary."""
+    """Read, solve, write ``schedule.csv`` and ``coverage.csv``, re-check independently; return a summary.
+
+    ``channels`` limits the roster to those channels' requirements (one team); ``None``: all of them.
+    """
     costs = costs or CostRates()
     settings = settings or SolverSettings()
-    demand = read_requirements(requirements, shrinkage)
+    demand = read_requirements(requirements, shrinkage, channels)
     agent_rows = read_agents(agents, demand.week_start) if agents else None
     frozen_pools: tuple = ()
     frozen_min = None

@@ -68,8 +68,14 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     return df
 
 
-def read_requirements(path: str | Path, shrinkage: float = 0.0) -> WeekDemand:
-    """Read a requirements CSV into one cyclic week (exactly 7 days from a midnight, no gaps)."""
+def read_requirements(
+    path: str | Path, shrinkage: float = 0.0, channels: tuple[str, ...] | None = None
+) -> WeekDemand:
+    """Read a requirements CSV into one cyclic week (exactly 7 days from a midnight, no gaps).
+
+    ``channels``: keep only these channels' rows (one team's demand, e.g. ``("chat", "email")``);
+    ``None`` keeps every channel (all summed into one single-skill requirement).
+    """
     path = Path(path)
     if not 0.0 <= shrinkage < 1.0:
         raise PlannerInputError(f"--shrinkage {shrinkage} must be in [0, 1)")
@@ -103,6 +109,14 @@ def read_requirements(path: str | Path, shrinkage: float = 0.0) -> WeekDemand:
             f"{path}: row {i + 2}: duplicate interval {df['t'].iloc[i]:%Y-%m-%dT%H:%M} for channel "
             f"'{df['channel'].iloc[i]}'"
         )
+    if channels is not None:
+        present = set(df["channel"])
+        absent = [c for c in channels if c not in present]
+        if absent:
+            raise PlannerInputError(
+                f"{path}: no rows for channel '{absent[0]}' (channels: {', '.join(sorted(present))})"
+            )
+        df = df[df["channel"].isin(channels)].reset_index(drop=True)
     per = df.groupby("t")["required"].sum().sort_index()
     times = per.index
     if len(times) < 2:
