@@ -345,7 +345,8 @@ def _nanmean(x: np.ndarray) -> float:
 
 
 def _t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Student-t confidence interval of the mean of independent replications."""
+    """Student-t confidence interval of the mean of independent replications (of a service level, so
+    clipped to [0, 1]: the normal approximation can spill past 1 when nearly every call is answered)."""
     x = x[np.isfinite(x)]
     if x.size == 0:
         return (math.nan, math.nan)
@@ -353,7 +354,7 @@ def _t_interval(x: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     if x.size < 2:
         return (math.nan, math.nan)  # one replication says nothing about its own spread
     half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return (m - half, m + half)
+    return (max(m - half, 0.0), min(m + half, 1.0))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -520,3 +520,10 @@ def test_cli_day_without_calls_reports_null_not_a_crash(tmp_path):
     assert days[0]["service_level"] is None and days[1]["service_level"] > 0.5
     text = _cli(*args)
     assert text.returncode == 0 and "2026-03-02  SL n/a" in text.stdout
+
+
+def test_service_level_interval_stays_inside_0_1():
+    from planner.simulation import _t_interval
+
+    lo, hi = _t_interval(np.array([1.0, 1.0, 0.99, 1.0, 1.0]))
+    assert 0.0 <= lo < 1.0 and hi == 1.0
