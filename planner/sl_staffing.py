@@ -31,6 +31,7 @@ import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,19 +48,35 @@ from planner.simulation import (
     simulate_streams,
 )
 
-Realise = Callable[[np.ndarray], np.ndarray | Roster]
+@dataclass(frozen=True)
+class Realised:
+    """What a realisation produced: the roster to simulate, its paid hours [h] (which may exceed its
+    ``work`` hours: paid short breaks) and anything the caller wants back (e.g. the schedule rows)."""
+
+    roster: Roster
+    paid_hours: float
+    detail: Any = None
 
 
-def _realised(out: np.ndarray | Roster, req: np.ndarray, workload: Workload) -> tuple[Roster, np.ndarray, float]:
-    """The roster to simulate, agents at work per interval, and paid hours of what ``realise`` returned."""
+Realise = Callable[[np.ndarray], "np.ndarray | Roster | Realised"]
+
+
+def _realised(
+    out: np.ndarray | Roster | Realised, req: np.ndarray, workload: Workload
+) -> tuple[Roster, np.ndarray, float, Any]:
+    """The roster to simulate, agents at work per interval, paid hours and detail of what ``realise``
+    returned."""
+    if isinstance(out, Realised):
+        staffed = out.roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
+        return out.roster, staffed, float(out.paid_hours), out.detail
     if isinstance(out, Roster):
         staffed = out.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
-        return out, staffed, out.work_hours()
+        return out, staffed, out.work_hours(), None
     staff = np.asarray(out)
     if staff.shape != req.shape or np.any(staff < 0) or np.any(staff != np.round(staff)):
         raise PlannerInputError("realise must return a Roster or whole agents >= 0 for every interval")
     staff = staff.astype(np.int64)
-    return roster_from_staffing(staff, workload.interval_min), staff, paid_hours(staff, workload.interval_min)
+    return roster_from_staffing(staff, workload.interval_min), staff, paid_hours(staff, workload.interval_min), None
 
 
 def staff_exactly(requirements: np.ndarray) -> np.ndarray:
@@ -179,6 +196,7 @@ class SLStaffingResult:
     iterations: int
     history: tuple[tuple[float, float, bool], ...]  # (paid hours, share of periods met, met) per iteration
     roster: Roster | None = None  # what was simulated
+    detail: Any = None  # what the realisation handed back (the schedule, for a rostered plan)
 
 
 def erlang_requirements(
@@ -329,19 +347,22 @@ def sl_aware_staffing(
     lo = np.full(len(uniq), -np.inf)  # highest working target seen failing
     hi = np.full(len(uniq), np.inf)  # lowest working target seen passing
     step = np.full(len(uniq), 0.01)
-    best: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
-    last: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
+    best: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster, Any] | None = None
+    last: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster, Any] | None = None
+    realised: dict[bytes, tuple[Roster, np.ndarray, float, Any]] = {}  # a scheduler is slow: once per plan
     history: list[tuple[float, float, bool]] = []
     seen: set[bytes] = set()
     it = 0
     for it in range(1, max_iterations + 1):  # noqa: B007 - reported
         req = _allocate(table, design, groups, t, n_min)
-        roster, staff, hours = _realised(realise(req), req, workload)
+        if req.tobytes() not in realised:
+            realised[req.tobytes()] = _realised(realise(req), req, workload)
+        roster, staff, hours, detail = realised[req.tobytes()]
         key = staff.tobytes() + n_min.tobytes()
         res = simulate_streams(workload, roster, calls, answer_s=target.answer_s)
         chk = check_target(res, target)
         history.append((hours, chk.share_met_all, chk.met))
-        last = (hours, staff, req, chk, roster)
+        last = (hours, staff, req, chk, roster, detail)
         if chk.met and (best is None or hours < best[0]):
             best = last
         floor_moved = chk.below_floor.size > 0
@@ -367,12 +388,12 @@ def sl_aware_staffing(
             break
         seen.add(key)
     if best is not None:
-        hours, staff, req, chk, roster = best
-        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history), roster)
+        hours, staff, req, chk, roster, detail = best
+        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history), roster, detail)
     assert last is not None
-    hours, staff, req, chk, roster = last
+    hours, staff, req, chk, roster, detail = last
     reason = (
         f"no plan met the target within {max_iterations} iterations (last: "
         f"{chk.share_met_all:.3f} of periods met, {chk.below_floor.size} intervals below the floor)"
     )
-    return SLStaffingResult(staff, req, hours, chk, False, reason, it, tuple(history), roster)
+    return SLStaffingResult(staff, req, hours, chk, False, reason, it, tuple(history), roster, detail)
