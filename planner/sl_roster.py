@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import time
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ from planner.sl_staffing import Realise, Realised
 # Reproducible by default: one CP-SAT worker stopped on deterministic time (the same roster for the
 # same inputs and seed whatever the machine load); the wall-clock limit only bounds the LP bound and the
 # diving heuristic, which finish well inside it on a week of 30-min intervals.
+DEFAULT_COSTS = CostRates()
 DEFAULT_SETTINGS = SolverSettings(time_limit_s=60.0, workers=1, seed=0, deterministic_time=5.0)
 
 
@@ -78,7 +79,7 @@ def schedule_week(
     workload: Workload,
     requirements: np.ndarray,
     rules: ShiftRules,
-    costs: CostRates = CostRates(),
+    costs: CostRates = DEFAULT_COSTS,
     settings: SolverSettings = DEFAULT_SETTINGS,
 ) -> RosteredPlan:
     """Roster ``requirements`` with CP-SAT and check the rows independently (a failure is a bug)."""
@@ -96,7 +97,7 @@ def realise_roster(
     *,
     workload: Workload,
     rules: ShiftRules,
-    costs: CostRates = CostRates(),
+    costs: CostRates = DEFAULT_COSTS,
     settings: SolverSettings = DEFAULT_SETTINGS,
 ) -> Realised:
     """The ``realise`` step of SL-aware staffing through the scheduler: the roster as simulated (its
@@ -109,14 +110,9 @@ def realise_roster(
 def roster_realiser(
     workload: Workload,
     rules: ShiftRules,
-    costs: CostRates = CostRates(),
+    costs: CostRates = DEFAULT_COSTS,
     settings: SolverSettings = DEFAULT_SETTINGS,
 ) -> Realise:
     """``realise(requirements)`` for :func:`planner.sl_staffing.sl_aware_staffing` (a pure function of
     the requirements once the week, rules and solver settings are bound)."""
     return functools.partial(realise_roster, workload=workload, rules=rules, costs=costs, settings=settings)
-
-
-def week_dates(workload: Workload) -> list[str]:
-    """The seven dates of the rostered week (``YYYY-MM-DD``)."""
-    return [(workload.start + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(WEEK_DAYS)]
