@@ -515,7 +515,9 @@ def sl_staff_cmd(
     deterministic_s: float = typer.Option(
         5.0, "--deterministic-time", help="With --roster: CP-SAT deterministic time per solve (1 worker)."),
     solver_seed: int = typer.Option(0, "--solver-seed", help="With --roster: CP-SAT random seed."),
-    max_iterations: int = typer.Option(30, "--max-iterations", help="Plans simulated by the search."),
+    max_iterations: int = typer.Option(30, "--max-iterations", help="Plans simulated per search family."),
+    search: str | None = typer.Option(
+        None, "--search", help="marginal | erlang | both (default: both with --roster, else marginal)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
@@ -567,7 +569,8 @@ def sl_staff_cmd(
                        volume_cv=volume_cv)
     found = sl_aware_staffing(workload, target, calls, model=model,
                               patience_s=patience_s if model == "erlang-a" else None, realise=realise,
-                              max_iterations=max_iterations)
+                              max_iterations=max_iterations,
+                              search=search if search is not None else ("both" if roster else "marginal"))
     plain = erlang_requirements(workload, sl=sl, answer_s=answer_s, model=model,
                                 patience_s=patience_s if model == "erlang-a" else None)
     if roster:
@@ -581,6 +584,7 @@ def sl_staff_cmd(
     per_iv = res.summary("interval")
     if out is not None:
         load = workload.calls * workload.aht_s / workload.interval_s
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
         with open(out, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["interval_start", "channel", "required", "load_erl", "service_level", "asa_s",

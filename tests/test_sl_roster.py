@@ -136,3 +136,45 @@ def test_sl_aware_rostered_plan_judged_on_fresh_seeds(week, rostered_plan, plain
     assert chk.share_met_all >= 0.88
     assert np.nanmin(chk.interval_sl) >= 0.45
     assert found.paid_hours <= 1.03 * plain_fast.paid_hours
+
+
+def test_cli_sl_staff_roster_writes_a_schedule_that_simulates(tmp_path, week):
+    import csv
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    fc = tmp_path / "f.csv"
+    stamps = [t.strftime("%Y-%m-%dT%H:%M") for t in week.interval_starts()]
+    body = "".join(f"{t},{c:.3f}\n" for t, c in zip(stamps, week.calls, strict=True))
+    fc.write_text("interval_start,offered\n" + body)
+    out = tmp_path / "plan" / "requirements.csv"
+    args = [sys.executable, "-m", "planner", "sl-staff", str(fc), "--aht-s", "240", "--answer-s", "20",
+            "--min-share", "0.9", "--floor-sl", "0.5", "--volume-cv", "0.03", "--replications", "20",
+            "--seed", "1", "--roster", "--start-step-min", "60", "--deterministic-time", "0.3",
+            "--search", "erlang", "--max-iterations", "4", "--out", str(out), "--json"]
+    run = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=300)
+    assert run.returncode == 0, run.stderr
+    o = json.loads(run.stdout)
+    assert o["realisation"] == "roster" and o["met"] and o["paid_hours"] <= o["plain_paid_hours"]
+    sched = tmp_path / "plan" / "schedule.csv"
+    assert o["schedule"] == str(sched) and (tmp_path / "plan" / "coverage.csv").is_file()
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == week.n_intervals
+    # the schedule written is the plan that was judged: re-simulating it on the same seed agrees
+    sim = subprocess.run(
+        [sys.executable, "-m", "planner", "simulate", "--schedule", str(sched), "--forecast", str(fc),
+         "--aht-s", "240", "--answer-s", "20", "--replications", "20", "--seed", "1", "--volume-cv", "0.03",
+         "--json"], capture_output=True, text=True, cwd=root, timeout=120)
+    assert sim.returncode == 0, sim.stderr
+    s = json.loads(sim.stdout)
+    assert s["work_hours"] <= o["paid_hours"] + 1e-9
+    lunches = sum(1 for r in csv.DictReader(sched.open()) if r["activity"] == "lunch")
+    assert o["paid_hours"] == pytest.approx(8.0 * lunches)
+    # a forecast that is not one week from midnight cannot be rostered: exit 2, one line
+    short = tmp_path / "short.csv"
+    short.write_text("".join(fc.read_text().splitlines(keepends=True)[:49]))
+    bad = subprocess.run([*args[:4], str(short), *args[5:]], capture_output=True, text=True, cwd=root, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: a rostered plan needs a forecast of exactly one week")
