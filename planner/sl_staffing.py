@@ -12,13 +12,18 @@ This module searches per-interval staffing levels for that target:
    in the agents this greedy marginal analysis is optimal for one period (Koole & van der Sluis 2003,
    "Optimal shift scheduling with a global service level constraint", IIE Transactions 35(11)).
 2. **Realisation** (the seam). ``realise(requirements) -> staffing`` turns the requirements into the agents
-   actually at work: either whole agents per interval or a :class:`~planner.simulation.Roster` (shifts
-   with breaks, simulated as such; paid hours are then its ``work`` hours). Today :func:`staff_exactly` (the
-   identity); the shift scheduler plugs in here.
+   actually at work: whole agents per interval, a :class:`~planner.simulation.Roster` (shifts with
+   breaks, simulated as such; paid hours are then its ``work`` hours) or a :class:`Realised` (a roster
+   with its paid hours). :func:`staff_exactly` is the identity; ``planner.sl_roster.roster_realiser``
+   runs the CP-SAT weekly scheduler, so the roster's surplus is free capacity in the simulation.
 3. **Check** (simulation). The staffing is simulated against common random numbers (the same calls every
    iteration) and the target is measured the contract's way. Each period's working target ``t`` is then
    raised or lowered by bisection until the period just passes; intervals whose simulated service level
    falls below the floor get a higher floor. The fewest paid hours among the plans that passed is kept.
+
+The allocation of step 1 is one search family (``search="marginal"``); the other (``"erlang"``) staffs
+every interval to per-interval Erlang at the period's working target ``t`` (``t`` = the target is plain
+per-interval staffing), a shape a shift roster covers cheaply; ``"both"`` keeps the cheapest passing plan.
 
 Paid hours are agent-hours of the staffing profile (sum of agents x interval length), before shrinkage.
 The chance constraint is applied per period: every period must meet the target in at least
@@ -306,7 +311,8 @@ def sl_aware_staffing(
     on a service level that falls with volume is met by meeting it at that quantile, the
     quantile staffing under arrival-rate uncertainty reviewed by Gans, Koole & Mandelbaum 2003,
     "Telephone call centers: tutorial, review, and research prospects", MSOM 5(2)), so the agents go
-    where they help on the busy days that decide the constraint.
+    where they help on the busy days that decide the constraint. ``search``: ``"marginal"``,
+    ``"erlang"`` or ``"both"`` families of plans (module docstring); ``max_iterations`` is per family.
     """
     if max_iterations < 1:
         raise PlannerInputError(f"max_iterations must be >= 1, got {max_iterations}")
