@@ -125,6 +125,18 @@ def test_sl_aware_rostered_plan_meets_its_target_on_the_search_seeds(week, roste
     assert found.paid_hours <= plain_fast.paid_hours
 
 
+def test_rostered_search_is_reproducible_for_the_same_seed(week):
+    """One CP-SAT worker stopped on deterministic time + common random numbers: the same plan twice."""
+    def run():
+        calls = draw_calls(week, replications=10, seed=4, volume_cv=0.03)
+        return sl_aware_staffing(week, TARGET, calls, realise=roster_realiser(week, FAST_RULES, settings=SETTINGS),
+                                 max_iterations=2, search="erlang")
+
+    a, b = run(), run()
+    assert a.history == b.history and np.array_equal(a.requirements, b.requirements)
+    assert a.detail.schedule.equals(b.detail.schedule)
+
+
 def test_sl_aware_rostered_plan_judged_on_fresh_seeds(week, rostered_plan, plain_fast):
     """Out of sample (seed 2, 200 replications = 1,400 days, standard error of a share near 0.95 about
     0.6 %): at least 88 % of days meet 80/20 for an in-sample target of 90 % (30 search replications
