@@ -483,10 +483,30 @@ def sl_staff_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
     out: str | None = typer.Option(None, "--out", help="Write requirements CSV here."),
+    roster: bool = typer.Option(False, "--roster", help="Realise every plan as a CP-SAT weekly roster."),
+    schedule_dir: str | None = typer.Option(
+        None, "--schedule-dir", help="With --roster: write schedule.csv, coverage.csv here (default: --out's)."),
+    shift_hours: str = typer.Option("9", "--shift-hours", help="With --roster: shift lengths incl. lunch (h)."),
+    lunch_min: int = typer.Option(60, "--lunch-min", help="With --roster: unpaid lunch (min), shifts > 6 h."),
+    breaks: int = typer.Option(0, "--breaks", help="With --roster: paid short breaks per shift (0, 1, 2)."),
+    break_min: int = typer.Option(15, "--break-min", help="With --roster: short break length (min)."),
+    start_step_min: int = typer.Option(30, "--start-step-min", help="With --roster: start grid (min)."),
+    earliest_start: str = typer.Option("00:00", "--earliest-start", help="With --roster: HH:MM[,HH:MM]."),
+    latest_start: str = typer.Option("23:30", "--latest-start", help="With --roster: HH:MM[,HH:MM]."),
+    days_per_week: int = typer.Option(5, "--days-per-week", help="With --roster: working days a week."),
+    min_staff: int = typer.Option(1, "--min-staff", help="With --roster: floor of agents when demand > 0."),
+    time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="With --roster: wall limit per solve."),
+    deterministic_s: float = typer.Option(
+        5.0, "--deterministic-time", help="With --roster: CP-SAT deterministic time per solve (1 worker)."),
+    solver_seed: int = typer.Option(0, "--solver-seed", help="With --roster: CP-SAT random seed."),
+    max_iterations: int = typer.Option(30, "--max-iterations", help="Plans simulated per search family."),
+    search: str | None = typer.Option(
+        None, "--search", help="marginal | erlang | both (default: both with --roster, else marginal)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
     import csv
+    from pathlib import Path
 
     import numpy as np
 
@@ -498,38 +518,76 @@ def sl_staff_cmd(
         erlang_requirements,
         paid_hours,
         sl_aware_staffing,
+        staff_exactly,
     )
 
     workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
     target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,
                            interval_floor_sl=floor_sl)
+    realise = staff_exactly
+    if roster:
+        from planner.scheduling.io import write_csv
+        from planner.scheduling.model import CostRates, SolverSettings
+        from planner.shifts import ShiftRules
+        from planner.sl_roster import roster_realiser, week_demand
+
+        try:
+            lengths = tuple(round(float(x) * 60) for x in shift_hours.split(",") if x.strip())
+        except ValueError:
+            raise PlannerInputError(f"--shift-hours '{shift_hours}' is not a list of hours") from None
+        if time_limit_s <= 0 or deterministic_s <= 0 or min_staff < 0:
+            raise PlannerInputError("need --time-limit-s > 0, --deterministic-time > 0, --min-staff >= 0")
+        los = [_hhmm(x.strip(), "--earliest-start") for x in earliest_start.split(",")]
+        his = [_hhmm(x.strip(), "--latest-start") for x in latest_start.split(",")]
+        if len(los) != len(his):
+            raise PlannerInputError("--earliest-start and --latest-start need the same number of times")
+        rules = ShiftRules(shift_lengths_min=lengths, start_step_min=start_step_min, earliest_start_min=los[0],
+                           latest_start_min=his[0], extra_start_windows=tuple(zip(los[1:], his[1:], strict=True)),
+                           lunch_min=lunch_min, breaks_per_shift=breaks, break_min=break_min,
+                           min_days=days_per_week, max_days=days_per_week)
+        settings = SolverSettings(time_limit_s=time_limit_s, workers=1, seed=solver_seed,
+                                  deterministic_time=deterministic_s)
+        week_demand(workload, np.ones(workload.n_intervals))  # one week from 00:00, before any solving
+        realise = roster_realiser(workload, rules, CostRates(min_staff=min_staff), settings)
     calls = draw_calls(workload, replications=replications, seed=seed, patience_s=patience_s,
                        volume_cv=volume_cv)
     found = sl_aware_staffing(workload, target, calls, model=model,
-                              patience_s=patience_s if model == "erlang-a" else None)
+                              patience_s=patience_s if model == "erlang-a" else None, realise=realise,
+                              max_iterations=max_iterations,
+                              search=search if search is not None else ("both" if roster else "marginal"))
     plain = erlang_requirements(workload, sl=sl, answer_s=answer_s, model=model,
                                 patience_s=patience_s if model == "erlang-a" else None)
-    plain_check = check_target(
-        simulate_streams(workload, roster_from_staffing(plain, workload.interval_min), calls, answer_s=answer_s),
-        target)
+    if roster:
+        plain_real = realise(plain)
+        plain_roster, plain_hours = plain_real.roster, plain_real.paid_hours
+    else:
+        plain_roster = roster_from_staffing(plain, workload.interval_min)
+        plain_hours = paid_hours(plain, workload.interval_min)
+    plain_check = check_target(simulate_streams(workload, plain_roster, calls, answer_s=answer_s), target)
     res = simulate_streams(workload, found.roster, calls, answer_s=answer_s)
     per_iv = res.summary("interval")
     if out is not None:
         load = workload.calls * workload.aht_s / workload.interval_s
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
         with open(out, "w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["interval_start", "channel", "required", "load_erl", "service_level", "asa_s",
                              "occupancy", "erlang_required"])
             for k, p in enumerate(per_iv):
-                writer.writerow([p.label, "voice", int(np.ceil(found.staffing[k] - 1e-9)), round(float(load[k]), 6),
+                writer.writerow([p.label, "voice", int(found.requirements[k]), round(float(load[k]), 6),
                                  _finite_or_none(round(p.service_level, 6)), _finite_or_none(round(p.asa_s, 3)),
                                  _finite_or_none(round(p.occupancy, 6)), int(plain[k])])
+    folder = schedule_dir if schedule_dir is not None else (str(Path(out).parent) if out is not None else None)
+    if roster and folder is not None:
+        write_csv(found.detail.schedule, Path(folder) / "schedule.csv")
+        write_csv(found.detail.coverage, Path(folder) / "coverage.csv")
     chk = found.check
     payload = {
         "met": found.met,
         "reason": found.reason,
+        "realisation": "roster" if roster else "per-interval",
         "paid_hours": found.paid_hours,
-        "plain_paid_hours": paid_hours(plain, workload.interval_min),
+        "plain_paid_hours": plain_hours,
         "share_periods_met": chk.share_met_all,
         "plain_share_periods_met": plain_check.share_met_all,
         "worst_period_sl": chk.worst_period_sl,
@@ -538,6 +596,9 @@ def sl_staff_cmd(
         "iterations": found.iterations,
         "replications": replications,
         "seed": seed,
+        "schedule": str(Path(folder) / "schedule.csv") if roster and folder is not None else None,
+        "roster_status": found.detail.result.status if roster else None,
+        "agents": sum(1 for a in found.detail.result.agents if a.tour is not None) if roster else None,
         "per_period": [{"period": lab, "share_met": float(sh), "service_level": _finite_or_none(float(v))}
                        for lab, sh, v in zip(chk.labels, chk.share_met, chk.period_sl, strict=True)],
     }
@@ -545,7 +606,7 @@ def sl_staff_cmd(
         emit_json(payload)
         return
     typer.echo(f"{'met' if found.met else 'NOT met: ' + found.reason}: {found.paid_hours:.1f} paid hours "
-               f"(plain Erlang {payload['plain_paid_hours']:.1f}); {chk.share_met_all:.3f} of simulated "
+               f"({payload['realisation']}; plain Erlang {plain_hours:.1f}); {chk.share_met_all:.3f} of simulated "
                f"{period}s meet {sl:g}/{answer_s:g} (plain {plain_check.share_met_all:.3f}); "
                f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
 

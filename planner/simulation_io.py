@@ -47,7 +47,7 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
     return df
 
 
-def _require(df: pd.DataFrame, path: Path, columns: tuple[str, ...]) -> None:
+def _require(df: pd.DataFrame, path: str | Path, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)} (have {', '.join(df.columns)})")
@@ -108,6 +108,15 @@ def read_schedule(path: str | Path, workload: Workload, *, cyclic: bool | None =
     """
     path = Path(path)
     df = _read_table(path, "schedule")
+    return roster_from_schedule(df, workload, cyclic=cyclic, source=str(path))
+
+
+def roster_from_schedule(
+    df: pd.DataFrame, workload: Workload, *, cyclic: bool | None = None, source: str = "schedule"
+) -> Roster:
+    """Agents' ``work`` windows of schedule rows (``agent_id, date, activity, start, end``, as in
+    schedule.csv) on the workload's clock; ``source`` names the rows in error messages."""
+    path = source
     _require(df, path, ("agent_id", "date", "activity", "start", "end"))
     horizon_s = workload.horizon_s
     if cyclic is None:

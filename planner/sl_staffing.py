@@ -12,13 +12,18 @@ This module searches per-interval staffing levels for that target:
    in the agents this greedy marginal analysis is optimal for one period (Koole & van der Sluis 2003,
    "Optimal shift scheduling with a global service level constraint", IIE Transactions 35(11)).
 2. **Realisation** (the seam). ``realise(requirements) -> staffing`` turns the requirements into the agents
-   actually at work: either whole agents per interval or a :class:`~planner.simulation.Roster` (shifts
-   with breaks, simulated as such; paid hours are then its ``work`` hours). Today :func:`staff_exactly` (the
-   identity); the shift scheduler plugs in here.
+   actually at work: whole agents per interval, a :class:`~planner.simulation.Roster` (shifts with
+   breaks, simulated as such; paid hours are then its ``work`` hours) or a :class:`Realised` (a roster
+   with its paid hours). :func:`staff_exactly` is the identity; ``planner.sl_roster.roster_realiser``
+   runs the CP-SAT weekly scheduler, so the roster's surplus is free capacity in the simulation.
 3. **Check** (simulation). The staffing is simulated against common random numbers (the same calls every
    iteration) and the target is measured the contract's way. Each period's working target ``t`` is then
    raised or lowered by bisection until the period just passes; intervals whose simulated service level
    falls below the floor get a higher floor. The fewest paid hours among the plans that passed is kept.
+
+The allocation of step 1 is one search family (``search="marginal"``); the other (``"erlang"``) staffs
+every interval to per-interval Erlang at the period's working target ``t`` (``t`` = the target is plain
+per-interval staffing), a shape a shift roster covers cheaply; ``"both"`` keeps the cheapest passing plan.
 
 Paid hours are agent-hours of the staffing profile (sum of agents x interval length), before shrinkage.
 The chance constraint is applied per period: every period must meet the target in at least
@@ -31,6 +36,7 @@ import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,19 +53,36 @@ from planner.simulation import (
     simulate_streams,
 )
 
-Realise = Callable[[np.ndarray], np.ndarray | Roster]
+
+@dataclass(frozen=True)
+class Realised:
+    """What a realisation produced: the roster to simulate, its paid hours [h] (which may exceed its
+    ``work`` hours: paid short breaks) and anything the caller wants back (e.g. the schedule rows)."""
+
+    roster: Roster
+    paid_hours: float
+    detail: Any = None
 
 
-def _realised(out: np.ndarray | Roster, req: np.ndarray, workload: Workload) -> tuple[Roster, np.ndarray, float]:
-    """The roster to simulate, agents at work per interval, and paid hours of what ``realise`` returned."""
+Realise = Callable[[np.ndarray], "np.ndarray | Roster | Realised"]
+
+
+def _realised(
+    out: np.ndarray | Roster | Realised, req: np.ndarray, workload: Workload
+) -> tuple[Roster, np.ndarray, float, Any]:
+    """The roster to simulate, agents at work per interval, paid hours and detail of what ``realise``
+    returned."""
+    if isinstance(out, Realised):
+        staffed = out.roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
+        return out.roster, staffed, float(out.paid_hours), out.detail
     if isinstance(out, Roster):
         staffed = out.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
-        return out, staffed, out.work_hours()
+        return out, staffed, out.work_hours(), None
     staff = np.asarray(out)
     if staff.shape != req.shape or np.any(staff < 0) or np.any(staff != np.round(staff)):
         raise PlannerInputError("realise must return a Roster or whole agents >= 0 for every interval")
     staff = staff.astype(np.int64)
-    return roster_from_staffing(staff, workload.interval_min), staff, paid_hours(staff, workload.interval_min)
+    return roster_from_staffing(staff, workload.interval_min), staff, paid_hours(staff, workload.interval_min), None
 
 
 def staff_exactly(requirements: np.ndarray) -> np.ndarray:
@@ -179,6 +202,7 @@ class SLStaffingResult:
     iterations: int
     history: tuple[tuple[float, float, bool], ...]  # (paid hours, share of periods met, met) per iteration
     roster: Roster | None = None  # what was simulated
+    detail: Any = None  # what the realisation handed back (the schedule, for a rostered plan)
 
 
 def erlang_requirements(
@@ -275,6 +299,7 @@ def sl_aware_staffing(
     max_iterations: int = 30,
     tolerance: float = 0.002,
     design_for_volume: bool = True,
+    search: str = "marginal",
 ) -> SLStaffingResult:
     """Fewest paid hours whose simulated service level meets ``target`` (see the module docstring).
 
@@ -286,10 +311,13 @@ def sl_aware_staffing(
     on a service level that falls with volume is met by meeting it at that quantile, the
     quantile staffing under arrival-rate uncertainty reviewed by Gans, Koole & Mandelbaum 2003,
     "Telephone call centers: tutorial, review, and research prospects", MSOM 5(2)), so the agents go
-    where they help on the busy days that decide the constraint.
+    where they help on the busy days that decide the constraint. ``search``: ``"marginal"``,
+    ``"erlang"`` or ``"both"`` families of plans (module docstring); ``max_iterations`` is per family.
     """
     if max_iterations < 1:
         raise PlannerInputError(f"max_iterations must be >= 1, got {max_iterations}")
+    if search not in ("marginal", "erlang", "both"):
+        raise PlannerInputError(f"search must be marginal, erlang or both, got {search!r}")
     if calls.interval.size and int(calls.interval.max()) >= workload.n_intervals:
         raise PlannerInputError("calls: drawn for a longer workload than the one given")
     labels = period_labels(workload, target.period)
@@ -325,54 +353,86 @@ def sl_aware_staffing(
     n_max = int(max(ceiling.max(initial=0), n_min.max(initial=0))) + 4
     table = _sl_table(workload, design, target.answer_s, n_max, model, patience_s)
 
-    t = np.full(len(uniq), target.sl)
-    lo = np.full(len(uniq), -np.inf)  # highest working target seen failing
-    hi = np.full(len(uniq), np.inf)  # lowest working target seen passing
-    step = np.full(len(uniq), 0.01)
-    best: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
-    last: tuple[float, np.ndarray, np.ndarray, TargetCheck, Roster] | None = None
+    families = (search,) if search != "both" else ("marginal", "erlang")
+    table_f = _sl_table(workload, workload.calls, target.answer_s, n_max, model, patience_s) if (
+        "erlang" in families) else table
+    state: dict[str, Any] = {"best": None, "last": None}
+    realised: dict[bytes, tuple[Roster, np.ndarray, float, Any]] = {}  # a scheduler is slow: once per plan
     history: list[tuple[float, float, bool]] = []
-    seen: set[bytes] = set()
+
+    def bisect(allocate: Callable[[np.ndarray, np.ndarray], np.ndarray], n_min: np.ndarray) -> int:
+        """Per-period bisection of the working target ``t`` (see the module docstring); returns iterations."""
+        t = np.full(len(uniq), target.sl)
+        lo = np.full(len(uniq), -np.inf)  # highest working target seen failing
+        hi = np.full(len(uniq), np.inf)  # lowest working target seen passing
+        step = np.full(len(uniq), 0.01)
+        seen: set[bytes] = set()
+        it = 0
+        for it in range(1, max_iterations + 1):  # noqa: B007 - reported
+            req = allocate(t, n_min)
+            if req.tobytes() not in realised:
+                realised[req.tobytes()] = _realised(realise(req), req, workload)
+            roster, staff, hours, detail = realised[req.tobytes()]
+            key = staff.tobytes() + n_min.tobytes()
+            res = simulate_streams(workload, roster, calls, answer_s=target.answer_s)
+            chk = check_target(res, target)
+            history.append((hours, chk.share_met_all, chk.met))
+            state["last"] = (hours, staff, req, chk, roster, detail)
+            if chk.met and (state["best"] is None or hours < state["best"][0]):
+                state["best"] = state["last"]
+            floor_moved = chk.below_floor.size > 0
+            n_min[chk.below_floor] += 1
+            np.minimum(n_min, n_max, out=n_min)  # the table's last column: far above any useful staffing
+            ok = chk.period_ok
+            # bisection bounds; a result that contradicts an earlier one (simulation noise, or a
+            # neighbouring period's change spilling over midnight) wins, and the stale bound is dropped
+            hi = np.where(ok, np.minimum(hi, t), np.where(hi <= t, np.inf, hi))
+            lo = np.where(~ok, np.maximum(lo, t), np.where(lo >= t, -np.inf, lo))
+            if floor_moved:  # the floor changed the plan: searched targets must be re-checked
+                hi = np.where(ok, hi, np.inf)
+            converged = np.isfinite(hi) & ((hi - lo) <= tolerance)
+            if converged.all() and chk.met and np.allclose(t, hi) and not floor_moved:
+                break
+            both = np.isfinite(lo) & np.isfinite(hi)
+            up = ~np.isfinite(hi)
+            new_t = np.where(both, (lo + hi) / 2, np.where(up, lo + step, hi - step))
+            new_t = np.where(converged, hi, new_t)
+            step = np.where(both, step, step * 2)
+            t = np.clip(new_t, 0.05, 0.99995)
+            if key in seen and converged.all() and not floor_moved:
+                break
+            seen.add(key)
+        return it
+
+    def marginal(t: np.ndarray, n_min: np.ndarray) -> np.ndarray:
+        return _allocate(table, design, groups, t, n_min)
+
+    def erlang(t: np.ndarray, n_min: np.ndarray) -> np.ndarray:
+        return _erlang_family(table_f, t[group_of], n_min)
+
     it = 0
-    for it in range(1, max_iterations + 1):  # noqa: B007 - reported
-        req = _allocate(table, design, groups, t, n_min)
-        roster, staff, hours = _realised(realise(req), req, workload)
-        key = staff.tobytes() + n_min.tobytes()
-        res = simulate_streams(workload, roster, calls, answer_s=target.answer_s)
-        chk = check_target(res, target)
-        history.append((hours, chk.share_met_all, chk.met))
-        last = (hours, staff, req, chk, roster)
-        if chk.met and (best is None or hours < best[0]):
-            best = last
-        floor_moved = chk.below_floor.size > 0
-        n_min[chk.below_floor] += 1
-        np.minimum(n_min, n_max, out=n_min)  # the table's last column: far above any useful staffing
-        ok = chk.period_ok
-        # bisection bounds; a result that contradicts an earlier one (simulation noise, or a neighbouring
-        # period's change spilling over midnight) wins, and the stale bound is dropped
-        hi = np.where(ok, np.minimum(hi, t), np.where(hi <= t, np.inf, hi))
-        lo = np.where(~ok, np.maximum(lo, t), np.where(lo >= t, -np.inf, lo))
-        if floor_moved:  # the floor changed the plan: searched targets must be re-checked
-            hi = np.where(ok, hi, np.inf)
-        converged = np.isfinite(hi) & ((hi - lo) <= tolerance)
-        if converged.all() and chk.met and np.allclose(t, hi) and not floor_moved:
-            break
-        both = np.isfinite(lo) & np.isfinite(hi)
-        up = ~np.isfinite(hi)
-        new_t = np.where(both, (lo + hi) / 2, np.where(up, lo + step, hi - step))
-        new_t = np.where(converged, hi, new_t)
-        step = np.where(both, step, step * 2)
-        t = np.clip(new_t, 0.05, 0.99995)
-        if key in seen and converged.all() and not floor_moved:
-            break
-        seen.add(key)
+    for family in families:
+        if family == "marginal":
+            it += bisect(marginal, n_min.copy())
+        else:
+            it += bisect(erlang, floor_req.copy() if target.interval_floor_sl else np.zeros_like(n_min))
+    best, last = state["best"], state["last"]
     if best is not None:
-        hours, staff, req, chk, roster = best
-        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history), roster)
+        hours, staff, req, chk, roster, detail = best
+        return SLStaffingResult(staff, req, hours, chk, True, "", it, tuple(history), roster, detail)
     assert last is not None
-    hours, staff, req, chk, roster = last
+    hours, staff, req, chk, roster, detail = last
     reason = (
         f"no plan met the target within {max_iterations} iterations (last: "
         f"{chk.share_met_all:.3f} of periods met, {chk.below_floor.size} intervals below the floor)"
     )
-    return SLStaffingResult(staff, req, hours, chk, False, reason, it, tuple(history), roster)
+    return SLStaffingResult(staff, req, hours, chk, False, reason, it, tuple(history), roster, detail)
+
+
+def _erlang_family(table: np.ndarray, t: np.ndarray, n_min: np.ndarray) -> np.ndarray:
+    """Per-interval staffing for a working target: the fewest agents >= ``n_min`` whose Erlang service
+    level reaches ``t`` in every interval (``t`` = the contract's target gives plain per-interval Erlang)."""
+    n = np.arange(table.shape[1])[None, :]
+    ok = (np.nan_to_num(table, nan=1.0) >= t[:, None] - 1e-12) & (n >= n_min[:, None])
+    first = np.argmax(ok, axis=1)
+    return np.where(ok.any(axis=1), first, table.shape[1] - 1).astype(np.int64)
