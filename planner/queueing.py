@@ -333,8 +333,8 @@ def required_agents(calls, interval_min, aht_s, answer_s, *, sl_target=None, asa
 
     Service level, ASA and occupancy are monotone in the number of agents and continuous in it through
     the continuous extension of Erlang B, so each interval's continuous requirement is the root of the
-    binding target's margin, found by galloping to a bracket and the Illinois variant of regula falsi
-    (Dowell and Jarratt 1971), all intervals at once. The integer answer is that root rounded up and then
+    binding target's slack, found by galloping to a bracket and regula falsi with the Anderson-Bjorck
+    weighting, all intervals at once. The integer answer is that root rounded up and then
     verified against the exact discrete formulas (and corrected if rounding at an integer misled it), so
     ``agents == ceil(fractional_agents)``. The fractional requirement sums across queues without rounding
     inflation.
@@ -404,7 +404,7 @@ def required_agents(calls, interval_min, aht_s, answer_s, *, sl_target=None, asa
         floor_ = load_i.copy() if model == "erlang-c" else np.zeros(idx.size)
         root = np.maximum(1.0, np.sqrt(load_i))
         x = np.maximum(floor_, load_i / occ_f[idx]) if model == "erlang-c" else floor_.copy()
-        n_targets = len(slacks(load_i + root, idx))
+        n_targets = int(occ_cap_binds) + (sl_f is not None) + (asa_f is not None)
         for k in range(n_targets):
             if model == "erlang-c" and occ_cap_binds and k == 0:
                 continue  # Erlang C occupancy A / n: its root A / cap is already in x
@@ -413,7 +413,7 @@ def required_agents(calls, interval_min, aht_s, answer_s, *, sl_target=None, asa
                 return slacks(n, i)[k]
 
             left, right = _bracket(one, idx, floor_, np.maximum(x, load_i + root), 0.5 * root)
-            x = np.maximum(x, _illinois(one, idx, left, right))
+            x = np.maximum(x, _regula_falsi(one, idx, left, right))
         agents[idx], frac[idx] = _round_up_verified(margin, idx, x, floor_)
     metrics = _evaluate(model, load_f, agents.astype(float), t_over_aht, aht_f, r)
     metrics = QueueMetrics(*(np.reshape(getattr(metrics, f), shape) for f in QueueMetrics.__dataclass_fields__))
@@ -453,7 +453,7 @@ def _bracket(margin, idx, floor_, guess, step) -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def _illinois(margin, idx: np.ndarray, a: np.ndarray, b: np.ndarray, rtol: float = 1e-10) -> np.ndarray:
+def _regula_falsi(margin, idx: np.ndarray, a: np.ndarray, b: np.ndarray, rtol: float = 1e-10) -> np.ndarray:
     """Root of the rising margin in [a, b] (margin(a) < 0 <= margin(b)) by regula falsi with the
     Anderson-Bjorck weighting (Galdino 2011 compares it with Illinois), to a relative tolerance (the
     formulas themselves are good to about 1e-13). Stops when the bracket or the last move of the
