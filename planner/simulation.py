@@ -49,6 +49,12 @@ INTERVAL_MINUTES = (5, 6, 10, 15, 30, 60)
 # ---------------------------------------------------------------------------------------------------
 # plain data
 # ---------------------------------------------------------------------------------------------------
+# Per-interval counts the event loop fills for each replication (the result's fields of the same names).
+_KERNEL_COUNTS = (
+    "answered", "answered_within", "abandoned", "abandoned_short", "unserved", "wait_answered_s", "busy_s",
+    "overrun_s",
+)
+
 @dataclass(frozen=True)
 class Workload:
     """The forecast on the simulation clock (t = 0 s at ``start``, local wall-clock time).
@@ -268,18 +274,7 @@ class SimulationResult:
         g = np.array([index[lab] for lab in labels], dtype=np.int64)
         m = np.zeros((g.size, len(uniq)))
         m[np.arange(g.size), g] = 1.0
-        names = (
-            "offered",
-            "answered",
-            "answered_within",
-            "abandoned",
-            "abandoned_short",
-            "unserved",
-            "wait_answered_s",
-            "busy_s",
-            "overrun_s",
-        )
-        sums = {name: getattr(self, name) @ m for name in names}
+        sums = {name: getattr(self, name) @ m for name in ("offered", *_KERNEL_COUNTS)}
         sums["staffed_s"] = self.staffed_s @ m
         waited = self.wait_abandoned_s if self.wait_abandoned_s is not None else np.zeros_like(self.offered)
         sums["wait_abandoned_s"] = waited @ m
@@ -589,19 +584,7 @@ def simulate_streams(
     if not (math.isfinite(answer_s) and answer_s >= 0):
         raise PlannerInputError(f"answer_s must be >= 0, got {answer_s}")
     r, n = calls.replications, workload.n_intervals
-    out = {
-        name: np.zeros((r, n))
-        for name in (
-            "answered",
-            "answered_within",
-            "abandoned",
-            "abandoned_short",
-            "unserved",
-            "wait_answered_s",
-            "busy_s",
-            "overrun_s",
-        )
-    }
+    out = {name: np.zeros((r, n)) for name in _KERNEL_COUNTS}
     offered = np.zeros((r, n))
     waited = np.zeros((r, n))
     for i in range(r):

@@ -36,39 +36,19 @@ def shift_rows(
     """Rows of one shift: work segments around its breaks (offsets in minutes after the shift start)."""
     d = (week_start + timedelta(days=day)).strftime("%Y-%m-%d")
     start = day * DAY_MIN + start_min
+
+    def row(activity: str, a: int, b: int) -> dict[str, str]:
+        return dict(agent_id=agent_id, date=d, activity=activity, start=_t(week_start, a), end=_t(week_start, b))
+
     rows = []
     t = start
     for name, off, dur, _paid in sorted(breaks, key=lambda b: b[1]):
         if start + off > t:
-            rows.append(
-                dict(
-                    agent_id=agent_id,
-                    date=d,
-                    activity="work",
-                    start=_t(week_start, t),
-                    end=_t(week_start, start + off),
-                )
-            )
-        rows.append(
-            dict(
-                agent_id=agent_id,
-                date=d,
-                activity=name,
-                start=_t(week_start, start + off),
-                end=_t(week_start, start + off + dur),
-            )
-        )
+            rows.append(row("work", t, start + off))
+        rows.append(row(name, start + off, start + off + dur))
         t = start + off + dur
     if start + length_min > t:
-        rows.append(
-            dict(
-                agent_id=agent_id,
-                date=d,
-                activity="work",
-                start=_t(week_start, t),
-                end=_t(week_start, start + length_min),
-            )
-        )
+        rows.append(row("work", t, start + length_min))
     return rows
 
 
