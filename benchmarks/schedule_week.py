@@ -36,8 +36,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from planner.domain import SolverSettings
 from planner.scheduling.io import read_agents, read_requirements
-from planner.scheduling.model import SolverSettings, solve_roster
+from planner.scheduling.model import solve_roster
 from planner.shifts import ShiftRules
 
 WEEK_START = pd.Timestamp("2026-03-02T00:00")

@@ -19,7 +19,7 @@ import numpy as np
 from _week import realistic_week
 
 from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
-from planner.sl_staffing import erlang_requirements
+from planner.sla.staffing import erlang_requirements
 
 CALLS_PER_WEEK = 100_000
 REPLICATIONS = 50

@@ -6,7 +6,7 @@ For each scenario (a realistic 7x24 week, see ``_week.py``) three staffing profi
 
 * ``erlang-c``: per-interval Erlang C for 80 % within 20 s (the plain plan);
 * ``erlang-c occ<=85%``: the same with a blanket 85 % occupancy cap;
-* ``sl-aware``: :func:`planner.sl_staffing.sl_aware_staffing` for "at least 95 % of days answer 80 %
+* ``sl-aware``: :func:`planner.sla.staffing.sl_aware_staffing` for "at least 95 % of days answer 80 %
   within 20 s", with a per-interval floor of 50 % on the expected service level.
 
 The SL-aware search runs on 50 replications (seed 1); every plan is then evaluated on 200 fresh
@@ -14,7 +14,7 @@ replications (seed 2), so the reported reliability is not flattered by the searc
 Two realisations are reported:
 
 * **identity** (``staff_exactly``): paid hours are agent-hours of the per-interval profile, no shifts;
-* **rostered** (``planner.sl_roster``): every plan is turned into a CP-SAT weekly roster (9 h shifts with
+* **rostered** (``planner.sla.roster``): every plan is turned into a CP-SAT weekly roster (9 h shifts with
   a 60-min unpaid lunch, starts every 30 min around the clock, 5 days a week, 11 h rest; one worker,
   seed 0, deterministic time 3 s a solve) and the roster is simulated as it is (shifts, lunches, surplus
   where shifts over-cover); paid hours are the roster's. The SL-aware rostered search runs both search
@@ -38,8 +38,8 @@ from _week import realistic_week
 
 from planner.shifts import ShiftRules
 from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
-from planner.sl_roster import DEFAULT_SETTINGS, realise_roster, roster_realiser
-from planner.sl_staffing import (
+from planner.sla.roster import DEFAULT_SETTINGS, realise_roster, roster_realiser
+from planner.sla.staffing import (
     ServiceTarget,
     check_target,
     erlang_requirements,

@@ -323,8 +323,9 @@ def schedule_cmd(
     """Weekly roster (CP-SAT): tours with days off, lunch and breaks, rest and hour limits, a lower bound."""
     from datetime import date
 
+    from planner.domain import SolverSettings
+    from planner.labour import CostRates
     from planner.scheduling.api import schedule_files
-    from planner.scheduling.model import CostRates, SolverSettings
     from planner.shifts import ShiftRules
 
     try:
@@ -512,7 +513,7 @@ def sl_staff_cmd(
 
     from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
     from planner.simulation_io import read_forecast
-    from planner.sl_staffing import (
+    from planner.sla.staffing import (
         ServiceTarget,
         check_target,
         erlang_requirements,
@@ -526,10 +527,11 @@ def sl_staff_cmd(
                            interval_floor_sl=floor_sl)
     realise = staff_exactly
     if roster:
+        from planner.domain import SolverSettings
+        from planner.labour import CostRates
         from planner.scheduling.io import write_csv
-        from planner.scheduling.model import CostRates, SolverSettings
         from planner.shifts import ShiftRules
-        from planner.sl_roster import roster_realiser, week_demand
+        from planner.sla.roster import roster_realiser, week_demand
 
         try:
             lengths = tuple(round(float(x) * 60) for x in shift_hours.split(",") if x.strip())

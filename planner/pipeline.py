@@ -247,9 +247,10 @@ def run(
     times, as long as each solve stops on its deterministic time rather than the wall-clock cap (see
     :class:`DemoSettings`; several workers may return another roster of equal quality).
     """
+    from planner.domain import SolverSettings
     from planner.forecasting import run_forecast
+    from planner.labour import CostRates
     from planner.scheduling.api import schedule_files
-    from planner.scheduling.model import CostRates, SolverSettings
     from planner.shifts import ShiftRules
     from planner.staffing import requirement_summary, staff_file
 

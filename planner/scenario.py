@@ -9,7 +9,6 @@ Only this module knows TOML. Unknown keys are rejected with their dotted name, f
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,11 +23,10 @@ from planner.calendar import (
     weekday_window,
     window_7x24,
 )
+from planner.domain import CHANNEL_KINDS, ChannelSpec, Scenario
 from planner.errors import PlannerInputError
 
 SCENARIO_VERSION = 1
-CHANNEL_KINDS = ("voice", "chat", "email")
-INTERVALS_MIN = (5, 6, 10, 15, 30, 60)
 _UNIT_HINTS = {
     "_min": "durations are in seconds (suffix _s)",
     "_ms": "durations are in seconds (suffix _s)",
@@ -189,55 +187,6 @@ class _ScenarioFile(_Strict):
         if not v:
             raise ValueError("no channels: add a [channels.voice] (or chat/email) table")
         return v
-
-
-# --------------------------------------------------------------------------------------------
-# The core's view: frozen dataclasses
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChannelSpec:
-    """One channel's staffing rules, in the core's units (fractions, seconds, working hours)."""
-
-    name: str
-    kind: str  # voice | chat | email
-    window: CoverageWindow
-    min_agents: int = 0
-    aht_s: float | None = None  # overrides the forecast's aht_s when set
-    # voice and chat
-    model: str = "erlang-c"
-    sl_target: float | None = None
-    answer_s: float | None = None
-    asa_target_s: float | None = None
-    patience_s: float | None = None
-    max_occupancy: float = 1.0
-    concurrency: int = 1
-    handle_time_stretch: float = 0.0
-    # email (deferred work)
-    first_reply_working_hours: float | None = None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A loaded scenario: site, calendar, default window and channels."""
-
-    name: str
-    timezone: str
-    calendar: ChineseCalendar
-    window: CoverageWindow
-    channels: tuple[ChannelSpec, ...]
-    shrinkage: float = 0.0
-    interval_min: int | None = None
-    volume_column: str = "offered"
-    source: str = ""
-
-    def channel(self, name: str) -> ChannelSpec:
-        """The spec of one channel (KeyError if absent)."""
-        for c in self.channels:
-            if c.name == name:
-                return c
-        raise KeyError(name)
 
 
 def _window(cov: _Coverage, where: str) -> CoverageWindow:

@@ -16,18 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from planner.errors import PlannerInputError
-
-DAY_MIN = 1440
-WEEK_DAYS = 7
-WEEK_MIN = WEEK_DAYS * DAY_MIN
-
-STANDARD_DAY_WORK_MIN = 8 * 60
-STANDARD_WEEK_WORK_MIN = 40 * 60
-OVERTIME_DAY_MAX_MIN = 3 * 60
-OVERTIME_MONTH_MAX_MIN = 36 * 60
-# The week's share of the 36 h monthly overtime cap (36 h x 7 / 30 = 8.4 h): a weekly roster cannot see
-# the rest of the month, so it never spends more than its pro-rata share.
-OVERTIME_WEEK_MAX_MIN = OVERTIME_MONTH_MAX_MIN * 7 // 30
+from planner.labour import DAY_MIN, STANDARD_DAY_WORK_MIN, STANDARD_WEEK_WORK_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules
 
 
 @dataclass(frozen=True)
@@ -49,76 +38,6 @@ class BreakRule:
     def offsets_min(self) -> tuple[int, ...]:
         """Allowed start offsets [min after shift start]."""
         return tuple(range(self.earliest_after_start_min, self.latest_after_start_min + 1, self.step_min))
-
-
-@dataclass(frozen=True)
-class ShiftRules:
-    """Rules that generate shift templates and weekly tours (all durations in minutes).
-
-    shift_lengths_min: allowed shift lengths including lunch. start_step_min: start-time grid;
-    earliest_start_min / latest_start_min: allowed start times [min after midnight]; if latest < earliest
-    the window wraps midnight. extra_start_windows: more (earliest, latest) start windows, e.g. a day
-    window and a night window per coverage window. lunch_min: unpaid lunch for shifts longer than
-    ``lunch_from_shift_min``, starting 3 h after the shift start at the earliest and ending 3 h before
-    its end at the latest.
-    breaks_per_shift / break_min: paid short breaks (0, 1 or 2) on a ``break_step_min`` grid: one in
-    the first part of the shift before lunch and one after it. min_days / max_days: working days a week.
-    min_rest_min: rest between the end of one shift and the start of the next.
-    """
-
-    shift_lengths_min: tuple[int, ...] = (540,)
-    start_step_min: int = 30
-    earliest_start_min: int = 0
-    latest_start_min: int = DAY_MIN - 30
-    extra_start_windows: tuple[tuple[int, int], ...] = ()
-    lunch_min: int = 60
-    lunch_step_min: int = 30
-    lunch_from_shift_min: int = 360
-    breaks_per_shift: int = 0
-    break_min: int = 15
-    break_step_min: int = 15
-    min_days: int = 5
-    max_days: int = 5
-    min_rest_min: int = 11 * 60
-    overtime: bool = False
-    night_start_min: int = 22 * 60
-    night_end_min: int = 6 * 60
-
-    def __post_init__(self) -> None:
-        if not self.shift_lengths_min:
-            raise PlannerInputError("shift rules: no shift length given (--shift-hours)")
-        for length in self.shift_lengths_min:
-            if not 60 <= length <= 16 * 60:
-                raise PlannerInputError(f"shift rules: shift length {length / 60:g} h is outside 1..16 h")
-        if self.start_step_min <= 0 or DAY_MIN % self.start_step_min:
-            raise PlannerInputError(
-                f"shift rules: start step {self.start_step_min} min must divide a day (--start-step-min)"
-            )
-        for name in ("earliest_start_min", "latest_start_min"):
-            if not 0 <= getattr(self, name) < DAY_MIN:
-                raise PlannerInputError(f"shift rules: {name} must be a time of day")
-        if not 1 <= self.min_days <= self.max_days <= WEEK_DAYS:
-            raise PlannerInputError(
-                f"shift rules: working days a week must satisfy 1 <= {self.min_days} <= {self.max_days} <= 7"
-            )
-        if self.max_days == WEEK_DAYS:
-            raise PlannerInputError(
-                "shift rules: 7 working days a week breaks the weekly rest day (Labour Law art. 38)"
-            )
-        if self.lunch_min < 0 or self.break_min < 0 or self.breaks_per_shift not in (0, 1, 2):
-            raise PlannerInputError("shift rules: lunch/break lengths must be >= 0 and breaks 0, 1 or 2")
-        if self.min_rest_min < 0:
-            raise PlannerInputError("shift rules: minimum rest must be >= 0")
-
-    @property
-    def max_week_work_min(self) -> int:
-        """Weekly work cap: 40 h, plus the week's overtime share when overtime is enabled."""
-        return STANDARD_WEEK_WORK_MIN + (OVERTIME_WEEK_MAX_MIN if self.overtime else 0)
-
-    @property
-    def max_day_work_min(self) -> int:
-        """Daily work cap: 8 h, plus 3 h when overtime is enabled."""
-        return STANDARD_DAY_WORK_MIN + (OVERTIME_DAY_MAX_MIN if self.overtime else 0)
 
 
 @dataclass(frozen=True)

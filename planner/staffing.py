@@ -33,8 +33,8 @@ import pandas as pd
 from planner import queueing
 from planner.calendar import ChineseCalendar, format_instant, parse_instant
 from planner.deferred import deferred_requirements, interval_open_fraction, jobs_from_intervals, replay_fifo
+from planner.domain import INTERVALS_MIN, ChannelSpec, Scenario
 from planner.errors import PlannerInputError
-from planner.scenario import INTERVALS_MIN, ChannelSpec, Scenario
 
 FORECAST_REQUIRED = ("interval_start", "offered")
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")

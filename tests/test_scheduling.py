@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
+from planner.labour import CostRates
 from planner.scheduling.api import limits_for, schedule_files
 from planner.scheduling.checker import Limits, check_schedule
 from planner.scheduling.io import read_agents, read_requirements
-from planner.scheduling.model import CostRates, SolverSettings, solve_roster
+from planner.scheduling.model import solve_roster
 from planner.scheduling.roster import schedule_frame
 from planner.shifts import ShiftRules, make_templates, make_tours, span_by_slot
 

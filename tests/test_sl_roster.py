@@ -1,4 +1,4 @@
-"""Tests of planner.sl_roster: SL-aware staffing realised through the CP-SAT weekly roster."""
+"""Tests of planner.sla.roster: SL-aware staffing realised through the CP-SAT weekly roster."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from planner.errors import PlannerInputError
+from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.checker import check_schedule
-from planner.scheduling.model import CostRates
 from planner.shifts import ShiftRules
 from planner.simulation import Workload, draw_calls, simulate_streams
-from planner.sl_roster import DEFAULT_SETTINGS, realise_roster, roster_realiser, week_demand
-from planner.sl_staffing import ServiceTarget, check_target, erlang_requirements, sl_aware_staffing
+from planner.sla.roster import DEFAULT_SETTINGS, realise_roster, roster_realiser, week_demand
+from planner.sla.staffing import ServiceTarget, check_target, erlang_requirements, sl_aware_staffing
 
 MONDAY = datetime(2026, 3, 2)
 # 9 h shifts starting on the hour, with lunch and one paid break; short deterministic solves (1 worker)

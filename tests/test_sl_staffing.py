@@ -1,4 +1,4 @@
-"""Tests of planner.sl_staffing: greedy allocation against brute force, the contract measure, the search."""
+"""Tests of planner.sla.staffing: greedy allocation against brute force, the contract measure, the search."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from planner.simulation import (
     roster_from_staffing,
     simulate_streams,
 )
-from planner.sl_staffing import (
+from planner.sla.staffing import (
     ServiceTarget,
     _allocate,
     check_target,

@@ -12,8 +12,9 @@ import pytest
 from planner import queueing
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
 from planner.deferred import jobs_from_intervals, replay_fifo
+from planner.domain import ChannelSpec
 from planner.errors import PlannerInputError
-from planner.scenario import ChannelSpec, parse_scenario
+from planner.scenario import parse_scenario
 from planner.staffing import (
     REQUIREMENT_COLUMNS,
     StaffingWarning,

@@ -7,10 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
+from planner.labour import CostRates
 from planner.scheduling.checker import Limits, check_schedule
 from planner.scheduling.io import read_agents, read_requirements, write_csv
-from planner.scheduling.model import CostRates, ScheduleResult, SolverSettings, agent_allows, solve_roster
+from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
 from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
 from planner.shifts import ShiftRules, make_tours
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
+from planner.labour import CostRates
 from planner.scheduling.heuristic import best_dive
 from planner.scheduling.io import Agent, WeekDemand
 from planner.scheduling.linear import LinearProgram
@@ -36,38 +38,6 @@ from planner.shifts import (
     span_by_slot,
     tour_overtime_min,
 )
-
-
-@dataclass(frozen=True)
-class CostRates:
-    """Money in integer fen (1 CNY = 100 fen).
-
-    hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
-    overtime_premium_pct: extra pay on overtime hours (Labour Law art. 44: 150 % -> 50).
-    shortfall_fen_per_agent_hour: penalty per agent-hour below need (large: covering comes first).
-    surplus_fen_per_agent_hour: small penalty per agent-hour above need (tie-breaker).
-    split_days_off_fen: per tour without two consecutive days off. min_staff: hard floor of agents
-    in every interval with a positive requirement (the coverage window).
-    """
-
-    hourly_rate_fen: int = 3000
-    night_allowance_fen_per_hour: int = 500
-    overtime_premium_pct: int = 50
-    shortfall_fen_per_agent_hour: int = 600_000
-    surplus_fen_per_agent_hour: int = 60
-    split_days_off_fen: int = 3000
-    min_staff: int = 1
-
-
-@dataclass(frozen=True)
-class SolverSettings:
-    time_limit_s: float = 60.0
-    workers: int = 2
-    seed: int = 0
-    lp_bound: bool = True
-    target_gap: float = 0.01
-    deterministic_time: float | None = None  # CP-SAT's max_deterministic_time: reproducible stops
-    heuristic: bool = True
 
 
 @dataclass(frozen=True)
@@ -215,7 +185,7 @@ def _tour_cost_fen(tour: Tour, active: tuple[bool, ...], rules: ShiftRules, cost
     night = days * tour.template.night_min(rules)
     ot = tour_overtime_min(tour) * days // max(1, tour.n_days)
     fen = paid * costs.hourly_rate_fen + night * costs.night_allowance_fen_per_hour
-    fen += ot * costs.hourly_rate_fen * costs.overtime_premium_pct // 100
+    fen += round(ot * costs.hourly_rate_fen * costs.overtime_premium)
     return round(fen / 60)
 
 
@@ -472,8 +442,8 @@ def _translate(small: _Ctx, val: list[int], full: _Ctx) -> dict[int, int]:
 def solve_roster(
     demand: WeekDemand,
     rules: ShiftRules,
-    costs: CostRates = CostRates(),
-    settings: SolverSettings = SolverSettings(),
+    costs: CostRates = CostRates(),  # noqa: B008 (frozen)
+    settings: SolverSettings = SolverSettings(),  # noqa: B008 (frozen)
     agents: tuple[Agent, ...] | None = None,
     frozen_pools: tuple[Pool, ...] = (),
     frozen_min: list[int] | None = None,

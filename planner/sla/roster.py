@@ -1,12 +1,12 @@
 """Rostered realisation for SL-aware staffing: requirements -> CP-SAT weekly roster -> simulated roster.
 
 The adapter between the scheduler (``planner.scheduling``, which knows nothing of simulation) and
-``planner.sl_staffing`` (which knows nothing of shifts): :func:`realise_roster` turns per-interval
+``planner.sla.staffing`` (which knows nothing of shifts): :func:`realise_roster` turns per-interval
 requirements of one cyclic week into a roster of real shifts with the shift rules given (days off,
 lunches, short breaks, rest and hour limits), checks it with the independent checker, and returns the
 ``work`` windows the simulator plays (from the very rows written to ``schedule.csv``) with the roster's
 paid hours. :func:`roster_realiser` binds the week, rules and solver settings into the
-``realise(requirements)`` seam of :func:`planner.sl_staffing.sl_aware_staffing`.
+``realise(requirements)`` seam of :func:`planner.sla.staffing.sl_aware_staffing`.
 
 Requirements are productive agents on the phones, so no shrinkage is applied here: what the roster puts
 in ``work`` is what serves calls in the simulation (absences not in the roster are the caller's to add).
@@ -21,16 +21,18 @@ from datetime import time
 import numpy as np
 import pandas as pd
 
+from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
+from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.checker import check_schedule
 from planner.scheduling.io import WeekDemand
-from planner.scheduling.model import CostRates, ScheduleResult, SolverSettings, solve_roster
+from planner.scheduling.model import ScheduleResult, solve_roster
 from planner.scheduling.roster import coverage_frame, schedule_frame
 from planner.shifts import DAY_MIN, WEEK_DAYS, ShiftRules
 from planner.simulation import Workload
 from planner.simulation_io import roster_from_schedule
-from planner.sl_staffing import Realise, Realised
+from planner.sla.staffing import Realise, Realised
 
 # Reproducible by default: one CP-SAT worker stopped on deterministic time (the same roster for the
 # same inputs and seed whatever the machine load); the wall-clock limit only bounds the LP bound and the
@@ -113,6 +115,6 @@ def roster_realiser(
     costs: CostRates = DEFAULT_COSTS,
     settings: SolverSettings = DEFAULT_SETTINGS,
 ) -> Realise:
-    """``realise(requirements)`` for :func:`planner.sl_staffing.sl_aware_staffing` (a pure function of
+    """``realise(requirements)`` for :func:`planner.sla.staffing.sl_aware_staffing` (a pure function of
     the requirements once the week, rules and solver settings are bound)."""
     return functools.partial(realise_roster, workload=workload, rules=rules, costs=costs, settings=settings)

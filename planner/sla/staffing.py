@@ -14,7 +14,7 @@ This module searches per-interval staffing levels for that target:
 2. **Realisation** (the seam). ``realise(requirements) -> staffing`` turns the requirements into the agents
    actually at work: whole agents per interval, a :class:`~planner.simulation.Roster` (shifts with
    breaks, simulated as such; paid hours are then its ``work`` hours) or a :class:`Realised` (a roster
-   with its paid hours). :func:`staff_exactly` is the identity; ``planner.sl_roster.roster_realiser``
+   with its paid hours). :func:`staff_exactly` is the identity; ``planner.sla.roster.roster_realiser``
    runs the CP-SAT weekly scheduler, so the roster's surplus is free capacity in the simulation.
 3. **Check** (simulation). The staffing is simulated against common random numbers (the same calls every
    iteration) and the target is measured the contract's way. Each period's working target ``t`` is then

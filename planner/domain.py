@@ -1,0 +1,162 @@
+"""Frozen domain types shared by every engine: the scenario, its channels and teams, the horizon.
+
+Engines take these objects and never read files: :mod:`planner.scenario` builds them from TOML, the app
+builds them from its forms. Units are in the names (``answer_s``, ``interval_min``); targets and shares
+are fractions in [0, 1]. The one copy of the interval list, the activity names and the time format lives
+here too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from planner.calendar import ChineseCalendar, CoverageWindow
+from planner.labour import CostRates, ShiftRules
+
+TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
+INTERVALS_MIN = (5, 6, 10, 15, 30, 60)  # interval lengths that divide an hour
+ACTIVITIES = ("work", "lunch", "break", "training", "off")  # schedule rows; only work covers demand
+CHANNEL_KINDS = ("voice", "chat", "email")  # email: any deferred work (email, social media, tickets)
+SL_PERIODS = ("interval", "day", "week", "month")
+TEAM_OF_KIND = {"voice": "voice", "chat": "written", "email": "written"}  # default teams
+MAX_HORIZON_WEEKS = 6
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """CP-SAT settings of one roster solve.
+
+    time_limit_s [s]: wall-clock cap. deterministic_time: CP-SAT's ``max_deterministic_time``; with one
+    worker it makes the stop, and so the roster, independent of machine load. target_gap: stop once the
+    objective is within this fraction of the bound.
+    """
+
+    time_limit_s: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    lp_bound: bool = True
+    target_gap: float = 0.01
+    deterministic_time: float | None = None
+    heuristic: bool = True
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel's staffing rules and how the contract measures it (fractions, seconds, working hours).
+
+    sl_period: the period over which the contract measures the target (``interval`` | ``day`` | ``week``
+    | ``month``); sl_min_share: the share of those periods that must meet it; sl_floor: the lowest
+    service level any single interval may have (None: no floor).
+    """
+
+    name: str
+    kind: str  # voice | chat | email
+    window: CoverageWindow
+    min_agents: int = 0
+    aht_s: float | None = None  # overrides the forecast's aht_s when set
+    # voice and chat
+    model: str = "erlang-c"
+    sl_target: float | None = None
+    answer_s: float | None = None
+    asa_target_s: float | None = None
+    patience_s: float | None = None
+    max_occupancy: float = 1.0
+    concurrency: int = 1
+    handle_time_stretch: float = 0.0
+    # email (deferred work)
+    first_reply_working_hours: float | None = None
+    # the contract's measure
+    sl_period: str = "interval"
+    sl_min_share: float = 1.0
+    sl_floor: float | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    """Agents rostered together: one single-skill roster serves the sum of its channels' requirements."""
+
+    name: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """A history file and how its columns map onto the history schema (``schema name -> file column``)."""
+
+    path: str
+    columns: tuple[tuple[str, str], ...] = ()
+    channel: str | None = None  # every row belongs to this channel (a per-channel file)
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where the plan's data comes from: history files, a forecast file, or the built-in sample."""
+
+    history: tuple[ColumnMap, ...] = ()
+    forecast: ColumnMap | None = None
+    sample: bool = False
+    holidays: str = "CN"  # the forecast's day calendar: CN | none | a holiday file (path)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The planned weeks: ``start`` (first day; None = the day after the data) and ``weeks`` (1-6)."""
+
+    start: date | None = None
+    weeks: int = 1
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """method: a model name or ``auto``; backtest_weeks: one-week-ahead origins; level: interval band."""
+
+    method: str = "auto"
+    backtest_weeks: int = 8
+    level: float = 0.8
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A loaded scenario: site, calendar, coverage, channels, teams, data, horizon, rules and solver."""
+
+    name: str
+    timezone: str
+    calendar: ChineseCalendar
+    window: CoverageWindow
+    channels: tuple[ChannelSpec, ...]
+    shrinkage: float = 0.0
+    interval_min: int | None = None
+    volume_column: str = "offered"
+    source: str = ""
+    teams: tuple[Team, ...] = ()
+    data: DataSource = field(default_factory=DataSource)
+    horizon: Horizon = field(default_factory=Horizon)
+    rules: ShiftRules = field(default_factory=ShiftRules)
+    costs: CostRates = field(default_factory=CostRates)
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    replications: int = 10
+
+    def channel(self, name: str) -> ChannelSpec:
+        """The spec of one channel (KeyError if absent)."""
+        for c in self.channels:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def team_of(self, channel: str) -> str:
+        """The team that serves ``channel`` (KeyError if none)."""
+        for t in self.effective_teams():
+            if channel in t.channels:
+                return t.name
+        raise KeyError(channel)
+
+    def effective_teams(self) -> tuple[Team, ...]:
+        """The scenario's teams, or by default ``voice`` (voice channels) and ``written`` (chat, email)."""
+        if self.teams:
+            return self.teams
+        teams: dict[str, list[str]] = {}
+        for c in self.channels:
+            teams.setdefault(TEAM_OF_KIND[c.kind], []).append(c.name)
+        return tuple(Team(n, tuple(chs)) for n, chs in teams.items())

@@ -1,0 +1,121 @@
+"""Chinese labour rules and pay rates: hours limits, overtime premiums, night work (fractions, not percent).
+
+Sources: PRC Labour Law (1994, amended 2018) art. 36 (8 h a day, 44 h a week, since 1995 40 h by the
+State Council's working-hours regulation art. 3), art. 38 (at least one rest day a week), art. 41
+(overtime at most 1 h a day normally, 3 h a day in special cases, 36 h a month) and art. 44 (overtime pay:
+150 % on working days, 200 % on rest days without a day in lieu, 300 % on statutory holidays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.errors import PlannerInputError
+
+DAY_MIN = 1440
+WEEK_DAYS = 7
+WEEK_MIN = WEEK_DAYS * DAY_MIN
+
+STANDARD_DAY_WORK_MIN = 8 * 60
+STANDARD_WEEK_WORK_MIN = 40 * 60
+OVERTIME_DAY_MAX_MIN = 3 * 60
+OVERTIME_MONTH_MAX_MIN = 36 * 60
+# The week's share of the 36 h monthly overtime cap (36 h x 7 / 30 = 8.4 h): a weekly roster cannot see
+# the rest of the month, so it never spends more than its pro-rata share.
+OVERTIME_WEEK_MAX_MIN = OVERTIME_MONTH_MAX_MIN * 7 // 30
+
+# Labour Law art. 44: pay multiple of the base rate for overtime (fractions of the hourly wage).
+OVERTIME_WORKDAY_MULTIPLE = 1.5
+OVERTIME_RESTDAY_MULTIPLE = 2.0
+OVERTIME_HOLIDAY_MULTIPLE = 3.0
+
+
+@dataclass(frozen=True)
+class CostRates:
+    """What a roster costs the solver. Money in integer fen (1 CNY = 100 fen), premiums as fractions.
+
+    hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
+    overtime_premium: extra pay on overtime hours as a fraction of the hourly rate (art. 44: 150 % -> 0.5).
+    shortfall_fen_per_agent_hour: penalty per agent-hour below need (large: covering comes first).
+    surplus_fen_per_agent_hour: small penalty per agent-hour above need (tie-breaker).
+    split_days_off_fen: per tour without two consecutive days off. min_staff: hard floor of agents
+    in every interval with a positive requirement (the coverage window).
+    """
+
+    hourly_rate_fen: int = 3000
+    night_allowance_fen_per_hour: int = 500
+    overtime_premium: float = OVERTIME_WORKDAY_MULTIPLE - 1.0
+    shortfall_fen_per_agent_hour: int = 600_000
+    surplus_fen_per_agent_hour: int = 60
+    split_days_off_fen: int = 3000
+    min_staff: int = 1
+
+
+@dataclass(frozen=True)
+class ShiftRules:
+    """Rules that generate shift templates and weekly tours (all durations in minutes).
+
+    shift_lengths_min: allowed shift lengths including lunch. start_step_min: start-time grid;
+    earliest_start_min / latest_start_min: allowed start times [min after midnight]; if latest < earliest
+    the window wraps midnight. extra_start_windows: more (earliest, latest) start windows, e.g. a day
+    window and a night window per coverage window. lunch_min: unpaid lunch for shifts longer than
+    ``lunch_from_shift_min``, starting 3 h after the shift start at the earliest and ending 3 h before
+    its end at the latest.
+    breaks_per_shift / break_min: paid short breaks (0, 1 or 2) on a ``break_step_min`` grid: one in
+    the first part of the shift before lunch and one after it. min_days / max_days: working days a week.
+    min_rest_min: rest between the end of one shift and the start of the next.
+    """
+
+    shift_lengths_min: tuple[int, ...] = (540,)
+    start_step_min: int = 30
+    earliest_start_min: int = 0
+    latest_start_min: int = DAY_MIN - 30
+    extra_start_windows: tuple[tuple[int, int], ...] = ()
+    lunch_min: int = 60
+    lunch_step_min: int = 30
+    lunch_from_shift_min: int = 360
+    breaks_per_shift: int = 0
+    break_min: int = 15
+    break_step_min: int = 15
+    min_days: int = 5
+    max_days: int = 5
+    min_rest_min: int = 11 * 60
+    overtime: bool = False
+    night_start_min: int = 22 * 60
+    night_end_min: int = 6 * 60
+
+    def __post_init__(self) -> None:
+        if not self.shift_lengths_min:
+            raise PlannerInputError("shift rules: no shift length given (--shift-hours)")
+        for length in self.shift_lengths_min:
+            if not 60 <= length <= 16 * 60:
+                raise PlannerInputError(f"shift rules: shift length {length / 60:g} h is outside 1..16 h")
+        if self.start_step_min <= 0 or DAY_MIN % self.start_step_min:
+            raise PlannerInputError(
+                f"shift rules: start step {self.start_step_min} min must divide a day (--start-step-min)"
+            )
+        for name in ("earliest_start_min", "latest_start_min"):
+            if not 0 <= getattr(self, name) < DAY_MIN:
+                raise PlannerInputError(f"shift rules: {name} must be a time of day")
+        if not 1 <= self.min_days <= self.max_days <= WEEK_DAYS:
+            raise PlannerInputError(
+                f"shift rules: working days a week must satisfy 1 <= {self.min_days} <= {self.max_days} <= 7"
+            )
+        if self.max_days == WEEK_DAYS:
+            raise PlannerInputError(
+                "shift rules: 7 working days a week breaks the weekly rest day (Labour Law art. 38)"
+            )
+        if self.lunch_min < 0 or self.break_min < 0 or self.breaks_per_shift not in (0, 1, 2):
+            raise PlannerInputError("shift rules: lunch/break lengths must be >= 0 and breaks 0, 1 or 2")
+        if self.min_rest_min < 0:
+            raise PlannerInputError("shift rules: minimum rest must be >= 0")
+
+    @property
+    def max_week_work_min(self) -> int:
+        """Weekly work cap: 40 h, plus the week's overtime share when overtime is enabled."""
+        return STANDARD_WEEK_WORK_MIN + (OVERTIME_WEEK_MAX_MIN if self.overtime else 0)
+
+    @property
+    def max_day_work_min(self) -> int:
+        """Daily work cap: 8 h, plus 3 h when overtime is enabled."""
+        return STANDARD_DAY_WORK_MIN + (OVERTIME_DAY_MAX_MIN if self.overtime else 0)

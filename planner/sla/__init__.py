@@ -1,0 +1,1 @@
+"""The contract's measure of service: target checks, SL-aware staffing and its rostered realisation."""
