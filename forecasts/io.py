@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 ALLOWED_INTERVAL_MIN = (5, 6, 10, 15, 30, 60)
-CHANNELS = ("voice", "chat", "email")
+CHANNELS = ("voice", "chat", "email")  # the usual ones; any scenario channel name is accepted
+CHANNEL_NAME = r"[a-z0-9][a-z0-9_\-]*"
 _NULLS = ("", "nan", "null", "na", "n/a", "none", "-")  # empty cells of optional columns
 _NUMERIC_OPTIONAL = ("answered", "abandoned", "answered_within_threshold", "aht_s", "asa_s")
 
@@ -92,14 +93,18 @@ def _row(i: int) -> int:
     return int(i) + 2
 
 
-def _load_table(path: Path) -> pd.DataFrame:
-    """The raw table as strings (CSV or XLSX), or HistoryError for a missing/empty/unreadable file."""
+def load_table(path: Path, what: str = "history") -> pd.DataFrame:
+    """The raw table as strings (CSV or XLSX; UTF-8, BOM or GBK), or HistoryError naming the file.
+
+    The one table reader of the project (planner.io.table wraps it). Header names are stripped, not
+    lower-cased: callers compare case-insensitively where they need to.
+    """
     if not path.exists():
         raise HistoryError(f"{path}: file not found")
     if not path.is_file():
         raise HistoryError(f"{path}: not a file")
     if path.stat().st_size == 0:
-        raise HistoryError(f"{path}: file is empty (need a header row with interval_start,offered)")
+        raise HistoryError(f"{path}: the {what} file is empty (need a header row)")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             df = pd.read_excel(path, dtype=str, keep_default_na=False)
@@ -113,7 +118,7 @@ def _load_table(path: Path) -> pd.DataFrame:
                     path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="gb18030"
                 )
     except pd.errors.EmptyDataError:
-        raise HistoryError(f"{path}: file is empty (need a header row with interval_start,offered)") from None
+        raise HistoryError(f"{path}: the {what} file is empty (need a header row)") from None
     except pd.errors.ParserError as exc:
         first = str(exc).strip().splitlines()[-1]
         raise HistoryError(f"{path}: malformed CSV ({first})") from None
@@ -121,8 +126,8 @@ def _load_table(path: Path) -> pd.DataFrame:
         raise HistoryError(f"{path}: not UTF-8 or GBK text (save the file as UTF-8 CSV or XLSX)") from None
     except (ValueError, OSError) as exc:
         raise HistoryError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
-    df.columns = [str(c).strip().lstrip("\ufeff").lower() for c in df.columns]
-    return df
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    return df.apply(lambda col: col.str.strip()) if len(df) else df
 
 
 def _numbers(df: pd.DataFrame, column: str, source: str, required: bool) -> np.ndarray:
@@ -297,12 +302,12 @@ def parse_history(
     extra = {c: _numbers(df, c, source, required=False) for c in _NUMERIC_OPTIONAL if c in df.columns}
     if "channel" in df.columns:
         channel = df["channel"].astype(str).str.strip().str.lower().replace("", "voice")
-        bad = ~channel.isin(CHANNELS)
+        bad = ~channel.str.fullmatch(CHANNEL_NAME)
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise HistoryError(
-                f"{source}: row {_row(i)}, field 'channel': {df['channel'].iloc[i]!r} is not one of "
-                f"{', '.join(CHANNELS)}"
+                f"{source}: row {_row(i)}, field 'channel': {df['channel'].iloc[i]!r} is not a channel name "
+                f"(letters, digits, - and _, e.g. {', '.join(CHANNELS)} or social)"
             )
     else:
         channel = pd.Series("voice", index=df.index)
@@ -390,7 +395,7 @@ def _label_suffix(key: str) -> str:
 def read_history(path: str | Path, interval_min: int | None = None, tz: str | None = None) -> History:
     """Read and validate a history CSV/XLSX; ``interval_min`` forces the history's own interval."""
     p = Path(path)
-    return parse_history(_load_table(p), str(p), interval_min=interval_min, tz=tz)
+    return parse_history(load_table(p), str(p), interval_min=interval_min, tz=tz)
 
 
 def aggregate(series: Series, interval_min: int) -> Series:

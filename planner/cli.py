@@ -414,8 +414,8 @@ def simulate_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs."""
+    from planner.io.simulation import read_forecast, read_schedule
     from planner.simulation import simulate
-    from planner.simulation_io import read_forecast, read_schedule
 
     workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
     roster = read_schedule(schedule, workload)
@@ -511,8 +511,8 @@ def sl_staff_cmd(
 
     import numpy as np
 
+    from planner.io.simulation import read_forecast
     from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
-    from planner.simulation_io import read_forecast
     from planner.sla.staffing import (
         ServiceTarget,
         check_target,

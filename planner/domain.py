@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.labour import CostRates, ShiftRules
@@ -96,7 +97,10 @@ class DataSource:
     history: tuple[ColumnMap, ...] = ()
     forecast: ColumnMap | None = None
     sample: bool = False
-    holidays: str = "CN"  # the forecast's day calendar: CN | none | a holiday file (path)
+    holidays: str = "CN"  # the forecast's day calendar: CN | none | a country code | a holiday file (path)
+    sample_weeks: int = 10
+    sample_scale: float = 1.0
+    calendar: Any = None  # the holiday file's forecasts.daycalendar.DayCalendar, read by the scenario loader
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,20 @@
-"""The forecast step: a history file becomes a forecast file (DESIGN.md "Forecast" schema).
+"""The forecast step: a history becomes a forecast frame (DESIGN.md "Forecast" schema).
 
-Wraps ``forecasts`` for the CLI and the pipeline: every error from the library (``HistoryError``,
-``CalendarError`` and other ``ValueError``) becomes a one-line :class:`PlannerInputError`.
+Wraps ``forecasts`` for the CLI and the pipeline (objects in, objects out; files are planner.io's): every
+error from the library (``HistoryError``, ``CalendarError``, other ``ValueError``) becomes one
+:class:`PlannerInputError` line.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecasts.backtest import make_forecast
-from forecasts.daycalendar import load_calendar
-from forecasts.io import aggregate_history, read_history
+from forecasts.daycalendar import DayCalendar, load_calendar
+from forecasts.io import History
 from planner.errors import PlannerInputError
 
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
@@ -43,18 +43,20 @@ def forecast_frame(forecasts: list) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def run_forecast(
-    history: str,
+def forecast(
+    history: History,
     horizon_days: int,
-    out: str,
-    interval_min: int | None = None,
+    *,
+    calendar: DayCalendar,
     method: str = "auto",
-    holidays: str = "CN",
     level: float = 0.8,
     backtest_weeks: int = 8,
-    tz: str = "Asia/Shanghai",
-) -> dict[str, Any]:
-    """Read, forecast every channel/queue, write ``out``; returns a JSON-ready summary."""
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last interval.
+
+    Returns the forecast frame (DESIGN.md schema, ``interval_start`` as ISO text) and a JSON-ready
+    summary: the model each series' backtest chose, its WAPE and the runner-up, warnings.
+    """
     if horizon_days < 1 or horizon_days > 366:
         raise PlannerInputError(f"--horizon-days {horizon_days}: must be between 1 and 366")
     if not 0 < level < 1:
@@ -62,22 +64,13 @@ def run_forecast(
     if backtest_weeks < 1:
         raise PlannerInputError(f"--backtest-weeks {backtest_weeks}: must be at least 1")
     try:
-        hist = aggregate_history(read_history(history, interval_min=interval_min, tz=tz), interval_min)
-        first = min(s.start for s in hist.series)
-        last = max(s.end for s in hist.series) + pd.Timedelta(days=horizon_days)
-        calendar = load_calendar(holidays, range(first.year - 1, last.year + 2))
         results = [
             make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
-            for s in hist.series
+            for s in history.series
         ]
     except ValueError as exc:  # HistoryError, CalendarError and model errors are ValueErrors
         raise PlannerInputError(str(exc).splitlines()[0]) from None
     frame = forecast_frame(results)
-    try:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out, index=False)
-    except OSError as exc:
-        raise PlannerInputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     series = []
     for f in results:
         improvement = (
@@ -102,14 +95,23 @@ def run_forecast(
             }
         )
     notes = [f"{s['channel']}: {n}" for s in series for n in s["notes"]]
-    return {
-        "out": str(out),
+    return frame, {
         "rows": len(frame),
-        "interval_min": hist.interval_min,
+        "interval_min": history.interval_min,
         "horizon_days": horizon_days,
         "level": level,
         "holidays": calendar.name,
         "method": method,
         "series": series,
-        "warnings": list(hist.warnings) + notes,
+        "warnings": list(history.warnings) + notes,
     }
+
+
+def history_calendar(history: History, horizon_days: int, spec: str = "CN") -> DayCalendar:
+    """The day calendar (``CN``, ``none`` or a holiday file) for the years of the history and the horizon."""
+    first = min(s.start for s in history.series)
+    last = max(s.end for s in history.series) + pd.Timedelta(days=horizon_days)
+    try:
+        return load_calendar(spec, range(first.year - 1, last.year + 2))
+    except ValueError as exc:
+        raise PlannerInputError(str(exc).splitlines()[0]) from None

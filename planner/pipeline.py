@@ -1,25 +1,19 @@
-"""End to end: scenario -> history -> forecast -> requirements -> rosters -> simulation -> summary.
+"""One plan from the planner's own data, in memory: history -> forecast -> requirements -> rosters -> check.
 
-DESIGN.md "scenario.toml -> planner.pipeline.run() -> all of the above; the CLI and app.py call it".
-:func:`run` chains the public steps of the library and writes every intermediate file, so each step
-can be re-run alone with its own command (``planner forecast``, ``staff``, ``schedule``, ``simulate``):
+:func:`plan` chains the public steps of the library on objects and returns a frozen :class:`Plan`; it
+opens no file. :func:`write` writes a plan's files. The single-step commands call the same steps:
 
-1. history: a seeded multi-channel sample (:func:`forecasts.synthetic.synthetic_history`, a doubly
-   stochastic Poisson process with Chinese holidays) -> ``history.csv``;
-2. forecast: :func:`planner.forecasting.run_forecast` (method ``auto``: the model with the lowest
-   one-week-ahead backtest WAPE) -> ``forecast.csv``;
-3. staffing: :func:`planner.staffing.staff_requirements` for every scenario channel -> ``requirements.csv``;
-4. rosters: :func:`planner.scheduling.api.schedule_files` (CP-SAT, LP bound, independent checker), one
-   roster per team because the scheduler is single-skill and sums channels per interval: ``voice`` for
-   the voice channels, ``written`` for chat and the deferred channels (email, social). The scenario's
-   shrinkage is applied. Per-team files go to ``teams/<team>/``; ``schedule.csv`` joins them with agent
-   ids prefixed by the team, ``coverage.csv`` stacks them with a ``team`` column (last);
-5. simulation: the voice team's productive staffing per interval, ``floor(scheduled * (1 - shrinkage))``
-   agents, is played against the voice forecast (:mod:`planner.simulation`, seeded) and evaluated with
-   the scenario's Erlang model (:func:`planner.queueing.evaluate`): simulated and predicted service level
-   on the same staffing. Shrinkage time (absence, training, meetings) is not in the roster, so the
-   roster's ``work`` hours are not all on the phones; taking it out keeps the figures honest;
-6. ``summary.json``.
+1. forecast: :func:`planner.forecasting.forecast` on the history (the scenario's files, a history the
+   caller read, or the built-in sample of :mod:`planner.demo`), for the horizon's weeks; or a forecast
+   given as is;
+2. staffing: :func:`planner.staffing.staff_requirements` for every channel of the scenario;
+3. rosters: :func:`planner.scheduling.api.roster_weeks` per team (single-skill: a team serves the sum of
+   its channels), week after week, with person ids that keep the rest rule across week boundaries, the
+   scenario's shrinkage applied;
+4. check: every channel against the contract's measure (:mod:`planner.sla.service`): voice and chat by
+   simulation (chat with its concurrency), email and other deferred work by a replay against the
+   working-hours deadline. Each team's productive agents, ``floor(scheduled * (1 - shrinkage))``, are
+   shared among its channels: real-time channels first up to their requirement, the rest to the backlog.
 """
 
 from __future__ import annotations
@@ -27,389 +21,518 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass, replace
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from forecasts.io import History, HistoryError, aggregate_history, parse_history
+from planner.domain import TIME_FMT, Scenario
 from planner.errors import PlannerInputError
-from planner.scenario import Scenario, load_scenario
 
-ARTIFACTS = ("history.csv", "forecast.csv", "requirements.csv", "schedule.csv", "coverage.csv", "summary.json")
-SAMPLE_CHANNELS = ("voice", "chat", "email")  # the channels forecasts/ reads in a history file
-# Normal Monday-to-Friday contacts a day of the sample history (a mid-size outsourced contract).
-SAMPLE_DAILY_CONTACTS = {"voice": 2400.0, "chat": 1200.0, "email": 500.0}
-TEAM_OF_KIND = {"voice": "voice", "chat": "written", "email": "written"}
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "contract_7x24.toml"
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class DemoSettings:
-    """Knobs of the demo run (sizes, solver limits, seeds); the defaults finish well under 2 minutes.
+class Plan:
+    """Every step's result of :func:`plan`.
 
-    history_weeks: weeks of sample history (>= 3; the backtest uses up to ``backtest_weeks``).
-    start: first day of the history (a Monday keeps the forecast week Monday to Sunday).
-    time_limit_s [s]: wall-clock cap per team roster. workers / deterministic_time: CP-SAT threads and its
-    deterministic-time budget per solve; one worker stopped on deterministic time gives the same roster
-    on any machine load (unless the wall-clock cap binds first). replications: simulation replications.
-    volume_scale: multiplies the sample's daily contacts (smaller instances for tests).
+    history: the sample history when the plan ran on built-in data (else None); forecast: the horizon's
+    forecast (DESIGN.md schema, ``interval_start`` as datetimes); requirements: productive agents per
+    interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
+    :class:`planner.sla.service.ChannelCheck` per channel; timings_s: wall time per step.
     """
 
-    history_weeks: int = 10
-    start: str = "2026-01-05"
-    interval_min: int = 30
-    seed: int = 0
-    time_limit_s: float = 20.0
-    workers: int = 1
-    deterministic_time: float | None = 5.0
-    replications: int = 10
-    backtest_weeks: int = 8
-    volume_scale: float = 1.0
-    shift_hours: float = 9.0
+    scenario: Scenario
+    start: date
+    weeks: int
+    history: pd.DataFrame | None
+    forecast: pd.DataFrame
+    forecast_info: dict[str, Any]
+    requirements: pd.DataFrame
+    rosters: tuple[Any, ...]
+    service: tuple[Any, ...]
+    warnings: tuple[str, ...]
+    timings_s: tuple[tuple[str, float], ...]
 
-    def __post_init__(self) -> None:
-        if not 3 <= self.history_weeks <= 104:
-            raise PlannerInputError(f"history_weeks {self.history_weeks}: must be between 3 and 104")
-        if not (self.time_limit_s > 0 and math.isfinite(self.time_limit_s)):
-            raise PlannerInputError(f"--time-limit-s {self.time_limit_s}: must be > 0")
-        if self.workers < 1 or (self.deterministic_time is not None and not self.deterministic_time > 0):
-            raise PlannerInputError("workers must be >= 1 and deterministic_time > 0")
-        if self.replications < 2:
-            raise PlannerInputError(f"replications {self.replications}: need at least 2 for a confidence interval")
-        if self.seed < 0:
-            raise PlannerInputError(f"--seed {self.seed}: must be >= 0")
-        if not self.volume_scale > 0:
-            raise PlannerInputError(f"volume_scale {self.volume_scale}: must be > 0")
-        if self.interval_min not in (15, 30, 60):
-            raise PlannerInputError(f"interval_min {self.interval_min}: the demo plans 15, 30 or 60-min intervals")
+    @property
+    def interval_min(self) -> int:
+        return int(self.forecast_info["interval_min"])
+
+    def roster(self, team: str) -> Any:
+        """The roster of one team (KeyError if absent)."""
+        for r in self.rosters:
+            if r.team == team:
+                return r
+        raise KeyError(team)
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON summary (``summary.json``): full float precision; rounding is for people."""
+        return summary_of(self)
 
 
-def prepare_out_dir(out_dir: str | Path, force: bool = False) -> Path:
-    """The output folder, created if needed; a non-empty folder needs ``force`` (then only our files change)."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise PlannerInputError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise PlannerInputError(f"--out {out}: folder is not empty; use --force to overwrite the demo's files in it")
+# --------------------------------------------------------------------------------------------
+# Steps on objects
+# --------------------------------------------------------------------------------------------
+
+
+def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
+    """First day and the day after the last of the planned weeks; the default start is ``data_end``."""
+    start = scenario.horizon.start or data_end
+    weeks = scenario.horizon.weeks
+    if not 1 <= weeks <= 6:
+        raise PlannerInputError(f"{scenario.source}: horizon.weeks {weeks}: must be between 1 and 6")
+    return start, start + timedelta(days=7 * weeks)
+
+
+def forecast_step(
+    scenario: Scenario, history: History, calendar: Any
+) -> tuple[pd.DataFrame, dict[str, Any], date, date]:
+    """Forecast the horizon's weeks from ``history``; returns the typed forecast frame, its summary and
+    the horizon's bounds."""
+    from planner.forecasting import forecast
+    from planner.staffing import validate_forecast
+
+    ends = [s.end.date() for s in history.series]
+    start, stop = horizon_bounds(scenario, max(ends))
+    if start < max(ends):
+        raise PlannerInputError(
+            f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
+            f"{max(ends) - timedelta(days=1)}"
+        )
+    days = (stop - min(ends)).days
+    frame, info = forecast(
+        history,
+        days,
+        calendar=calendar,
+        method=scenario.forecast.method,
+        level=scenario.forecast.level,
+        backtest_weeks=scenario.forecast.backtest_weeks,
+    )
+    typed = validate_forecast(frame, source="forecast", timezone=scenario.timezone)
+    return _cut(typed, start, stop), info, start, stop
+
+
+def _cut(fc: pd.DataFrame, start: date, stop: date) -> pd.DataFrame:
+    t = fc["interval_start"]
+    keep = (t >= pd.Timestamp(start)) & (t < pd.Timestamp(stop))
+    return fc.loc[keep].reset_index(drop=True)
+
+
+def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str) -> tuple[pd.DataFrame, date, date]:
+    """A forecast given as is (file or frame), cut to the horizon, which it must cover."""
+    from planner.staffing import validate_forecast
+
+    typed = (
+        forecast
+        if "_row" in forecast.columns
+        else validate_forecast(forecast, source=source, timezone=scenario.timezone)
+    )
+    first = typed["interval_start"].min()
+    start, stop = horizon_bounds(scenario, first.date())
+    if first > pd.Timestamp(start) or (first.time() != datetime.min.time() and start == first.date()):
+        raise PlannerInputError(
+            f"{source}: the forecast starts at {first:{TIME_FMT}}; the horizon starts {start} 00:00"
+        )
+    last = typed["interval_start"].max()
+    cut = _cut(typed, start, stop)
+    if cut.empty or last < pd.Timestamp(stop) - pd.Timedelta(hours=1):
+        raise PlannerInputError(
+            f"{source}: the forecast runs to {last:{TIME_FMT}}; horizon.weeks = {scenario.horizon.weeks} needs it to "
+            f"{stop - timedelta(days=1)} (shorten the horizon or forecast further)"
+        )
+    return cut, start, stop
+
+
+def staff_step(scenario: Scenario, forecast: pd.DataFrame, source: str = "forecast") -> tuple[pd.DataFrame, list[str]]:
+    """Requirements for every scenario channel, and the warnings raised on the way, in order."""
+    from planner.staffing import staff_requirements
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        req = staff_requirements(scenario, forecast, source=source)
+    return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+
+def roster_step(
+    scenario: Scenario, requirements: pd.DataFrame, progress: Progress | None = None
+) -> tuple[tuple, list[str]]:
+    """One roster per team over the horizon's weeks (teams whose channels need nobody are skipped)."""
+    from planner.scheduling.api import roster_weeks
+    from planner.scheduling.demand import week_demands
+
+    present = set(requirements["channel"])
+    rosters, notes = [], []
+    for team in scenario.effective_teams():
+        chans = tuple(c for c in team.channels if c in present)
+        if not chans:
+            notes.append(
+                f"team {team.name}: no requirements for its channels ({', '.join(team.channels)}); not rostered"
+            )
+            continue
+        rows = requirements[requirements["channel"].isin(chans)]
+        if float(rows["required"].sum()) <= 0:
+            notes.append(f"team {team.name}: its channels require nobody in the horizon; not rostered")
+            continue
+        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}")
+        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress)
+        rosters.append(r)
+        notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
+    return tuple(rosters), notes
+
+
+def check_step(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    requirements: pd.DataFrame,
+    rosters: tuple,
+    progress: Progress | None = None,
+) -> tuple[tuple, list[str]]:
+    """Every rostered channel measured the contract's way against its team's productive agents."""
+    from planner.sla.service import channel_service, measure, split_team_staffing
+
+    checks, notes = [], []
+    for r in rosters:
+        cov = r.coverage
+        starts = pd.to_datetime(cov["interval_start"])
+        interval_min = r.demands[0].interval_min
+        productive = np.floor(cov["scheduled"].to_numpy(dtype=float) * (1.0 - scenario.shrinkage) + 1e-9)
+        required, kinds, blocks = {}, {}, {}
+        for ch in r.channels:
+            req = requirements[requirements["channel"] == ch].set_index("interval_start")["required"]
+            required[ch] = req.reindex(starts).fillna(0.0).to_numpy(dtype=float)
+            kinds[ch] = scenario.channel(ch).kind
+            blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
+        shares = split_team_staffing(productive, required, kinds)
+        for ch in r.channels:
+            spec = scenario.channel(ch)
+            if progress is not None:
+                progress(f"checking {ch} against the contract")
+            fc = blocks[ch]
+            offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
+            aht = _aht(spec.aht_s, fc)
+            service = channel_service(
+                spec,
+                [t.to_pydatetime() for t in starts],
+                interval_min,
+                offered,
+                aht,
+                shares[ch],
+                scenario.calendar,
+                replications=scenario.replications,
+                seed=scenario.solver.seed,
+            )
+            checks.append(measure(service, spec))
+    return tuple(checks), notes
+
+
+def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
+    if fixed is not None:
+        return np.full(len(fc), float(fixed))
+    aht = fc["aht_s"].to_numpy(dtype=float) if "aht_s" in fc.columns else np.full(len(fc), np.nan)
+    good = np.isfinite(aht) & (aht > 0)
+    return np.where(good, aht, float(np.nanmean(aht[good])) if good.any() else 1.0)
+
+
+def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tuple[History, pd.DataFrame | None]:
+    """The history to forecast from: the caller's, or the built-in sample when the scenario asks for it."""
+    from planner.demo import SAMPLE_HORIZON_START, sample_history
+
+    sample = None
+    if history is None:
+        if not scenario.data.sample:
+            raise PlannerInputError(
+                f'{scenario.source}: no data: set [data] history = "FILE", forecast = "FILE" or sample = true'
+            )
+        sample = sample_history(
+            scenario,
+            end=scenario.horizon.start or SAMPLE_HORIZON_START,
+            weeks=scenario.data.sample_weeks,
+            interval_min=scenario.interval_min or 30,
+            seed=scenario.solver.seed,
+            volume_scale=scenario.data.sample_scale,
+        )
+        history = sample
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PlannerInputError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
+        if isinstance(history, pd.DataFrame):
+            history = parse_history(history.astype(str).replace("nan", ""), "history", tz=scenario.timezone)
+        history = aggregate_history(history, scenario.interval_min)
+    except HistoryError as exc:
+        raise PlannerInputError(str(exc).splitlines()[0]) from None
+    return history, sample
+
+
+def plan(
+    scenario: Scenario,
+    history: History | pd.DataFrame | None = None,
+    *,
+    forecast: pd.DataFrame | None = None,
+    calendar: Any = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The whole plan in memory: no file is read or written here.
+
+    history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
+    when ``[data] sample = true``. forecast: a forecast frame to plan from as is (no forecasting).
+    calendar: the forecast's :class:`forecasts.daycalendar.DayCalendar` (default: from ``[data] holidays``).
+    Reproducible: the same scenario (seed included) and data give the same plan on any machine load while
+    each solve stops on its deterministic time (``[solver] workers = 1``).
+    """
+    from planner.forecasting import history_calendar
+
+    t_all = t = time.perf_counter()
+    timings: list[tuple[str, float]] = []
+    notes: list[str] = []
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings.append((name, now - t))
+        t = now
+
+    sample = None
+    if forecast is not None:
+        fc, start, _stop = given_forecast_step(scenario, forecast, "forecast")
+        info: dict[str, Any] = {"interval_min": _interval_of(fc), "series": [], "warnings": [], "given": True}
+    else:
+        hist, sample = _history(scenario, history)
+        if progress is not None:
+            progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
+        cal = (
+            calendar
+            or scenario.data.calendar
+            or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
+        )
+        fc, info, start, _stop = forecast_step(scenario, hist, cal)
+    notes += info["warnings"]
+    lap("forecast_s")
+
+    req, msgs = staff_step(scenario, fc)
+    notes += msgs
+    lap("staffing_s")
+
+    rosters, msgs = roster_step(scenario, req, progress)
+    notes += msgs
+    lap("roster_s")
+
+    service, msgs = check_step(scenario, fc, req, rosters, progress)
+    notes += msgs
+    lap("check_s")
+    timings.append(("total_s", time.perf_counter() - t_all))
+    return Plan(
+        scenario=scenario,
+        start=start,
+        weeks=scenario.horizon.weeks,
+        history=sample,
+        forecast=fc.drop(columns=["_row"], errors="ignore"),
+        forecast_info=info,
+        requirements=req,
+        rosters=rosters,
+        service=service,
+        warnings=tuple(dict.fromkeys(notes)),
+        timings_s=tuple(timings),
+    )
+
+
+def _interval_of(fc: pd.DataFrame) -> int:
+    steps = fc.groupby("channel")["interval_start"].diff().dropna()
+    return int(steps.min() / pd.Timedelta(minutes=1)) if len(steps) else 60
+
+
+# --------------------------------------------------------------------------------------------
+# Summary and files
+# --------------------------------------------------------------------------------------------
+
+
+def _num(x: Any) -> Any:
+    """JSON-safe number: None for NaN/inf, plain Python types, full precision."""
+    if x is None:
+        return None
+    if isinstance(x, (np.integer, int)) and not isinstance(x, bool):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        return float(x) if math.isfinite(x) else None
+    return x
+
+
+def summary_of(p: Plan) -> dict[str, Any]:
+    """The plan's figures: horizon, per channel (forecast, requirement, contract measure), per team."""
+    from planner.staffing import requirement_summary
+
+    s = p.scenario
+    series = {x["channel"]: x for x in p.forecast_info.get("series", [])}
+    req = requirement_summary(p.requirements)
+    checks = {c.channel: c for c in p.service}
+    channels = {}
+    for spec in s.channels:
+        fc = p.forecast[p.forecast["channel"] == spec.name]
+        r = req.get(spec.name)
+        x = series.get(spec.name, {})
+        channels[spec.name] = {
+            "kind": spec.kind,
+            "team": s.team_of(spec.name),
+            "forecast_volume": _num(float(fc[s.volume_column].sum())) if len(fc) else None,
+            "model": x.get("model"),
+            "backtest_wape": _num(x.get("backtest_wape")),
+            "backtest_weeks": x.get("backtest_weeks"),
+            "required_agent_hours": _num(r["agent_hours"]) if r else None,
+            "peak_required": r["peak_required"] if r else None,
+            "service": checks[spec.name].to_dict() if spec.name in checks else None,
+        }
+    teams = {}
+    for r in p.rosters:
+        x = r.summary()
+        teams[r.team] = {
+            k: x[k]
+            for k in (
+                "channels",
+                "status",
+                "weeks",
+                "agents",
+                "agents_per_week",
+                "paid_hours",
+                "required_hours",
+                "paid_over_required",
+                "shortfall_agent_hours",
+                "short_intervals",
+                "objective_fen",
+                "lower_bound_fen",
+                "gap",
+                "duty_spread",
+                "wall_s",
+            )
+        }
+    return {
+        "scenario": s.source,
+        "scenario_name": s.name,
+        "seed": s.solver.seed,
+        "horizon": {
+            "start": p.start.isoformat(),
+            "weeks": p.weeks,
+            "end": (p.start + timedelta(days=7 * p.weeks - 1)).isoformat(),
+        },
+        "interval_min": p.interval_min,
+        "data": "forecast" if p.forecast_info.get("given") else ("sample" if p.history is not None else "history"),
+        "shrinkage": s.shrinkage,
+        "solver": {
+            "time_limit_s": s.solver.time_limit_s,
+            "workers": s.solver.workers,
+            "deterministic_time": s.solver.deterministic_time,
+        },
+        "contract_met": all(c.met for c in p.service),
+        "channels": channels,
+        "teams": teams,
+        "wall_s": dict(p.timings_s),
+        "warnings": list(p.warnings),
+    }
+
+
+PLAN_FILES = (
+    "forecast.csv",
+    "requirements.csv",
+    "schedule.csv",
+    "coverage.csv",
+    "service.csv",
+    "summary.json",
+    "plan.xlsx",
+)
+
+
+def tables(p: Plan) -> dict[str, pd.DataFrame]:
+    """The plan's tables as written: forecast, requirements, schedule, coverage, service."""
+    fc = p.forecast.copy()
+    fc["interval_start"] = fc["interval_start"].dt.strftime(TIME_FMT)
+    schedule = (
+        pd.concat([r.schedule for r in p.rosters], ignore_index=True)
+        if p.rosters
+        else pd.DataFrame(columns=["agent_id", "date", "activity", "start", "end"])
+    )
+    coverage = (
+        pd.concat([r.coverage.assign(team=r.team) for r in p.rosters], ignore_index=True)
+        if p.rosters
+        else (pd.DataFrame())
+    )
+    service = pd.concat([c.periods_frame() for c in p.service], ignore_index=True) if p.service else pd.DataFrame()
+    return {
+        "forecast": fc,
+        "requirements": p.requirements,
+        "schedule": schedule,
+        "coverage": coverage,
+        "service": service,
+    }
+
+
+def write(p: Plan, out_dir: str | Path, force: bool = False) -> Path:
+    """Write the plan's files into ``out_dir`` (a non-empty folder needs ``force``).
+
+    Files are written into a fresh folder beside it and moved in at the end, so a failure never leaves a
+    half-written plan.
+    """
+    import shutil
+    import tempfile
+
+    from planner.io.requirements import write_requirements
+    from planner.io.table import prepare_out_dir, write_csv
+    from planner.io.xlsx import write_plan_xlsx
+
+    out = prepare_out_dir(out_dir, force)
+    t = tables(p)
+    summary = p.summary()
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as tmp_s:
+        tmp = Path(tmp_s)
+        if p.history is not None:
+            write_csv(p.history, tmp / "history.csv")
+        write_csv(t["forecast"], tmp / "forecast.csv")
+        write_requirements(t["requirements"], tmp / "requirements.csv")
+        write_csv(t["schedule"], tmp / "schedule.csv")
+        write_csv(t["coverage"], tmp / "coverage.csv")
+        write_csv(t["service"], tmp / "service.csv")
+        (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_plan_xlsx(tmp / "plan.xlsx", summary, t)
+        for f in sorted(tmp.iterdir()):
+            shutil.move(str(f), out / f.name)
     return out
 
 
-def sample_history(scenario: Scenario, settings: DemoSettings) -> pd.DataFrame:
-    """Seeded sample history (``interval_start, channel, offered, aht_s``) for the scenario's channels.
-
-    Only channels named voice, chat or email get a history (the history schema's channels); each
-    channel has its own seed (``seed + k``) so the series are independent. Customers of a queue channel
-    (voice, chat) with a coverage window other than 7x24 contact the centre only while it is open: the
-    sample is thinned binomially by each interval's open share. Email arrives at any hour (it waits).
-    """
-    from forecasts.synthetic import synthetic_history
-    from planner.deferred import interval_open_fraction
-
-    names = [c.name for c in scenario.channels if c.name in SAMPLE_CHANNELS]
-    if not names:
-        raise PlannerInputError(
-            f"{scenario.source}: no channel named voice, chat or email: the demo has no sample history for it"
-        )
-    parts = [
-        synthetic_history(
-            start=settings.start,
-            weeks=settings.history_weeks,
-            interval_min=settings.interval_min,
-            daily_contacts=SAMPLE_DAILY_CONTACTS[name] * settings.volume_scale,
-            pattern="7x24",
-            channel=name,
-            seed=settings.seed + SAMPLE_CHANNELS.index(name),
-        )
-        for name in names
-    ]
-    for k, (name, part) in enumerate(zip(names, parts, strict=True)):
-        spec = scenario.channel(name)
-        if spec.kind == "email" or spec.window.kind == "7x24":
-            continue
-        starts = [t.to_pydatetime() for t in pd.to_datetime(part["interval_start"])]
-        share = interval_open_fraction(starts, settings.interval_min, spec.window, scenario.calendar)
-        rng = np.random.default_rng([settings.seed, 1000 + k])
-        part["offered"] = rng.binomial(part["offered"].to_numpy(), np.clip(share, 0.0, 1.0))
-        if "aht_s" in part.columns:
-            part.loc[part["offered"] == 0, "aht_s"] = np.nan
-    return pd.concat(parts, ignore_index=True)
-
-
-def teams_for(scenario: Scenario, present: set[str]) -> dict[str, tuple[str, ...]]:
-    """Channels rostered together: ``voice`` (voice channels) and ``written`` (chat, email-like work)."""
-    teams: dict[str, list[str]] = {}
-    for c in scenario.channels:
-        if c.name in present:
-            teams.setdefault(TEAM_OF_KIND[c.kind], []).append(c.name)
-    return {t: tuple(chs) for t, chs in teams.items()}
-
-
-def _r(x: float | None, nd: int = 4) -> float | None:
-    return None if x is None or not math.isfinite(x) else round(float(x), nd)
-
-
-def _voice_service(
-    scenario: Scenario,
-    forecast: pd.DataFrame,
-    coverage: pd.DataFrame,
-    voice_channel: str,
-    settings: DemoSettings,
-) -> dict[str, Any]:
-    """Predicted (Erlang) and simulated service level of the voice team's productive staffing."""
-    from planner import queueing
-    from planner.simulation import Workload, roster_from_staffing, simulate
-
-    spec = scenario.channel(voice_channel)
-    fc = forecast[forecast["channel"] == voice_channel].sort_values("interval_start")
-    starts = pd.to_datetime(fc["interval_start"])
-    calls = fc["offered"].to_numpy(dtype=float)
-    if spec.aht_s is not None:
-        aht = np.full(calls.size, float(spec.aht_s))
-    else:
-        aht = fc["aht_s"].to_numpy(dtype=float)
-        aht = np.where(np.isfinite(aht) & (aht > 0), aht, np.nanmean(aht))
-    cov = coverage.set_index("interval_start")["scheduled"]
-    scheduled = cov.reindex(starts.dt.strftime("%Y-%m-%dT%H:%M")).to_numpy(dtype=float)
-    if np.isnan(scheduled).any():
-        raise RuntimeError("voice coverage does not line up with the voice forecast")
-    # Whole agents on the phones: floor(scheduled * (1 - shrinkage)); >= required wherever the roster meets
-    # its need ceil(required / (1 - shrinkage)).
-    productive = np.floor(scheduled * (1.0 - scenario.shrinkage) + 1e-9)
-    answer_s = spec.answer_s if spec.answer_s is not None else 0.0
-    workload = Workload(starts.iloc[0].to_pydatetime(), settings.interval_min, calls, aht)
-    sim = simulate(
-        workload,
-        roster_from_staffing(productive, settings.interval_min),
-        answer_s=answer_s,
-        patience_s=spec.patience_s if spec.model == "erlang-a" else None,
-        replications=settings.replications,
-        seed=settings.seed,
-    )
-    # Erlang on the same staffing: expected answered-within-T per interval, summed and divided by calls.
-    pred_sl = np.zeros(calls.size)
-    busy = (calls > 0) & (productive > 0)
-    if busy.any():
-        m = queueing.evaluate(
-            calls[busy], settings.interval_min, aht[busy], answer_s, productive[busy], model=spec.model,
-            patience_s=spec.patience_s if spec.model == "erlang-a" else None,
-        )
-        pred_sl[busy] = np.asarray(m.service_level, dtype=float)
-    dates = starts.dt.strftime("%Y-%m-%d").to_numpy()
-    total = sim.summary("total")[0]
-    per_day = []
-    for p in sim.summary("day"):
-        on = dates == p.label
-        w = calls[on].sum()
-        per_day.append(
-            {
-                "date": p.label,
-                "offered": _r(float(w), 1),
-                "predicted_service_level": _r(float((pred_sl[on] * calls[on]).sum() / w)) if w > 0 else None,
-                "service_level": _r(p.service_level),
-                "service_level_ci95": [_r(x) for x in p.service_level_ci95],
-            }
-        )
-    return {
-        "channel": voice_channel,
-        "model": spec.model,
-        "sl_target": spec.sl_target,
-        "answer_s": spec.answer_s,
-        "patience_s": spec.patience_s,
-        "productive_agent_hours": _r(float(productive.sum()) * settings.interval_min / 60, 2),
-        "predicted_service_level": _r(float((pred_sl * calls).sum() / calls.sum())) if calls.sum() > 0 else None,
-        "service_level": _r(total.service_level),
-        "service_level_ci95": [_r(x) for x in total.service_level_ci95],
-        "asa_s": _r(total.asa_s, 2),
-        "abandon_rate": _r(total.abandon_rate),
-        "occupancy": _r(total.occupancy),
-        "calls_simulated": sim.calls_simulated,
-        "replications": sim.replications,
-        "seed": settings.seed,
-        "per_day": per_day,
-    }
-
-
-def run(
-    out_dir: str | Path,
-    scenario: str | Path | None = None,
-    settings: DemoSettings | None = None,
-    force: bool = False,
-) -> dict[str, Any]:
-    """Run the whole demo pipeline into ``out_dir``; returns the summary also written to ``summary.json``.
-
-    Reproducible: the same scenario and settings (seed included) give the same files, except wall
-    times, as long as each solve stops on its deterministic time rather than the wall-clock cap (see
-    :class:`DemoSettings`; several workers may return another roster of equal quality).
-    """
-    from planner.domain import SolverSettings
-    from planner.forecasting import run_forecast
-    from planner.labour import CostRates
-    from planner.scheduling.api import schedule_files
-    from planner.shifts import ShiftRules
-    from planner.staffing import requirement_summary, staff_file
-
-    settings = settings or DemoSettings()
-    scenario_path = Path(scenario) if scenario is not None else DEFAULT_SCENARIO
-    scen = load_scenario(scenario_path)  # bad scenario fails before anything is written
-    if scen.interval_min is not None and scen.interval_min != settings.interval_min:
-        settings = replace(settings, interval_min=scen.interval_min)  # the scenario's interval wins
-    out = prepare_out_dir(out_dir, force)
-    wall: dict[str, float] = {}
-    t_all = t = time.perf_counter()
-    notes: list[str] = []
-
-    history = sample_history(scen, settings)
-    history.to_csv(out / "history.csv", index=False)
-    wall["history_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    fc_info = run_forecast(
-        str(out / "history.csv"), 7, str(out / "forecast.csv"), interval_min=settings.interval_min,
-        method="auto", holidays="CN", backtest_weeks=settings.backtest_weeks, tz=scen.timezone,
-    )
-    notes += fc_info["warnings"]
-    wall["forecast_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    req, messages = staff_file(scen, out / "forecast.csv", out / "requirements.csv")
-    notes += messages
-    wall["staffing_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    rules = ShiftRules(shift_lengths_min=(round(settings.shift_hours * 60),))
-    solver = SolverSettings(
-        time_limit_s=settings.time_limit_s,
-        workers=settings.workers,
-        seed=settings.seed,
-        deterministic_time=settings.deterministic_time,
-    )
-    teams = teams_for(scen, set(req["channel"]))
-    team_info: dict[str, dict[str, Any]] = {}
-    scheds, covs = [], []
-    for team, chans in teams.items():
-        team_dir = out / "teams" / team
-        res = schedule_files(
-            out / "requirements.csv", team_dir, rules, CostRates(), solver, scen.shrinkage, channels=chans
-        )
-        sched = pd.read_csv(team_dir / "schedule.csv", dtype=str)
-        sched["agent_id"] = f"{team}-" + sched["agent_id"]
-        scheds.append(sched)
-        cov = pd.read_csv(team_dir / "coverage.csv")
-        cov["team"] = team
-        covs.append(cov)
-        team_info[team] = {
-            "channels": list(chans),
-            "status": res["status"],
-            "agents": res["agents"],
-            "paid_hours": _r(res["paid_hours"], 2),
-            "required_hours": _r(float(cov["required"].sum()) * settings.interval_min / 60, 2),
-            "needed_hours_after_shrinkage": _r(res["required_hours"], 2),
-            "shortfall_agent_hours": _r(res["shortfall_agent_hours"], 2),
-            "objective_cny": _r(res["objective_cny"], 2),
-            "lower_bound_cny": _r(res["lower_bound_fen"] / 100, 2) if res["lower_bound_fen"] is not None else None,
-            "gap": _r(res["gap"]),
-            "wall_s": _r(res["wall_s"], 2),
-        }
-        notes += [f"{team} roster: {n}" for n in res["notes"]]
-    pd.concat(scheds, ignore_index=True).to_csv(out / "schedule.csv", index=False)
-    coverage = pd.concat(covs, ignore_index=True)
-    coverage.to_csv(out / "coverage.csv", index=False)
-    wall["schedule_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    voice = None
-    if "voice" in teams:
-        voice_cov = coverage[coverage["team"] == "voice"]
-        voice = _voice_service(scen, forecast_frame_of(out / "forecast.csv"), voice_cov, teams["voice"][0], settings)
-    wall["simulation_s"] = time.perf_counter() - t
-
-    fc = pd.read_csv(out / "forecast.csv")
-    series = {s["channel"]: s for s in fc_info["series"]}
-    channels = {}
-    for ch, r in requirement_summary(req).items():
-        s = series.get(ch, {})
-        channels[ch] = {
-            "team": next(t for t, cs in teams.items() if ch in cs),
-            "forecast_volume": _r(float(fc.loc[fc["channel"] == ch, "offered"].sum()), 1),
-            "model": s.get("model"),
-            "backtest_wape": _r(s.get("backtest_wape")),
-            "backtest_weeks": s.get("backtest_weeks"),
-            "required_agent_hours": _r(r["agent_hours"], 2),
-            "peak_required": r["peak_required"],
-        }
-    unstaffed = [c.name for c in scen.channels if c.name not in channels]
-    notes = [n for n in notes if not any(n.startswith(f"channel '{c}': no rows in") for c in unstaffed)]
-    notes += [
-        f"channel '{c}': the sample history has only voice, chat and email channels; '{c}' is not staffed "
-        "in the demo (give it a history of your own to plan it)"
-        for c in unstaffed
-    ]
-    wall["total_s"] = time.perf_counter() - t_all
-    summary = {
-        "scenario": str(scenario_path),
-        "scenario_name": scen.name,
-        "out": str(out),
-        "seed": settings.seed,
-        "history": {
-            "weeks": settings.history_weeks,
-            "first": str(history["interval_start"].iloc[0]),
-            "last": str(history["interval_start"].iloc[-1]),
-            "rows": len(history),
-        },
-        "forecast": {
-            "first": str(fc["interval_start"].min()),
-            "last": str(fc["interval_start"].max()),
-            "interval_min": fc_info["interval_min"],
-            "horizon_days": 7,
-        },
-        "shrinkage": scen.shrinkage,
-        "time_limit_s": settings.time_limit_s,
-        "solver": {"workers": settings.workers, "deterministic_time": settings.deterministic_time},
-        "channels": channels,
-        "channels_without_sample_history": unstaffed,
-        "teams": team_info,
-        "voice": voice,
-        "wall_s": {k: round(v, 2) for k, v in wall.items()},
-        "warnings": list(dict.fromkeys(notes)),
-    }
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return summary
-
-
-def forecast_frame_of(path: Path) -> pd.DataFrame:
-    """The forecast file as written (``interval_start`` as ISO text)."""
-    return pd.read_csv(path, dtype={"interval_start": str, "channel": str})
-
-
-def _f(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
-
-
 def summary_lines(summary: dict[str, Any]) -> list[str]:
-    """A short human summary of :func:`run`'s result."""
-    lines = [f"scenario {summary['scenario_name'] or summary['scenario']}, forecast week "
-             f"{summary['forecast']['first'][:10]} to {summary['forecast']['last'][:10]}, seed {summary['seed']}"]
+    """A short human summary of a plan (what ``planner plan`` prints)."""
+    h = summary["horizon"]
+    lines = [
+        f"scenario {summary['scenario_name'] or summary['scenario']}: {h['weeks']} week(s) "
+        f"{h['start']} to {h['end']}, seed {summary['seed']}"
+    ]
     for ch, c in summary["channels"].items():
-        wape = "n/a" if c["backtest_wape"] is None else f"{c['backtest_wape']:.3f}"
-        lines.append(f"  {ch:<6} {c['forecast_volume']:>9.0f} contacts, model {c['model']} (WAPE {wape}), "
-                     f"{c['required_agent_hours']:.0f} required agent-h, team {c['team']}")
+        if c["forecast_volume"] is None:
+            lines.append(f"  {ch:<8} no data: not planned")
+            continue
+        wape = "" if c["backtest_wape"] is None else f", model {c['model']} (WAPE {c['backtest_wape']:.3f})"
+        svc = c["service"]
+        verdict = ""
+        if svc is not None:
+            verdict = (
+                f"; {svc['measure']} {svc['period']}: {svc['share_met']:.0%} of periods meet "
+                f"{svc['target']:g} -> {'MET' if svc['met'] else 'NOT MET'}"
+            )
+        lines.append(
+            f"  {ch:<8} {c['forecast_volume']:>9.0f} contacts{wape}, "
+            f"{c['required_agent_hours'] or 0:.0f} required agent-h{verdict}"
+        )
     for team, t in summary["teams"].items():
         gap = "n/a" if t["gap"] is None else f"{t['gap']:.1%}"
-        lines.append(f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h, shortfall "
-                     f"{t['shortfall_agent_hours']:.1f} agent-h, gap {gap} ({t['status']})")
-    v = summary["voice"]
-    if v is not None:
-        lo, hi = (_f(x) for x in v["service_level_ci95"])
-        target = f"target {v['sl_target']:g} in {v['answer_s']:g} s" if v["sl_target"] is not None else "no SL target"
-        lines.append(
-            f"  voice service level ({target}): predicted {_f(v['predicted_service_level'])}, simulated "
-            f"{_f(v['service_level'])} (95% CI {lo}-{hi}), abandoned {_f(v['abandon_rate'])}"
-        )
-    lines.append(f"  {summary['wall_s']['total_s']:.0f} s; files in {summary['out']}")
+        lines.append(f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h, gap {gap} ({t['status']})")
+        if t["shortfall_agent_hours"] > 0:
+            first = t["short_intervals"][0]["interval_start"] if t["short_intervals"] else "?"
+            lines.append(
+                f"    SHORT: {t['shortfall_agent_hours']:.1f} agent-hours uncovered "
+                f"({len(t['short_intervals'])} intervals, first {first})"
+            )
+    lines.append(
+        f"  contract {'met' if summary['contract_met'] else 'NOT met'} on the plan; "
+        f"{summary['wall_s']['total_s']:.0f} s"
+    )
     return lines

@@ -9,22 +9,39 @@ Only this module knows TOML. Unknown keys are rejected with their dotted name, f
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays as holidays_lib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from forecasts.daycalendar import load_calendar
 from planner.calendar import (
     ChineseCalendar,
     CoverageWindow,
     custom_window,
-    read_overrides,
+    parse_clock,
     weekday_window,
     window_7x24,
 )
-from planner.domain import CHANNEL_KINDS, ChannelSpec, Scenario
+from planner.domain import (
+    CHANNEL_KINDS,
+    MAX_HORIZON_WEEKS,
+    ChannelSpec,
+    ColumnMap,
+    DataSource,
+    ForecastSettings,
+    Horizon,
+    Scenario,
+    SolverSettings,
+    Team,
+)
 from planner.errors import PlannerInputError
+from planner.io.holidays import read_overrides
+from planner.io.table import read_text
+from planner.labour import CostRates, ShiftRules
 
 SCENARIO_VERSION = 1
 _UNIT_HINTS = {
@@ -99,7 +116,20 @@ class _Coverage(_Strict):
         return self
 
 
-class _QueueChannel(_Strict):
+class _Measure(_Strict):
+    """How the contract measures the target (clause 2.1: e.g. 80 % within 20 s, per day)."""
+
+    sl_period: Literal["interval", "day", "week", "month"] = "interval"
+    sl_min_share: Fraction = 1.0
+    sl_floor: Fraction | None = None
+
+    @field_validator("sl_min_share", "sl_floor", mode="before")
+    @classmethod
+    def _pct_measure(cls, v: Any) -> Any:
+        return _fraction(v)
+
+
+class _QueueChannel(_Measure):
     model: Literal["erlang-c", "erlang-a"] = "erlang-c"
     service_level: Fraction | None = None
     answer_s: Seconds | None = None
@@ -138,7 +168,7 @@ class _Chat(_QueueChannel):
     handle_time_stretch: Annotated[float, Field(ge=0.0, le=5.0, allow_inf_nan=False)] = 0.0
 
 
-class _Email(_Strict):
+class _Email(_Measure):
     type: Literal["email"] = "email"
     first_reply_working_hours: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
     aht_s: Seconds | None = None
@@ -161,12 +191,112 @@ class _Staffing(_Strict):
 _Channel = Annotated[_Voice | _Chat | _Email, Field(discriminator="type")]
 
 
+Column = Annotated[str, Field(min_length=1)]
+HISTORY_FIELDS = (
+    "interval_start", "offered", "channel", "queue", "answered", "abandoned", "answered_within_threshold",
+    "aht_s", "asa_s", "resolved_first_contact", "csat_responses", "csat_satisfied", "complaints",
+)
+
+
+class _Columns(_Strict):
+    """Schema name -> the file's column name (e.g. offered = "Calls Offered")."""
+
+    interval_start: Column | None = None
+    offered: Column | None = None
+    channel: Column | None = None
+    queue: Column | None = None
+    answered: Column | None = None
+    abandoned: Column | None = None
+    answered_within_threshold: Column | None = None
+    aht_s: Column | None = None
+    asa_s: Column | None = None
+    resolved_first_contact: Column | None = None
+    csat_responses: Column | None = None
+    csat_satisfied: Column | None = None
+    complaints: Column | None = None
+
+
+class _ChannelFile(_Strict):
+    history: Column
+    columns: _Columns = _Columns()
+
+
+class _Data(_Strict):
+    history: Column | list[Column] | None = None
+    forecast: Column | None = None
+    sample: bool = False
+    sample_weeks: Annotated[int, Field(ge=3, le=104)] = 10
+    sample_scale: Annotated[float, Field(gt=0.0, le=1000.0, allow_inf_nan=False)] = 1.0
+    holidays: Column = "CN"
+    columns: _Columns = _Columns()
+    channels: dict[str, _ChannelFile] = {}
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _Data:
+        given = [k for k, v in (("history", self.history or self.channels), ("forecast", self.forecast),
+                                ("sample", self.sample)) if v]
+        if len(given) > 1:
+            raise ValueError(f"give one of history, forecast or sample = true (got {' and '.join(given)})")
+        return self
+
+
+class _Horizon(_Strict):
+    start: date | None = None
+    weeks: Annotated[int, Field(ge=1, le=MAX_HORIZON_WEEKS)] = 1
+
+
+class _Team(_Strict):
+    channels: list[str]
+
+
+class _Rules(_Strict):
+    shift_hours: Annotated[float, Field(ge=1.0, le=16.0)] | list[Annotated[float, Field(ge=1.0, le=16.0)]] = 9.0
+    lunch_min: Annotated[int, Field(ge=0, le=120)] = 60
+    breaks_per_shift: Literal[0, 1, 2] = 0
+    break_min: Annotated[int, Field(ge=5, le=30)] = 15
+    start_step_min: Literal[15, 30, 60] = 30
+    earliest_start: str = "00:00"
+    latest_start: str = "23:30"
+    min_days_per_week: Annotated[int, Field(ge=1, le=6)] = 5
+    days_per_week: Annotated[int, Field(ge=1, le=6)] = 5
+    min_rest_hours: Annotated[float, Field(ge=0.0, le=24.0)] = 11.0
+    overtime: bool = False
+    min_staff: Annotated[int, Field(ge=0, le=100)] = 1
+    night_start: str = "22:00"
+    night_end: str = "06:00"
+
+
+class _Solver(_Strict):
+    time_limit_s: Annotated[float, Field(gt=0.0, le=3600.0)] = 60.0
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    seed: Annotated[int, Field(ge=0)] = 0
+    deterministic_time: Annotated[float, Field(gt=0.0, le=3600.0)] | None = 10.0
+    target_gap: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.01
+
+
+class _Forecast(_Strict):
+    method: str = "auto"
+    backtest_weeks: Annotated[int, Field(ge=1, le=52)] = 8
+    level: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.8
+
+
+class _Check(_Strict):
+    replications: Annotated[int, Field(ge=2, le=1000)] = 10
+
+
 class _ScenarioFile(_Strict):
-    version: Literal[1] = 1
+    version: Literal[1, 2] = 1
     site: _Site = _Site()
     coverage: _Coverage = _Coverage()
     staffing: _Staffing = _Staffing()
     channels: dict[str, _Channel]
+    data: _Data = _Data()
+    horizon: _Horizon = _Horizon()
+    teams: dict[str, _Team] = {}
+    rules: _Rules = _Rules()
+    solver: _Solver = _Solver()
+    forecast: _Forecast = _Forecast()
+    check: _Check = _Check()
 
     @model_validator(mode="before")
     @classmethod
@@ -238,6 +368,115 @@ def _format_error(path: str, err: ValidationError) -> str:
     return f"{path}: {key}: {msg}"
 
 
+def _resolve(path: str, base_dir: Path | None) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() or base_dir is None else base_dir / p
+
+
+def _columns(cols: _Columns) -> tuple[tuple[str, str], ...]:
+    return tuple((k, v) for k, v in cols.model_dump().items() if v is not None)
+
+
+def _data(raw: _Data, names: list[str], source: str, base_dir: Path | None) -> DataSource:
+    """The data section with paths resolved against the scenario's folder; missing files are named now."""
+
+    def existing(path: str, key: str) -> str:
+        p = _resolve(path, base_dir)
+        if not p.is_file():
+            raise PlannerInputError(f"{source}: {key}: file '{path}' not found (looked at {p})")
+        return str(p)
+
+    history: list[ColumnMap] = []
+    files = [raw.history] if isinstance(raw.history, str) else list(raw.history or [])
+    for i, f in enumerate(files):
+        key = "data.history" + (f"[{i}]" if isinstance(raw.history, list) else "")
+        history.append(ColumnMap(existing(f, key), _columns(raw.columns)))
+    for ch, cf in raw.channels.items():
+        if ch not in names:
+            raise PlannerInputError(f"{source}: data.channels.{ch}: no [channels.{ch}] in the scenario")
+        cols = dict(_columns(raw.columns)) | dict(_columns(cf.columns))
+        cols.pop("channel", None)
+        history.append(ColumnMap(existing(cf.history, f"data.channels.{ch}.history"), tuple(cols.items()), ch))
+    forecast = ColumnMap(existing(raw.forecast, "data.forecast"), _columns(raw.columns)) if raw.forecast else None
+    holidays, calendar = raw.holidays, None
+    if holidays.upper() != "CN" and holidays.lower() != "none" and ("." in holidays or "/" in holidays):
+        holidays = existing(holidays, "data.holidays")
+        try:
+            calendar = load_calendar(holidays, range(2000, 2100))
+        except ValueError as exc:
+            raise PlannerInputError(f"{source}: data.holidays: {exc}") from None
+    elif holidays.upper() not in ("CN", "NONE") and holidays.upper() not in holidays_lib.list_supported_countries():
+        raise PlannerInputError(f"{source}: data.holidays: '{holidays}' is not CN, none, a country code or a file")
+    return DataSource(tuple(history), forecast, raw.sample, holidays, raw.sample_weeks, raw.sample_scale, calendar)
+
+
+def _teams(raw: dict[str, _Team], names: list[str], source: str) -> tuple[Team, ...]:
+    """Teams as written; every channel served by exactly one team."""
+    served: dict[str, str] = {}
+    teams = []
+    for team, t in raw.items():
+        if not t.channels:
+            raise PlannerInputError(f"{source}: teams.{team}.channels: a team needs at least one channel")
+        for ch in t.channels:
+            if ch not in names:
+                raise PlannerInputError(
+                    f"{source}: teams.{team}.channels: no channel '{ch}' (channels: {', '.join(names)})"
+                )
+            if ch in served:
+                raise PlannerInputError(
+                    f"{source}: teams.{team}.channels: channel '{ch}' is already served by team '{served[ch]}'"
+                )
+            served[ch] = team
+        teams.append(Team(team, tuple(t.channels)))
+    if teams:
+        loose = [c for c in names if c not in served]
+        if loose:
+            raise PlannerInputError(f"{source}: teams: channel '{loose[0]}' is served by no team")
+    return tuple(teams)
+
+
+def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
+    lengths = raw.shift_hours if isinstance(raw.shift_hours, list) else [raw.shift_hours]
+    if not lengths:
+        raise PlannerInputError(f"{source}: rules.shift_hours: give at least one shift length")
+    if raw.min_days_per_week > raw.days_per_week:
+        raise PlannerInputError(
+            f"{source}: rules.min_days_per_week: {raw.min_days_per_week} is more than days_per_week "
+            f"{raw.days_per_week}"
+        )
+    clock = {}
+    for key in ("earliest_start", "latest_start", "night_start", "night_end"):
+        try:
+            clock[key] = parse_clock(getattr(raw, key), f"rules.{key}")
+        except PlannerInputError as exc:
+            raise PlannerInputError(f"{source}: {exc}") from None
+    for h in lengths:
+        if raw.lunch_min >= h * 60 - 60:
+            raise PlannerInputError(
+                f"{source}: rules.lunch_min: {raw.lunch_min} min lunch leaves under an hour of work in a "
+                f"{h:g} h shift"
+            )
+    try:
+        rules = ShiftRules(
+            shift_lengths_min=tuple(round(h * 60) for h in lengths),
+            start_step_min=raw.start_step_min,
+            earliest_start_min=clock["earliest_start"] % 1440,
+            latest_start_min=clock["latest_start"] % 1440,
+            lunch_min=raw.lunch_min,
+            breaks_per_shift=raw.breaks_per_shift,
+            break_min=raw.break_min,
+            min_days=raw.min_days_per_week,
+            max_days=raw.days_per_week,
+            min_rest_min=round(raw.min_rest_hours * 60),
+            overtime=raw.overtime,
+            night_start_min=clock["night_start"] % 1440,
+            night_end_min=clock["night_end"] % 1440,
+        )
+    except PlannerInputError as exc:
+        raise PlannerInputError(f"{source}: rules: {exc}") from None
+    return rules, raw.min_staff
+
+
 def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
     """Validate a scenario mapping (already parsed from TOML) and return the core's dataclasses."""
     try:
@@ -246,16 +485,16 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         raise PlannerInputError(_format_error(source, exc)) from None
     overrides = ()
     if raw.site.holiday_overrides:
-        p = Path(raw.site.holiday_overrides)
-        if not p.is_absolute() and base_dir is not None:
-            p = base_dir / p
-        overrides = read_overrides(p)
+        overrides = read_overrides(_resolve(raw.site.holiday_overrides, base_dir))
     default_window = _window(raw.coverage, f"{source}: coverage")
     channels = []
     for name, ch in raw.channels.items():
         where = f"{source}: channels.{name}"
         window = _window(ch.coverage, f"{where}.coverage") if ch.coverage else default_window
-        common: dict[str, Any] = dict(name=name, kind=ch.type, window=window, min_agents=ch.min_agents, aht_s=ch.aht_s)
+        common: dict[str, Any] = dict(
+            name=name, kind=ch.type, window=window, min_agents=ch.min_agents, aht_s=ch.aht_s,
+            sl_period=ch.sl_period, sl_min_share=ch.sl_min_share, sl_floor=ch.sl_floor,
+        )
         if isinstance(ch, _Email):
             channels.append(ChannelSpec(**common, first_reply_working_hours=ch.first_reply_working_hours))
             continue
@@ -274,6 +513,8 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
                 **extra,
             )
         )
+    names = [c.name for c in channels]
+    rules, min_staff = _rules(raw.rules, source)
     return Scenario(
         name=raw.site.name,
         timezone=raw.site.timezone,
@@ -284,16 +525,32 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         interval_min=raw.staffing.interval_min,
         volume_column=raw.staffing.volume,
         source=source,
+        teams=_teams(raw.teams, names, source),
+        data=_data(raw.data, names, source, base_dir),
+        horizon=Horizon(raw.horizon.start, raw.horizon.weeks),
+        rules=rules,
+        costs=CostRates(min_staff=min_staff),
+        solver=SolverSettings(
+            time_limit_s=raw.solver.time_limit_s,
+            workers=raw.solver.workers,
+            seed=raw.solver.seed,
+            deterministic_time=raw.solver.deterministic_time,
+            target_gap=raw.solver.target_gap,
+        ),
+        forecast=ForecastSettings(raw.forecast.method, raw.forecast.backtest_weeks, raw.forecast.level),
+        replications=raw.check.replications,
     )
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario TOML file (relative paths inside it are relative to the file)."""
+    """Read and validate a scenario TOML file (relative paths inside it are relative to the file).
+
+    UTF-8 (with or without BOM) and GBK files are read; every error names the file and the key.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PlannerInputError(f"{path}: cannot read scenario ({exc.strerror})") from None
+    if not path.is_file() and not path.is_dir():
+        raise PlannerInputError(f"{path}: scenario file not found")
+    text = read_text(path, "scenario")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

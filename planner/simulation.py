@@ -30,15 +30,22 @@ roster it is played against, so differences between rosters are not sampling noi
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 from scipy import stats
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+from planner.calendar import parse_instant
+from planner.domain import ACTIVITIES
 from planner.errors import PlannerInputError
 
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
@@ -679,3 +686,86 @@ def call_starts(
 def day_dates(workload: Workload) -> Sequence[date]:
     """Calendar dates covered by the workload, in order."""
     return list(dict.fromkeys(t.date() for t in workload.interval_starts()))
+
+
+def _require(df: pd.DataFrame, path: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)} (have {', '.join(df.columns)})")
+
+
+def _parse_time(value: object, path: str, row: int, column: str) -> datetime:
+    """Local wall-clock time; an explicit UTC offset is converted to the site zone (as for the forecast)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+    try:
+        return parse_instant(text, column)
+    except PlannerInputError:
+        raise PlannerInputError(f"{path}: row {row}: {column} {text!r} is not a time like 2026-03-02T09:30") from None
+
+
+def roster_from_schedule(
+    df: pd.DataFrame, workload: Workload, *, cyclic: bool | None = None, source: str = "schedule"
+) -> Roster:
+    """Agents' ``work`` windows of schedule rows (``agent_id, date, activity, start, end``, as in
+    schedule.csv) on the workload's clock; ``source`` names the rows in error messages."""
+    path = source
+    _require(df, path, ("agent_id", "date", "activity", "start", "end"))
+    horizon_s = workload.horizon_s
+    if cyclic is None:
+        cyclic = horizon_s % (7 * 86400.0) == 0
+    windows: dict[str, list[tuple[float, float, int]]] = {}
+    for i, rec in enumerate(df.itertuples(index=False)):
+        row = i + 2
+        agent = str(rec.agent_id).strip()
+        if not agent or agent == "nan":
+            raise PlannerInputError(f"{path}: row {row}: agent_id is empty")
+        activity = str(rec.activity).strip().lower()
+        if activity not in ACTIVITIES:
+            raise PlannerInputError(
+                f"{path}: row {row}: activity {rec.activity!r} is not one of {'|'.join(ACTIVITIES)}"
+            )
+        try:
+            datetime.strptime(str(rec.date).strip(), "%Y-%m-%d")
+        except ValueError:
+            raise PlannerInputError(f"{path}: row {row}: date {rec.date!r} is not a date like 2026-03-02") from None
+        start = _parse_time(rec.start, path, row, "start")
+        end = _parse_time(rec.end, path, row, "end")
+        if end <= start:
+            raise PlannerInputError(f"{path}: row {row}: end {rec.end} is not after start {rec.start}")
+        if activity != "work":
+            continue
+        a = (start - workload.start).total_seconds()
+        b = (end - workload.start).total_seconds()
+        windows.setdefault(agent, []).append((a, b, row))
+    out: dict[str, list[tuple[float, float]]] = {}
+    for agent, wins in windows.items():
+        wins.sort()
+        for (_a0, b0, r0), (a1, _b1, r1) in itertools.pairwise(wins):
+            if a1 < b0:
+                raise PlannerInputError(f"{path}: row {r1}: work of agent {agent} overlaps its work on row {r0}")
+        pieces: list[tuple[float, float, int]] = []
+        for a, b, r in wins:
+            if b <= 0 or a >= horizon_s:
+                continue  # outside the forecast's horizon
+            a = max(a, 0.0)
+            if cyclic and b > horizon_s:
+                # the week is a cycle: what runs past the end covers the start (Sunday night -> Monday)
+                pieces.append((a, horizon_s, r))
+                pieces.append((0.0, min(b - horizon_s, horizon_s), r))
+            else:
+                pieces.append((a, b, r))
+        if cyclic:
+            pieces.sort()
+            for (_a0, b0, r0), (a1, _b1, r1) in itertools.pairwise(pieces):
+                if a1 < b0:
+                    raise PlannerInputError(
+                        f"{path}: row {r0}: work of agent {agent} wraps past the end of the week onto its "
+                        f"work on row {r1}"
+                    )
+        out[agent] = [(a, b) for a, b, _r in pieces]
+    roster = roster_from_windows(out)
+    if roster.n_agents == 0:
+        raise PlannerInputError(
+            f"{path}: no 'work' inside the forecast's horizon {workload.start:%Y-%m-%dT%H:%M} + {horizon_s / 3600:g} h"
+        )
+    return roster

@@ -25,7 +25,6 @@ import datetime as dt
 import math
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -74,23 +73,6 @@ class ChannelRequirement:
 # --------------------------------------------------------------------------------------------
 # Forecast file
 # --------------------------------------------------------------------------------------------
-
-
-def read_forecast(path: str | Path, *, timezone: str = "Asia/Shanghai") -> pd.DataFrame:
-    """Read and validate a forecast CSV (or .xlsx); see :func:`validate_forecast`."""
-    path = Path(path)
-    if not path.is_file():
-        raise PlannerInputError(f"{path}: no such forecast file")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xls"):
-            raw = pd.read_excel(path, dtype=str)
-        else:
-            raw = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise PlannerInputError(f"{path}: empty file (need a header row {', '.join(FORECAST_COLUMNS)})") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise PlannerInputError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    return validate_forecast(raw, source=str(path), timezone=timezone)
 
 
 def validate_forecast(raw: pd.DataFrame, *, source: str = "forecast", timezone: str = "Asia/Shanghai") -> pd.DataFrame:
@@ -424,33 +406,6 @@ def _frame(req: ChannelRequirement) -> pd.DataFrame:
         },
         columns=list(REQUIREMENT_COLUMNS),
     )
-
-
-def write_requirements(df: pd.DataFrame, path: str | Path) -> None:
-    """Write requirements CSV: ISO local times, 6 decimals, empty cells for not-applicable values."""
-    out = df.copy()
-    out["interval_start"] = pd.to_datetime(out["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M")
-    for col in ("asa_s", "service_level", "occupancy", "load_erl", "backlog_items"):
-        out[col] = out[col].replace([np.inf, -np.inf], np.nan)
-    try:
-        out.to_csv(path, index=False, float_format="%.6f")
-    except OSError as exc:
-        raise PlannerInputError(f"{path}: cannot write requirements ({exc.strerror or exc})") from None
-
-
-def staff_file(scenario: Scenario, forecast: str | Path, out: str | Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a forecast file, staff every scenario channel, write the requirements CSV.
-
-    Returns the requirements and the warnings raised on the way (calendar coverage, unstaffed
-    channels, contacts outside the window), in order, for the caller to show: ``planner staff`` and
-    :mod:`planner.pipeline` both use it.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fc = read_forecast(forecast, timezone=scenario.timezone)
-        req = staff_requirements(scenario, fc, source=str(forecast))
-    write_requirements(req, out)
-    return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
 
 def requirement_summary(req: pd.DataFrame) -> dict[str, dict[str, float | int]]:

@@ -15,6 +15,7 @@ import pytest
 from sim_oracles import erlang_a, erlang_c_service_level, event_list_fcfs
 
 from planner.errors import PlannerInputError
+from planner.io.simulation import read_forecast, read_schedule
 from planner.queueing import evaluate
 from planner.simulation import (
     CallStreams,
@@ -26,7 +27,6 @@ from planner.simulation import (
     simulate,
     simulate_streams,
 )
-from planner.simulation_io import read_forecast, read_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = datetime(2026, 3, 2)

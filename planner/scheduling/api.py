@@ -1,17 +1,20 @@
-"""One call from files to a checked roster: what ``planner schedule`` and the pipeline use."""
+"""One call from demand to a checked roster over one or more weeks: what ``planner schedule``, the plan
+pipeline and the client's check use. Pure: frames and domain objects in, a :class:`TeamRoster` out."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
-from planner.scheduling.checker import Limits, check_schedule
-from planner.scheduling.io import read_agents, read_requirements, write_csv
+from planner.scheduling.checker import CheckReport, Limits, check_schedule
+from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
 from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
 from planner.shifts import ShiftRules, make_tours
@@ -28,122 +31,191 @@ def limits_for(rules: ShiftRules, costs: CostRates) -> Limits:
     )
 
 
-def schedule_files(
-    requirements: str | Path,
-    out_dir: str | Path,
+@dataclass(frozen=True)
+class TeamRoster:
+    """A team's roster over the horizon: the rows, coverage per interval, each week's solve and the check.
+
+    schedule: ``agent_id, date, activity, start, end`` with person ids that hold across weeks;
+    coverage: ``interval_start, required, scheduled, shortfall, needed_after_shrinkage``;
+    weeks: each week's :class:`ScheduleResult`; check: the independent checker over the horizon.
+    """
+
+    team: str
+    channels: tuple[str, ...]
+    schedule: pd.DataFrame
+    coverage: pd.DataFrame
+    weeks: tuple[ScheduleResult, ...]
+    demands: tuple[WeekDemand, ...]
+    check: CheckReport
+    duty_spread: dict[str, list[int]]
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready figures (full precision; units in the keys)."""
+        return roster_summary(self)
+
+
+def _frozen_pools(
+    schedule: pd.DataFrame,
+    demand: WeekDemand,
+    rules: ShiftRules,
+    frozen_until: date,
+    agents: tuple[Agent, ...] | None,
+    source: str,
+    agents_source: str,
+):
+    tours = make_tours(rules)
+    pools, frozen_min, frozen_days, _ids = frozen_from_schedule(schedule, demand, rules, tours, frozen_until, source)
+    if agents is not None:
+        known = {a.agent_id for a in agents}
+        stray = sorted({a for p in pools for a in p.agent_ids} - known)
+        if stray:
+            raise PlannerInputError(f"{source}: agent {stray[0]} works a published day but is not in {agents_source}")
+        # published agents keep their own eligibility (availability, window, night) on the later days
+        by_id = {a.agent_id: a for a in agents}
+        pools = tuple(
+            replace(
+                p,
+                name=f"{p.name}_{aid}",
+                size=1,
+                agent_ids=(aid,),
+                tours=tuple(ti for ti in p.tours if agent_allows(by_id[aid], tours[ti], rules)),
+                frozen=tuple(f for f in p.frozen if f.agent_id == aid),
+            )
+            for p in pools
+            for aid in p.agent_ids
+        )
+        empty = [p.agent_ids[0] for p in pools if not p.tours]
+        if empty:
+            raise PlannerInputError(
+                f"{agents_source}: agent {empty[0]} has no legal tour that continues the published days"
+            )
+    return pools, frozen_min, frozen_days
+
+
+def roster_weeks(
+    demands: Sequence[WeekDemand],
     rules: ShiftRules,
     costs: CostRates | None = None,
     settings: SolverSettings | None = None,
-    shrinkage: float = 0.0,
-    agents: str | Path | None = None,
-    frozen: str | Path | None = None,
+    *,
+    team: str = "",
+    agents: tuple[Agent, ...] | None = None,
+    agents_source: str = "agents",
+    frozen: pd.DataFrame | None = None,
     frozen_until: date | None = None,
-    channels: tuple[str, ...] | None = None,
-) -> dict[str, Any]:
-    """Read, solve, write ``schedule.csv`` and ``coverage.csv``, re-check independently; return a summary.
+    frozen_source: str = "schedule",
+    progress: Callable[[str], None] | None = None,
+) -> TeamRoster:
+    """Roster each week in turn (CP-SAT, LP bound, heuristic; :func:`solve_roster`), join the weeks with
+    person ids that keep the minimum rest across week boundaries, and re-check everything independently.
 
-    ``channels`` limits the roster to those channels' requirements (one team); ``None``: all of them.
+    ``frozen`` (a schedule frame) keeps its days before ``frozen_until`` as published (first week only).
+    A roster that fails the independent check is a bug, not bad input: it raises ``RuntimeError``.
     """
     costs = costs or CostRates()
     settings = settings or SolverSettings()
-    demand = read_requirements(requirements, shrinkage, channels)
-    agent_rows = read_agents(agents, demand.week_start) if agents else None
-    frozen_pools: tuple = ()
-    frozen_min = None
-    frozen_days = (False,) * 7
-    if frozen is not None:
-        if frozen_until is None:
-            raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
-        tours = make_tours(rules)
-        frozen_pools, frozen_min, frozen_days, _ids = frozen_from_schedule(
-            frozen, demand, rules, tours, frozen_until
-        )
-        if agent_rows is not None:
-            known = {a.agent_id for a in agent_rows}
-            stray = sorted({a for p in frozen_pools for a in p.agent_ids} - known)
-            if stray:
-                raise PlannerInputError(
-                    f"{frozen}: agent {stray[0]} works a published day but is not in {agents}"
-                )
-            # published agents keep their own eligibility (availability, window, night) on the later days
-            by_id = {a.agent_id: a for a in agent_rows}
-            frozen_pools = tuple(
-                replace(
-                    p,
-                    name=f"{p.name}_{aid}",
-                    size=1,
-                    agent_ids=(aid,),
-                    tours=tuple(ti for ti in p.tours if agent_allows(by_id[aid], tours[ti], rules)),
-                    frozen=tuple(f for f in p.frozen if f.agent_id == aid),
-                )
-                for p in frozen_pools
-                for aid in p.agent_ids
+    if frozen is not None and frozen_until is None:
+        raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
+    results, frames, covs = [], [], []
+    for w, demand in enumerate(demands):
+        if progress is not None:
+            progress(f"rostering {team or 'team'} week {w + 1}/{len(demands)} ({demand.week_start:%Y-%m-%d})")
+        pools: tuple = ()
+        frozen_min = None
+        frozen_days = (False,) * 7
+        if frozen is not None and w == 0:
+            pools, frozen_min, frozen_days = _frozen_pools(
+                frozen, demand, rules, frozen_until, agents, frozen_source, agents_source
             )
-            empty = [p.agent_ids[0] for p in frozen_pools if not p.tours]
-            if empty:
-                raise PlannerInputError(
-                    f"{agents}: agent {empty[0]} has no legal tour that continues the published days"
-                )
-    result = solve_roster(demand, rules, costs, settings, agent_rows, frozen_pools, frozen_min, frozen_days)
-    sched = schedule_frame(result, demand)
-    cov = coverage_frame(result, demand)
-    out = Path(out_dir)
-    write_csv(sched, out / "schedule.csv")
-    write_csv(cov, out / "coverage.csv")
-    report = check_schedule(
-        sched, demand.week_start, demand.interval_min, list(demand.need), limits_for(rules, costs)
-    )
+        result = solve_roster(demand, rules, costs, settings, agents, pools, frozen_min, frozen_days)
+        results.append(result)
+        frames.append(schedule_frame(result, demand))
+        covs.append(coverage_frame(result, demand))
+    if len(frames) == 1:
+        sched = frames[0]
+    else:
+        from planner.scheduling.chain import chain_weeks
+
+        sched = chain_weeks(frames, rules.min_rest_min, prefix="A")
+    cov = pd.concat(covs, ignore_index=True)
+    need = [n for d in demands for n in d.need]
+    report = check_schedule(sched, demands[0].week_start, demands[0].interval_min, need, limits_for(rules, costs))
     if not report.ok:  # a solver bug, not bad input: say so loudly
-        raise RuntimeError(
-            "the roster fails the independent check: " + "; ".join(map(str, report.violations[:5]))
-        )
-    out_summary = summary(result, demand, cov, report.shortfall_agent_hours)
-    out_summary["duty_spread"] = duty_spread(result, demand, rules)
-    return out_summary
+        raise RuntimeError("the roster fails the independent check: " + "; ".join(map(str, report.violations[:5])))
+    if team:
+        sched = sched.assign(agent_id=f"{team}-" + sched["agent_id"].astype(str))
+    return TeamRoster(
+        team=team,
+        channels=demands[0].channels,
+        schedule=sched,
+        coverage=cov,
+        weeks=tuple(results),
+        demands=tuple(demands),
+        check=report,
+        duty_spread=duty_spread(results, demands, rules),
+    )
 
 
-def duty_spread(result: ScheduleResult, demand, rules: ShiftRules) -> dict[str, list[int]]:
-    """Fairness check: [min, max] weekend days and night shifts over rostered agents this week."""
-    weekend = [d for d in range(7) if (demand.week_start.weekday() + d) % 7 >= 5]
+def duty_spread(
+    results: Sequence[ScheduleResult], demands: Sequence[WeekDemand], rules: ShiftRules
+) -> dict[str, list[int]]:
+    """Fairness check: [min, max] weekend days and night shifts a week over rostered agents."""
     wk, night = [], []
-    for a in result.agents:
-        if a.tour is None:
-            continue
-        days = [d for d in range(7) if a.tour.days[d] and a.active_days[d]] + [f.day for f in a.frozen]
-        wk.append(sum(1 for d in days if d in weekend))
-        night.append(len(days) if a.tour.template.night_min(rules) > 0 else 0)
+    for result, demand in zip(results, demands, strict=True):
+        weekend = [d for d in range(7) if (demand.week_start.weekday() + d) % 7 >= 5]
+        for a in result.agents:
+            if a.tour is None:
+                continue
+            days = [d for d in range(7) if a.tour.days[d] and a.active_days[d]] + [f.day for f in a.frozen]
+            wk.append(sum(1 for d in days if d in weekend))
+            night.append(len(days) if a.tour.template.night_min(rules) > 0 else 0)
     return {
         "weekend_days": [min(wk, default=0), max(wk, default=0)],
         "night_shifts": [min(night, default=0), max(night, default=0)],
     }
 
 
-def summary(result: ScheduleResult, demand, cov, checked_shortfall: float) -> dict[str, Any]:
+def _worst_status(results: Sequence[ScheduleResult]) -> str:
+    return "OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "FEASIBLE"
+
+
+def roster_summary(r: TeamRoster) -> dict[str, Any]:
+    """The schedule command's JSON keys (DESIGN.md, units in the names), summed over the weeks."""
+    res = r.weeks
+    cov = r.coverage
+    objective = sum(x.objective_fen for x in res)
+    lower = sum(x.lower_bound_fen for x in res)
+    lp = [x.lp_bound_fen for x in res]
+    required = sum(x.required_hours for x in res)
+    paid = sum(x.paid_hours for x in res)
     short_rows = cov[cov.shortfall > 0]
     return {
-        "status": result.status,
-        "objective_fen": result.objective_fen,
-        "objective_cny": result.objective_fen / 100,
-        "lower_bound_fen": result.lower_bound_fen,
-        "lp_bound_fen": result.lp_bound_fen,
-        "cpsat_bound_fen": result.cpsat_bound_fen,
-        "gap": result.gap,
-        "paid_hours": result.paid_hours,
-        "required_hours": result.required_hours,
-        "paid_over_required": result.paid_hours / result.required_hours if result.required_hours else None,
-        "shortfall_agent_hours": checked_shortfall,
+        "status": _worst_status(res),
+        "weeks": len(res),
+        "objective_fen": objective,
+        "objective_cny": objective / 100,
+        "lower_bound_fen": lower,
+        "lp_bound_fen": None if any(v is None for v in lp) else sum(lp),
+        "cpsat_bound_fen": sum(x.cpsat_bound_fen for x in res),
+        "gap": 0.0 if objective <= 0 else max(0.0, (objective - lower) / objective),
+        "paid_hours": paid,
+        "required_hours": required,
+        "paid_over_required": paid / required if required else None,
+        "shortfall_agent_hours": r.check.shortfall_agent_hours,
         "short_intervals": [
-            {"interval_start": r.interval_start, "short": r.shortfall} for r in short_rows.itertuples()
+            {"interval_start": x.interval_start, "short": x.shortfall} for x in short_rows.itertuples()
         ],
-        "surplus_agent_hours": result.surplus_agent_hours,
-        "agents": sum(1 for a in result.agents if a.tour is not None or a.frozen),
-        "unrostered_agents": list(result.unrostered),
-        "interval_min": demand.interval_min,
-        "shrinkage": demand.shrinkage,
-        "channels": list(demand.channels),
-        "time_limit_s": result.time_limit_s,
-        "workers": result.workers,
-        "seed": result.seed,
-        "wall_s": result.wall_s,
-        "notes": list(result.notes),
+        "surplus_agent_hours": sum(x.surplus_agent_hours for x in res),
+        "agents": int(r.schedule["agent_id"].nunique()),
+        "agents_per_week": [sum(1 for a in x.agents if a.tour is not None or a.frozen) for x in res],
+        "unrostered_agents": sorted({a for x in res for a in x.unrostered}),
+        "interval_min": r.demands[0].interval_min,
+        "shrinkage": r.demands[0].shrinkage,
+        "channels": list(r.channels),
+        "time_limit_s": res[0].time_limit_s,
+        "workers": res[0].workers,
+        "seed": res[0].seed,
+        "wall_s": sum(x.wall_s for x in res),
+        "duty_spread": r.duty_spread,
+        "notes": list(dict.fromkeys(n for x in res for n in x.notes)),
     }

@@ -106,6 +106,15 @@ class ScheduleResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+class RosterFailure(PlannerInputError):
+    """CP-SAT gave no roster. ``reason``: ``infeasible`` (the rules cannot be met), ``no_solution`` (none
+    found within the time limit) or ``model_invalid``; the message says what to change."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 # ---------------------------------------------------------------------------- pools
 
 
@@ -499,7 +508,8 @@ def solve_roster(
         cp_model.MODEL_INVALID: "MODEL_INVALID",
     }.get(status, "UNKNOWN")
     if status == cp_model.INFEASIBLE:
-        raise PlannerInputError(
+        raise RosterFailure(
+            "infeasible",
             f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
             "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
         )
@@ -509,7 +519,8 @@ def solve_roster(
         objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
         notes.append("CP-SAT found nothing in time; the roster is the LP-diving heuristic's")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PlannerInputError(
+        raise RosterFailure(
+            "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
             f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
         )
     objective = round(objective_f)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 
+from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
-from planner.scheduling.io import TIME_FMT, WeekDemand, _read_table
+from planner.scheduling.demand import WeekDemand
 from planner.scheduling.model import AgentTour, FrozenShift, Pool, ScheduleResult
 from planner.shifts import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules, Tour, span_by_slot, tour_is_legal
 
@@ -126,43 +126,9 @@ def coverage_frame(result: ScheduleResult, demand: WeekDemand) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- re-planning
 
 
-def read_schedule(path: str | Path) -> pd.DataFrame:
-    """Read a schedule.csv with validated columns, activities and times (start < end)."""
-    path = Path(path)
-    df = _read_table(path, "schedule")
-    need = ["agent_id", "date", "activity", "start", "end"]
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)}")
-    df = df[need].copy()
-    for col in need:
-        df[col] = df[col].astype(str).str.strip()
-    bad_act = ~df["activity"].isin(ACTIVITIES)
-    if bad_act.any():
-        i = int(bad_act.to_numpy().nonzero()[0][0])
-        raise PlannerInputError(
-            f"{path}: row {i + 2}: activity '{df['activity'].iloc[i]}' is not one of {'|'.join(ACTIVITIES)}"
-        )
-    for col in ("start", "end"):
-        parsed = pd.to_datetime(df[col], format="%Y-%m-%dT%H:%M", errors="coerce")
-        if parsed.isna().any():
-            i = int(parsed.isna().to_numpy().nonzero()[0][0])
-            raise PlannerInputError(f"{path}: row {i + 2}: {col} '{df[col].iloc[i]}' is not YYYY-MM-DDTHH:MM")
-        df[col] = parsed
-    dates = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        i = int(dates.isna().to_numpy().nonzero()[0][0])
-        raise PlannerInputError(f"{path}: row {i + 2}: date '{df['date'].iloc[i]}' is not YYYY-MM-DD")
-    df["date"] = dates
-    back = df["end"] <= df["start"]
-    if back.any():
-        i = int(back.to_numpy().nonzero()[0][0])
-        raise PlannerInputError(f"{path}: row {i + 2}: end is not after start")
-    return df
-
-
 def frozen_from_schedule(
-    path: str | Path, demand: WeekDemand, rules: ShiftRules, tours: tuple[Tour, ...], frozen_until: date
+    schedule: pd.DataFrame, demand: WeekDemand, rules: ShiftRules, tours: tuple[Tour, ...], frozen_until: date,
+    source: str = "schedule",
 ) -> tuple[tuple[Pool, ...], list[int], tuple[bool, ...], set[str]]:
     """Published days (dates before ``frozen_until``) of an existing roster, kept as they are.
 
@@ -170,7 +136,7 @@ def frozen_from_schedule(
     keeps rest, day and hour limits), the frozen coverage per slot [agent-minutes], the frozen-day mask
     and every agent id of the old roster.
     """
-    df = read_schedule(path)
+    df = schedule
     ws = demand.week_start
     frozen_days = tuple((ws + timedelta(days=d)).date() < frozen_until for d in range(WEEK_DAYS))
     im = demand.interval_min
@@ -180,7 +146,7 @@ def frozen_from_schedule(
     for (aid, day), g in df.groupby(["agent_id", "date"], sort=True):
         d = (day.date() - ws.date()).days
         if not 0 <= d < WEEK_DAYS:
-            raise PlannerInputError(f"{path}: agent {aid}: date {day:%Y-%m-%d} is outside the planned week")
+            raise PlannerInputError(f"{source}: agent {aid}: date {day:%Y-%m-%d} is outside the planned week")
         if not frozen_days[d]:
             continue
         rows = []
@@ -208,7 +174,7 @@ def frozen_from_schedule(
         allowed = tuple(i for i, t in enumerate(tours) if _agrees(t, key, frozen_days, rules))
         if not allowed:
             raise PlannerInputError(
-                f"{path}: agent {ids[0]}: no legal tour continues the published days (rest, days or hours)"
+                f"{source}: agent {ids[0]}: no legal tour continues the published days (rest, days or hours)"
             )
         pools.append(
             Pool(
@@ -250,3 +216,19 @@ def _agrees(tour: Tour, key: tuple, frozen_days: tuple[bool, ...], rules: ShiftR
         tour.template.paid_min for d in range(WEEK_DAYS) if tour.days[d] and not frozen_days[d]
     )
     return paid <= rules.max_week_work_min
+
+
+def roster_grid(schedule: pd.DataFrame) -> pd.DataFrame:
+    """The grid a team leader prints: one row per agent, one column per date, each cell the shift
+    ``HH:MM-HH:MM`` (first to last activity of the day; overnight shifts end the next day) or empty."""
+    if schedule.empty:
+        return pd.DataFrame(columns=["agent_id"])
+    df = schedule[schedule["activity"] != "off"].copy()
+    df["start"] = pd.to_datetime(df["start"])
+    df["end"] = pd.to_datetime(df["end"])
+    g = df.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max")).reset_index()
+    g["shift"] = g["start"].dt.strftime("%H:%M") + "-" + g["end"].dt.strftime("%H:%M")
+    dates = sorted(schedule["date"].astype(str).unique())
+    grid = g.pivot(index="agent_id", columns="date", values="shift").reindex(columns=dates).fillna("")
+    grid.columns = [str(c) for c in grid.columns]
+    return grid.reset_index()

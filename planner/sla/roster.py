@@ -30,8 +30,7 @@ from planner.scheduling.io import WeekDemand
 from planner.scheduling.model import ScheduleResult, solve_roster
 from planner.scheduling.roster import coverage_frame, schedule_frame
 from planner.shifts import DAY_MIN, WEEK_DAYS, ShiftRules
-from planner.simulation import Workload
-from planner.simulation_io import roster_from_schedule
+from planner.simulation import Workload, roster_from_schedule
 from planner.sla.staffing import Realise, Realised
 
 # Reproducible by default: one CP-SAT worker stopped on deterministic time (the same roster for the

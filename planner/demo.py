@@ -1,0 +1,66 @@
+"""Built-in sample data: a seeded multi-channel history for any scenario, so a plan runs with no files.
+
+The history is :func:`forecasts.synthetic.synthetic_history` (a doubly stochastic Poisson process with
+Chinese holidays and a weekday profile) per channel, sized like a mid-size outsourced contract.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from planner.domain import Scenario
+from planner.errors import PlannerInputError
+
+SAMPLE_CHANNELS = ("voice", "chat", "email")  # the channel kinds the sample generates
+# Normal Monday-to-Friday contacts a day (a mid-size outsourced contract).
+SAMPLE_DAILY_CONTACTS = {"voice": 2400.0, "chat": 1200.0, "email": 500.0}
+SAMPLE_HORIZON_START = date(2026, 3, 16)  # a Monday after ten weeks of 2026 history
+
+
+def sample_history(
+    scenario: Scenario,
+    *,
+    end: date,
+    weeks: int = 10,
+    interval_min: int = 30,
+    seed: int = 0,
+    volume_scale: float = 1.0,
+) -> pd.DataFrame:
+    """Seeded history (``interval_start, channel, offered, aht_s``) of ``weeks`` weeks ending the day before ``end``.
+
+    Every scenario channel gets the sample of its kind (voice, chat, or email for deferred work such as
+    social media), with its own seed (``seed`` and the channel's position), so the series are
+    independent. Customers of a queue channel (voice, chat) whose window is not 7x24 contact the centre
+    only while it is open: the sample is thinned binomially by each interval's open share. Deferred work
+    arrives at any hour (it waits).
+    """
+    from forecasts.synthetic import synthetic_history
+    from planner.deferred import interval_open_fraction
+
+    if not 3 <= weeks <= 104:
+        raise PlannerInputError(f"data.sample_weeks {weeks}: must be between 3 and 104")
+    if not volume_scale > 0:
+        raise PlannerInputError(f"data.sample_scale {volume_scale}: must be > 0")
+    start = end - timedelta(days=7 * weeks)
+    parts = []
+    for k, spec in enumerate(scenario.channels):
+        part = synthetic_history(
+            start=start.isoformat(),
+            weeks=weeks,
+            interval_min=interval_min,
+            daily_contacts=SAMPLE_DAILY_CONTACTS[spec.kind] * volume_scale * (0.3 if k >= len(SAMPLE_CHANNELS) else 1),
+            pattern="7x24",
+            channel=spec.name,
+            seed=seed + k,
+        )
+        if spec.kind != "email" and spec.window.kind != "7x24":
+            starts = [t.to_pydatetime() for t in pd.to_datetime(part["interval_start"])]
+            share = interval_open_fraction(starts, interval_min, spec.window, scenario.calendar)
+            rng = np.random.default_rng([seed, 1000 + k])
+            part["offered"] = rng.binomial(part["offered"].to_numpy(), np.clip(share, 0.0, 1.0))
+            part.loc[part["offered"] == 0, "aht_s"] = np.nan
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

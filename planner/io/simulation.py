@@ -1,0 +1,70 @@
+"""Read the forecast and the schedule for a simulation (the file boundary: all validation lives here).
+
+Forecast: ``interval_start, channel, offered, offered_lo, offered_hi, aht_s`` (only ``interval_start``
+and ``offered`` are required; rows of another channel than ``voice`` are ignored; an ``aht_s`` value
+overrides the default handle time for its interval). Intervals must be contiguous and evenly spaced.
+
+Schedule: ``agent_id, date, activity, start, end`` (activity in work|lunch|break|training|off; times
+``YYYY-MM-DDTHH:MM`` local; an overnight shift ends on the next date). Only ``work`` serves calls.
+The week is a cycle (DESIGN.md): when the forecast spans whole weeks, work that runs past its end is
+wrapped to its start (Sunday night's shift covers Monday morning).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from planner.errors import PlannerInputError
+from planner.io.forecast import read_forecast as read_forecast_table
+from planner.io.table import read_table
+from planner.simulation import INTERVAL_MINUTES, Roster, Workload, roster_from_schedule
+
+
+def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = None) -> Workload:
+    """The voice forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet).
+
+    Parsing and validation are :func:`planner.staffing.read_forecast`'s (one reader for the forecast
+    schema); on top, the voice rows must form one contiguous run of intervals.
+    """
+    if not (math.isfinite(aht_s) and aht_s > 0):
+        raise PlannerInputError(f"--aht-s must be > 0, got {aht_s}")
+    df = read_forecast_table(path)
+    voice = df[df["channel"].str.lower() == "voice"].sort_values("interval_start", kind="stable")
+    if voice.empty:
+        raise PlannerInputError(f"{path}: no rows with channel 'voice'")
+    times = [t.to_pydatetime() for t in voice["interval_start"]]
+    rows = voice["_row"].to_numpy()
+    offered = voice["offered"].to_numpy(dtype=float)
+    aht = np.full(offered.size, float(aht_s))
+    if "aht_s" in voice.columns:
+        given = voice["aht_s"].to_numpy(dtype=float)
+        zero = np.flatnonzero(given == 0)
+        if zero.size:
+            raise PlannerInputError(f"{path}: row {rows[zero[0]]}: aht_s must be > 0, got 0")
+        aht = np.where(np.isnan(given), aht, given)
+    steps = np.diff(np.array(times, dtype="datetime64[m]")).astype(np.int64)
+    if interval_min is None:
+        interval_min = int(steps.min()) if steps.size else 30
+    if interval_min not in INTERVAL_MINUTES:
+        raise PlannerInputError(f"{path}: interval length {interval_min} min is not one of {INTERVAL_MINUTES}")
+    gap = np.flatnonzero(steps != interval_min)
+    if gap.size:
+        i = gap[0] + 1
+        raise PlannerInputError(
+            f"{path}: row {rows[i]}: interval_start {times[i]:%Y-%m-%dT%H:%M} does not follow "
+            f"{times[i - 1]:%Y-%m-%dT%H:%M} by {interval_min} min (gap or irregular spacing)"
+        )
+    return Workload(times[0], int(interval_min), offered, aht)
+
+
+def read_schedule(path: str | Path, workload: Workload, *, cyclic: bool | None = None) -> Roster:
+    """Agents' ``work`` windows of the schedule at ``path`` on the workload's clock.
+
+    ``cyclic=None`` wraps work past the horizon to its start when the horizon is a whole number of weeks.
+    """
+    path = Path(path)
+    df = read_table(path, "schedule")
+    return roster_from_schedule(df, workload, cyclic=cyclic, source=str(path))

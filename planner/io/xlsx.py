@@ -1,0 +1,83 @@
+"""``plan.xlsx``: the plan as a workbook a planner and a team leader open (openpyxl).
+
+Sheets: summary, forecast, requirements, roster (agent x date grid, the one a team leader prints),
+schedule (every activity row), coverage (scheduled against required per interval and team) and service
+(each channel's contract measure per period against its target). Headers are bilingual (zh-CN / en).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import PlannerInputError
+from planner.scheduling.roster import roster_grid
+
+HEADERS = {
+    "interval_start": "时段开始 interval_start",
+    "channel": "渠道 channel",
+    "offered": "预测量 offered",
+    "required": "需求人数 required",
+    "scheduled": "排班人数 scheduled",
+    "shortfall": "缺口 shortfall",
+    "agent_id": "坐席 agent_id",
+    "team": "小组 team",
+    "period": "周期 period",
+    "value": "实际值 value",
+    "target": "目标 target",
+    "met": "达标 met",
+}
+
+
+def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
+    """The summary as ``item, value`` rows: horizon, per channel and per team figures, warnings."""
+    h = summary["horizon"]
+    rows: list[tuple[str, Any]] = [
+        ("方案 scenario", summary["scenario_name"] or summary["scenario"]),
+        ("计划期 horizon", f"{h['start']} - {h['end']} ({h['weeks']} weeks)"),
+        ("时段 interval_min", summary["interval_min"]),
+        ("缺勤率 shrinkage", summary["shrinkage"]),
+        ("合同达标 contract met", "是 yes" if summary["contract_met"] else "否 no"),
+    ]
+    for ch, c in summary["channels"].items():
+        rows.append((f"渠道 {ch}: 预测量 forecast volume", c["forecast_volume"]))
+        rows.append((f"渠道 {ch}: 需求人时 required agent-hours", c["required_agent_hours"]))
+        svc = c["service"]
+        if svc is not None:
+            rows.append((f"渠道 {ch}: {svc['measure']} ({svc['period']})", svc["value"]))
+            rows.append((f"渠道 {ch}: 达标周期占比 share of periods met", svc["share_met"]))
+            rows.append((f"渠道 {ch}: 达标 met", "是 yes" if svc["met"] else "否 no"))
+    for team, t in summary["teams"].items():
+        rows.append((f"小组 {team}: 人数 agents", t["agents"]))
+        rows.append((f"小组 {team}: 计薪工时 paid hours", t["paid_hours"]))
+        rows.append((f"小组 {team}: 缺口人时 shortfall agent-hours", t["shortfall_agent_hours"]))
+    rows += [("提示 warning", w) for w in summary["warnings"]]
+    return pd.DataFrame(rows, columns=["项目 item", "数值 value"])
+
+
+def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
+    """Write ``plan.xlsx`` from the plan's summary and tables (see :func:`planner.pipeline.tables`)."""
+    sheets = {
+        "summary": summary_rows(summary),
+        "forecast": tables["forecast"],
+        "requirements": tables["requirements"].assign(
+            interval_start=pd.to_datetime(tables["requirements"]["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M")
+        ),
+        "roster": roster_grid(tables["schedule"]),
+        "schedule": tables["schedule"],
+        "coverage": tables["coverage"],
+        "service": tables["service"],
+    }
+    try:
+        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+            for name, df in sheets.items():
+                df.rename(columns=HEADERS).to_excel(xl, sheet_name=name, index=False)
+                ws = xl.sheets[name]
+                ws.freeze_panes = "B2"
+                for col in ws.columns:
+                    width = max(len(str(c.value or "")) for c in col[:200])
+                    ws.column_dimensions[col[0].column_letter].width = min(40, max(8, width + 2))
+    except OSError as exc:
+        raise PlannerInputError(f"{path}: cannot write ({exc.strerror or exc})") from None
