@@ -37,7 +37,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.domain import SolverSettings
-from planner.scheduling.io import read_agents, read_requirements
+from planner.io.requirements import read_week as read_requirements
+from planner.io.schedule import read_agents
 from planner.scheduling.model import solve_roster
 from planner.shifts import ShiftRules
 

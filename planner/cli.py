@@ -173,7 +173,8 @@ def _due_window(
     window: str, open_: str | None, close: str | None, makeup_days: str, holidays_file: str | None
 ) -> tuple[Any, Any]:
     """The window and calendar of ``planner due`` from its flags."""
-    from planner.calendar import ChineseCalendar, read_overrides, weekday_window, window_7x24
+    from planner.calendar import ChineseCalendar, weekday_window, window_7x24
+    from planner.io.holidays import read_overrides
 
     if window == "7x24":
         if open_ or close:
@@ -196,14 +197,21 @@ def staff_command(
     forecast: str = typer.Argument(..., help="Forecast CSV: interval_start, channel, offered, ..., aht_s."),
     scenario: str = typer.Option(..., "--scenario", help="Scenario TOML (channels, targets, coverage)."),
     out: str = typer.Option(..., "--out", help="Requirements CSV to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Per-interval staffing requirements (productive agents) for every channel of the scenario."""
+    from planner.io.forecast import read_forecast
+    from planner.io.requirements import write_requirements
+    from planner.io.table import check_writable
+    from planner.pipeline import staff_step
     from planner.scenario import load_scenario
-    from planner.staffing import requirement_summary, staff_file
+    from planner.staffing import requirement_summary
 
     scen = load_scenario(scenario)
-    req, messages = staff_file(scen, forecast, out)
+    check_writable(out, "--out", force)
+    req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast)
+    write_requirements(req, out)
     _print_warnings(messages)
     summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}
     if as_json:
@@ -237,14 +245,31 @@ def forecast_cmd(
     level: float = typer.Option(0.8, "--level", help="Prediction-interval coverage, a fraction in (0, 1)."),
     backtest_weeks: int = typer.Option(8, "--backtest-weeks", help="One-week-ahead backtest weeks for auto."),
     tz: str = typer.Option("Asia/Shanghai", "--tz", help="Zone for timestamps that carry an offset."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Forecast interval volumes (and handle time) for the days after HISTORY, with 80 % intervals."""
-    from planner.forecasting import run_forecast
+    from forecasts.daycalendar import load_calendar
+    from planner.domain import ColumnMap
+    from planner.forecasting import forecast, history_calendar
+    from planner.io.forecast import write_forecast
+    from planner.io.history import read_history
+    from planner.io.table import check_writable
 
-    result = run_forecast(
-        history, horizon_days, out, interval_min, method, holidays, level, backtest_weeks, tz
+    check_writable(out, "--out", force)
+    hist = read_history(ColumnMap(history), tz=tz, interval_min=interval_min)
+    if holidays.upper() in ("CN", "NONE") or ("." not in holidays and "/" not in holidays):
+        calendar = history_calendar(hist, horizon_days, holidays)
+    else:
+        try:
+            calendar = load_calendar(holidays, range(2000, 2100))
+        except ValueError as exc:
+            raise PlannerInputError(f"--holidays {holidays}: {str(exc).splitlines()[0]}") from None
+    frame, result = forecast(
+        hist, horizon_days, calendar=calendar, method=method, level=level, backtest_weeks=backtest_weeks
     )
+    write_forecast(frame, out)
+    result["out"] = out
     for line in result["warnings"]:
         typer.echo(f"warning: {line}", err=True)
     if as_json:
@@ -283,27 +308,101 @@ def _hhmm(text: str, flag: str) -> int:
     return h * 60 + m
 
 
+_RULE_FLAGS_HELP = "overrides the scenario's [rules] (default without --scenario: "
+
+
+def _shift_rules(base: Any, flags: dict[str, Any], source: str | None) -> Any:
+    """Shift rules: the scenario's (or the defaults), with every flag given on the command line applied.
+
+    A flag that disagrees with the scenario it overrides says so on stderr.
+    """
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    if flags.get("shift_hours") is not None:
+        try:
+            changes["shift_lengths_min"] = tuple(
+                round(float(x) * 60) for x in str(flags["shift_hours"]).split(",") if x.strip()
+            )
+        except ValueError:
+            raise PlannerInputError(f"--shift-hours '{flags['shift_hours']}' is not a list of hours") from None
+    if flags.get("earliest_start") is not None or flags.get("latest_start") is not None:
+        los = [_hhmm(x.strip(), "--earliest-start") for x in (flags.get("earliest_start") or "00:00").split(",")]
+        his = [_hhmm(x.strip(), "--latest-start") for x in (flags.get("latest_start") or "23:30").split(",")]
+        if len(los) != len(his):
+            raise PlannerInputError("--earliest-start and --latest-start need the same number of times")
+        changes |= {
+            "earliest_start_min": los[0],
+            "latest_start_min": his[0],
+            "extra_start_windows": tuple(zip(los[1:], his[1:], strict=True)),
+        }
+    simple = {
+        "lunch_min": "lunch_min", "breaks": "breaks_per_shift", "break_min": "break_min",
+        "start_step_min": "start_step_min", "overtime": "overtime",
+    }
+    for flag, field in simple.items():
+        if flags.get(flag) is not None:
+            changes[field] = flags[flag]
+    if flags.get("days_per_week") is not None:
+        changes["max_days"] = flags["days_per_week"]
+        changes.setdefault("min_days", flags["days_per_week"])
+    if flags.get("min_days_per_week") is not None:
+        changes["min_days"] = flags["min_days_per_week"]
+    if flags.get("min_rest_h") is not None:
+        changes["min_rest_min"] = round(flags["min_rest_h"] * 60)
+    if source is not None:
+        for field, value in changes.items():
+            if getattr(base, field) != value:
+                _print_warnings([f"{field} {value} from the command line overrides {source}'s {getattr(base, field)}"])
+    for name, value, lo, hi in (
+        ("--days-per-week", changes.get("max_days"), 1, 6),
+        ("--min-days-per-week", changes.get("min_days"), 1, 6),
+        ("--breaks", changes.get("breaks_per_shift"), 0, 2),
+        ("--lunch-min", changes.get("lunch_min"), 0, 240),
+    ):
+        if value is not None and not lo <= value <= hi:
+            raise PlannerInputError(f"{name} {value}: must be between {lo} and {hi}")
+    rules = replace(base, **changes)
+    for length in rules.shift_lengths_min:
+        if rules.lunch_min >= length - 60:
+            raise PlannerInputError(
+                f"--lunch-min {rules.lunch_min}: leaves under an hour of work in a {length / 60:g} h shift"
+            )
+    return rules
+
+
+def _scenario_or_none(path: str | None) -> Any:
+    if path is None:
+        return None
+    from planner.scenario import load_scenario
+
+    return load_scenario(path)
+
+
 @app.command("schedule")
 def schedule_cmd(
     requirements: str = typer.Argument(..., help="requirements CSV: interval_start, channel, required"),
     out: str = typer.Option(..., "--out", help="output folder for schedule.csv and coverage.csv"),
-    shift_hours: str = typer.Option("9", "--shift-hours", help="shift lengths incl. lunch (h): 9 or 4,6,8,9"),
-    lunch_min: int = typer.Option(60, "--lunch-min", help="unpaid lunch (min) in shifts over 6 h"),
-    breaks: int = typer.Option(0, "--breaks", help="paid short breaks per shift (0, 1 or 2)"),
-    break_min: int = typer.Option(15, "--break-min", help="short break length (min)"),
-    start_step_min: int = typer.Option(30, "--start-step-min", help="start-time grid (min)"),
-    earliest_start: str = typer.Option(
-        "00:00", "--earliest-start", help="earliest shift start HH:MM; several windows: 06:00,20:00"
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="scenario TOML: rules, shrinkage, solver and teams as in planner plan"
     ),
-    latest_start: str = typer.Option("23:30", "--latest-start", help="latest shift start HH:MM; 10:00,22:00"),
-    days_per_week: int = typer.Option(5, "--days-per-week", help="most working days a week"),
+    shift_hours: str | None = typer.Option(None, "--shift-hours", help="shift lengths incl. lunch (h): 9 or 4,6,8,9"),
+    lunch_min: int | None = typer.Option(None, "--lunch-min", help="unpaid lunch (min) in shifts over 6 h [60]"),
+    breaks: int | None = typer.Option(None, "--breaks", help="paid short breaks per shift (0, 1 or 2) [0]"),
+    break_min: int | None = typer.Option(None, "--break-min", help="short break length (min) [15]"),
+    start_step_min: int | None = typer.Option(None, "--start-step-min", help="start-time grid (min) [30]"),
+    earliest_start: str | None = typer.Option(
+        None, "--earliest-start", help="earliest shift start HH:MM; several windows: 06:00,20:00 [00:00]"
+    ),
+    latest_start: str | None = typer.Option(None, "--latest-start", help="latest shift start HH:MM [23:30]"),
+    days_per_week: int | None = typer.Option(None, "--days-per-week", help="most working days a week [5]"),
     min_days_per_week: int | None = typer.Option(
         None, "--min-days-per-week", help="fewest days a week (default: --days-per-week)"
     ),
-    min_rest_h: float = typer.Option(11.0, "--min-rest-h", help="minimum rest between shifts (h)"),
-    overtime: bool = typer.Option(False, "--overtime", help="allow overtime: 3 h/day, 36 h/month, 150 %"),
-    min_staff: int = typer.Option(1, "--min-staff", help="hard floor of agents when demand > 0"),
-    shrinkage: float = typer.Option(0.0, "--shrinkage", help="fraction in [0,1): schedule required/(1-F)"),
+    min_rest_h: float | None = typer.Option(None, "--min-rest-h", help="minimum rest between shifts (h) [11]"),
+    overtime: bool | None = typer.Option(None, "--overtime/--no-overtime", help="allow overtime: 3 h/day, 36 h/month"),
+    min_staff: int | None = typer.Option(None, "--min-staff", help="hard floor of agents when demand > 0 [1]"),
+    shrinkage: float | None = typer.Option(None, "--shrinkage", help="fraction in [0,1): schedule required/(1-F) [0]"),
     hourly_rate_cny: float = typer.Option(30.0, "--hourly-rate", help="paid hour (CNY)"),
     night_allowance_cny: float = typer.Option(5.0, "--night-allowance", help="per hour 22:00-06:00 (CNY)"),
     agents: str | None = typer.Option(None, "--agents", help="named agents CSV (DESIGN.md schema)"),
@@ -311,76 +410,115 @@ def schedule_cmd(
     frozen_until: str | None = typer.Option(
         None, "--frozen-until", help="first date YYYY-MM-DD that may change"
     ),
-    time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="solver time limit (s)"),
-    workers: int = typer.Option(2, "--workers", help="CP-SAT worker threads"),
-    seed: int = typer.Option(0, "--seed", help="CP-SAT random seed"),
-    gap: float = typer.Option(0.01, "--gap", help="stop once within this fraction of the lower bound"),
+    time_limit_s: float | None = typer.Option(None, "--time-limit-s", help="solver time limit per week (s) [60]"),
+    workers: int | None = typer.Option(None, "--workers", help="CP-SAT worker threads [2]"),
+    seed: int | None = typer.Option(None, "--seed", help="CP-SAT random seed [0]"),
+    gap: float | None = typer.Option(None, "--gap", help="stop once within this fraction of the lower bound"),
     channel: str | None = typer.Option(
         None, "--channel", help="roster one team: only these channels' rows, e.g. voice or chat,email"
     ),
+    force: bool = typer.Option(False, "--force", help="overwrite schedule.csv and coverage.csv in --out"),
     as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
 ) -> None:
-    """Weekly roster (CP-SAT): tours with days off, lunch and breaks, rest and hour limits, a lower bound."""
+    """Rosters (CP-SAT) week by week: tours with days off, lunch and breaks, rest and hour limits, a bound."""
+    from dataclasses import replace
     from datetime import date
+    from pathlib import Path
 
     from planner.domain import SolverSettings
-    from planner.labour import CostRates
-    from planner.scheduling.api import schedule_files
-    from planner.shifts import ShiftRules
+    from planner.io.requirements import read_requirements
+    from planner.io.schedule import read_agents, read_schedule
+    from planner.io.table import check_writable, write_csv
+    from planner.labour import CostRates, ShiftRules
+    from planner.scheduling.api import roster_weeks
+    from planner.scheduling.demand import week_demands
 
-    try:
-        lengths = tuple(round(float(x) * 60) for x in shift_hours.split(",") if x.strip())
-    except ValueError:
-        raise PlannerInputError(f"--shift-hours '{shift_hours}' is not a list of hours") from None
-    if time_limit_s <= 0 or workers < 1 or not 0 <= gap < 1 or min_staff < 0:
-        raise PlannerInputError("need --time-limit-s > 0, --workers >= 1, --gap in [0,1), --min-staff >= 0")
+    scen = _scenario_or_none(scenario)
+    for f in ("schedule.csv", "coverage.csv"):
+        if Path(out).exists() and not Path(out).is_dir():
+            raise PlannerInputError(f"--out {out}: exists and is not a folder")
+        check_writable(Path(out) / f, "--out", force)
+    rules = _shift_rules(
+        scen.rules if scen else ShiftRules(),
+        dict(shift_hours=shift_hours, lunch_min=lunch_min, breaks=breaks, break_min=break_min,
+             start_step_min=start_step_min, earliest_start=earliest_start, latest_start=latest_start,
+             days_per_week=days_per_week, min_days_per_week=min_days_per_week, min_rest_h=min_rest_h,
+             overtime=overtime),
+        scenario,
+    )
+    base_solver = scen.solver if scen else SolverSettings()
+    settings = replace(
+        base_solver,
+        **{k: v for k, v in dict(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap).items()
+           if v is not None},
+    )
+    if not (settings.time_limit_s > 0 and settings.workers >= 1 and 0 <= settings.target_gap < 1):
+        raise PlannerInputError("need --time-limit-s > 0, --workers >= 1, --gap in [0,1)")
     if hourly_rate_cny < 0 or night_allowance_cny < 0:
         raise PlannerInputError("--hourly-rate and --night-allowance must be >= 0")
+    floor = min_staff if min_staff is not None else (scen.costs.min_staff if scen else 1)
+    if floor < 0:
+        raise PlannerInputError(f"--min-staff {floor}: must be >= 0")
+    costs = CostRates(
+        hourly_rate_fen=round(hourly_rate_cny * 100),
+        night_allowance_fen_per_hour=round(night_allowance_cny * 100),
+        min_staff=floor,
+    )
+    share = shrinkage if shrinkage is not None else (scen.shrinkage if scen else 0.0)
+    if scen is not None and shrinkage is not None and shrinkage != scen.shrinkage:
+        _print_warnings([f"--shrinkage {shrinkage} overrides {scenario}'s {scen.shrinkage}"])
+    if not 0 <= share < 1:
+        raise PlannerInputError(f"--shrinkage {share}: must be in [0, 1)")
     until = None
     if frozen_until is not None:
         try:
             until = date.fromisoformat(frozen_until)
         except ValueError:
             raise PlannerInputError(f"--frozen-until '{frozen_until}' is not YYYY-MM-DD") from None
-    los = [_hhmm(x.strip(), "--earliest-start") for x in earliest_start.split(",")]
-    his = [_hhmm(x.strip(), "--latest-start") for x in latest_start.split(",")]
-    if len(los) != len(his):
-        raise PlannerInputError("--earliest-start and --latest-start need the same number of times")
-    windows = list(zip(los, his, strict=True))
-    rules = ShiftRules(
-        shift_lengths_min=lengths,
-        start_step_min=start_step_min,
-        earliest_start_min=windows[0][0],
-        latest_start_min=windows[0][1],
-        extra_start_windows=tuple(windows[1:]),
-        lunch_min=lunch_min,
-        breaks_per_shift=breaks,
-        break_min=break_min,
-        min_days=days_per_week if min_days_per_week is None else min_days_per_week,
-        max_days=days_per_week,
-        min_rest_min=round(min_rest_h * 60),
-        overtime=overtime,
-    )
-    costs = CostRates(
-        hourly_rate_fen=round(hourly_rate_cny * 100),
-        night_allowance_fen_per_hour=round(night_allowance_cny * 100),
-        min_staff=min_staff,
-    )
-    settings = SolverSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap)
     channels = None
     if channel is not None:
         channels = tuple(dict.fromkeys(c.strip() for c in channel.split(",") if c.strip()))
         if not channels:
             raise PlannerInputError(f"--channel '{channel}' names no channel (e.g. voice or chat,email)")
-    res = schedule_files(requirements, out, rules, costs, settings, shrinkage, agents, frozen, until, channels)
+    demands = week_demands(read_requirements(requirements), share, channels, source=requirements)
+    named = read_agents(agents, demands[0].week_start) if agents else None
+    published = read_schedule(frozen) if frozen else None
+    res = roster_weeks(
+        demands, rules, costs, settings, agents=named, agents_source=agents or "agents",
+        frozen=published, frozen_until=until, frozen_source=frozen or "schedule", progress=_progress(),
+    )
+    write_csv(res.schedule, Path(out) / "schedule.csv")
+    write_csv(res.coverage, Path(out) / "coverage.csv")
+    summary = res.summary()
     if as_json:
-        emit_json(res)
-    else:
-        typer.echo(
-            f"{res['status']}: {res['agents']} agents, {res['paid_hours']:.1f} paid h for "
-            f"{res['required_hours']:.1f} required h, shortfall {res['shortfall_agent_hours']:.2f} agent-h, "
-            f"cost {res['objective_cny']:.2f} CNY, gap {res['gap']:.2%} -> {out}/schedule.csv"
-        )
+        emit_json(summary)
+        return
+    typer.echo(
+        f"{summary['status']}: {summary['agents']} agents, {summary['paid_hours']:.1f} paid h for "
+        f"{summary['required_hours']:.1f} required h, shortfall {summary['shortfall_agent_hours']:.2f} agent-h, "
+        f"cost {summary['objective_cny']:.2f} CNY, gap {summary['gap']:.2%} -> {out}/schedule.csv"
+    )
+    for note in summary["notes"]:
+        typer.echo(f"note: {note}")
+    if summary["unrostered_agents"]:
+        typer.echo(f"note: {len(summary['unrostered_agents'])} named agent(s) not rostered: "
+                   f"{', '.join(summary['unrostered_agents'][:10])}")
+
+
+def _progress() -> Any:
+    """A progress printer for stderr (elapsed seconds and the step) when stderr is a terminal, so that
+    scripts reading stderr see only warnings and the one ``error:`` line."""
+    import os
+    import time
+
+    t0 = time.perf_counter()
+    show = sys.stderr.isatty() or os.environ.get("PLANNER_PROGRESS") == "1"
+
+    def say(message: str) -> None:
+        if show:
+            print(f"[{time.perf_counter() - t0:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    return say
 
 
 # ---- simulate (issue 6) ----
@@ -528,25 +666,19 @@ def sl_staff_cmd(
     realise = staff_exactly
     if roster:
         from planner.domain import SolverSettings
-        from planner.labour import CostRates
-        from planner.scheduling.io import write_csv
-        from planner.shifts import ShiftRules
+        from planner.io.table import write_csv
+        from planner.labour import CostRates, ShiftRules
         from planner.sla.roster import roster_realiser, week_demand
 
-        try:
-            lengths = tuple(round(float(x) * 60) for x in shift_hours.split(",") if x.strip())
-        except ValueError:
-            raise PlannerInputError(f"--shift-hours '{shift_hours}' is not a list of hours") from None
         if time_limit_s <= 0 or deterministic_s <= 0 or min_staff < 0:
             raise PlannerInputError("need --time-limit-s > 0, --deterministic-time > 0, --min-staff >= 0")
-        los = [_hhmm(x.strip(), "--earliest-start") for x in earliest_start.split(",")]
-        his = [_hhmm(x.strip(), "--latest-start") for x in latest_start.split(",")]
-        if len(los) != len(his):
-            raise PlannerInputError("--earliest-start and --latest-start need the same number of times")
-        rules = ShiftRules(shift_lengths_min=lengths, start_step_min=start_step_min, earliest_start_min=los[0],
-                           latest_start_min=his[0], extra_start_windows=tuple(zip(los[1:], his[1:], strict=True)),
-                           lunch_min=lunch_min, breaks_per_shift=breaks, break_min=break_min,
-                           min_days=days_per_week, max_days=days_per_week)
+        rules = _shift_rules(
+            ShiftRules(),
+            dict(shift_hours=shift_hours, lunch_min=lunch_min, breaks=breaks, break_min=break_min,
+                 start_step_min=start_step_min, earliest_start=earliest_start, latest_start=latest_start,
+                 days_per_week=days_per_week),
+            None,
+        )
         settings = SolverSettings(time_limit_s=time_limit_s, workers=1, seed=solver_seed,
                                   deterministic_time=deterministic_s)
         week_demand(workload, np.ones(workload.n_intervals))  # one week from 00:00, before any solving
@@ -613,7 +745,53 @@ def sl_staff_cmd(
                f"worst interval {chk.worst_interval_sl:.3f} at {payload['worst_interval']}")
 
 
-# ---- demo (issue 7: end-to-end pipeline) ----
+# ---- plan and demo: the whole pipeline ----
+
+DEMO_SCENARIO = "contract_7x24.toml"
+
+
+def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
+    """Validate the output folder, read the scenario's data, plan in memory, write, print."""
+    from planner.io.forecast import read_forecast
+    from planner.io.history import read_history
+    from planner.io.table import prepare_out_dir
+    from planner.pipeline import plan, summary_lines, write
+
+    out_path = prepare_out_dir(out, force)  # refuse a non-empty folder before any work
+    if not any(out_path.iterdir()):
+        out_path.rmdir()  # recreated by write(); nothing is left behind if planning fails
+    data = scen.data
+    history = forecast = None
+    say = _progress()
+    if data.forecast is not None:
+        say(f"reading {data.forecast.path}")
+        forecast = read_forecast(data.forecast.path, timezone=scen.timezone)
+    elif data.history:
+        say(f"reading {', '.join(h.path for h in data.history)}")
+        history = read_history(data.history, tz=scen.timezone)
+    result = plan(scen, history, forecast=forecast, progress=say)
+    write(result, out, force=True)
+    summary = result.summary()
+    _print_warnings(summary["warnings"])
+    if as_json:
+        emit_json(summary)
+        return
+    for line in summary_lines(summary):
+        typer.echo(line)
+    typer.echo(f"wrote {out}: summary.json, plan.xlsx, forecast, requirements, schedule, coverage, service CSVs")
+
+
+@app.command("plan")
+def plan_cmd(
+    scenario: str = typer.Argument(..., help="Scenario TOML with [data] history/forecast/sample and [horizon]."),
+    out: str = typer.Option(..., "--out", help="Folder for the plan's files (new or empty, or --force)."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the plan's files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
+) -> None:
+    """The whole plan from the scenario's own data: forecast, requirements, rosters, contract check, files."""
+    from planner.scenario import load_scenario
+
+    _plan_and_write(load_scenario(scenario), out, force, as_json)
 
 
 @app.command("demo")
@@ -623,23 +801,36 @@ def demo_cmd(
         None, "--scenario", help="Scenario TOML (default: the shipped scenarios/contract_7x24.toml)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the sample history, solver and simulation."),
-    time_limit_s: float = typer.Option(20.0, "--time-limit-s", help="CP-SAT time limit per team roster (s)."),
+    time_limit_s: float = typer.Option(20.0, "--time-limit-s", help="CP-SAT time limit per team and week (s)."),
     weeks: int = typer.Option(10, "--weeks", help="Weeks of sample history."),
     replications: int = typer.Option(10, "--replications", help="Simulation replications."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
 ) -> None:
-    """The main job on built-in sample data: history, forecast, staffing, rosters, simulation, summary."""
-    from planner.pipeline import DemoSettings, run, summary_lines
+    """planner plan on built-in sample data: the shipped 7x24 scenario unless --scenario says otherwise."""
+    from dataclasses import replace
+    from pathlib import Path
 
-    settings = DemoSettings(history_weeks=weeks, seed=seed, time_limit_s=time_limit_s, replications=replications)
-    summary = run(out, scenario, settings, force=force)
-    _print_warnings(summary["warnings"])
-    if as_json:
-        emit_json(summary)
-        return
-    for line in summary_lines(summary):
-        typer.echo(line)
+    from planner.scenario import load_scenario
+
+    if not time_limit_s > 0 or time_limit_s > 3600:
+        raise PlannerInputError(f"--time-limit-s {time_limit_s}: must be in (0, 3600]")
+    if not 3 <= weeks <= 104:
+        raise PlannerInputError(f"--weeks {weeks}: must be between 3 and 104")
+    if replications < 2:
+        raise PlannerInputError(f"--replications {replications}: need at least 2 for a confidence interval")
+    if seed < 0:
+        raise PlannerInputError(f"--seed {seed}: must be >= 0")
+    path = scenario or str(Path(__file__).resolve().parents[1] / "scenarios" / DEMO_SCENARIO)
+    scen = load_scenario(path)
+    scen = replace(
+        scen,
+        data=replace(scen.data, history=(), forecast=None, sample=True, sample_weeks=weeks),
+        solver=replace(scen.solver, seed=seed, time_limit_s=time_limit_s, workers=1,
+                       deterministic_time=min(scen.solver.deterministic_time or 5.0, 5.0)),
+        replications=replications,
+    )
+    _plan_and_write(scen, out, force, as_json)
 
 
 def main(argv: list[str] | None = None) -> None:

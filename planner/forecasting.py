@@ -108,7 +108,10 @@ def forecast(
 
 
 def history_calendar(history: History, horizon_days: int, spec: str = "CN") -> DayCalendar:
-    """The day calendar (``CN``, ``none`` or a holiday file) for the years of the history and the horizon."""
+    """The day calendar (``CN``, ``none`` or a country code) for the years of the history and the horizon.
+
+    A holiday file is read at the edge (the CLI, the scenario loader) and passed as a calendar instead.
+    """
     first = min(s.start for s in history.series)
     last = max(s.end for s in history.series) + pd.Timedelta(days=horizon_days)
     try:

@@ -260,7 +260,8 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
         history = sample
     try:
         if isinstance(history, pd.DataFrame):
-            history = parse_history(history.astype(str).replace("nan", ""), "history", tz=scenario.timezone)
+            raw = history.astype(object).where(history.notna(), "").astype(str)
+            history = parse_history(raw, "history", tz=scenario.timezone)
         history = aggregate_history(history, scenario.interval_min)
     except HistoryError as exc:
         raise PlannerInputError(str(exc).splitlines()[0]) from None

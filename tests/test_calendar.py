@@ -20,11 +20,11 @@ from planner.calendar import (
     custom_window,
     due,
     elapsed_working_hours,
-    read_overrides,
     weekday_window,
     window_7x24,
 )
 from planner.errors import PlannerInputError
+from planner.io.holidays import read_overrides
 
 D = dt.date
 T = dt.datetime

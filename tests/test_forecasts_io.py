@@ -61,8 +61,8 @@ def error_of(path: Path, **kw) -> str:
             ["row 5", "not on the 30-minute grid"],
         ),
         (
-            "interval_start,channel,offered\n2026-03-02T00:00,voice,5\n2026-03-02T00:30,fax,1\n",
-            ["row 3", "'channel'", "fax"],
+            "interval_start,channel,offered\n2026-03-02T00:00,voice,5\n2026-03-02T00:30,fax line!,1\n",
+            ["row 3", "'channel'", "fax line!"],
         ),
         (
             "interval_start,offered,aht_s\n2026-03-02T00:00,5,-1\n2026-03-02T00:30,1,200\n",

@@ -14,15 +14,15 @@ from planner.calendar import ChineseCalendar, weekday_window, window_7x24
 from planner.deferred import jobs_from_intervals, replay_fifo
 from planner.domain import ChannelSpec
 from planner.errors import PlannerInputError
+from planner.io.forecast import read_forecast
+from planner.io.requirements import write_requirements
 from planner.scenario import parse_scenario
 from planner.staffing import (
     REQUIREMENT_COLUMNS,
     StaffingWarning,
     queue_channel_requirements,
-    read_forecast,
     staff_requirements,
     validate_forecast,
-    write_requirements,
 )
 
 CAL = ChineseCalendar()
@@ -155,7 +155,7 @@ def test_volume_column_and_aht_override():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("", "empty file"),
+        ("", "is empty"),
         ("interval_start,channel,volume\n2026-03-02T00:00,voice,3\n", "missing column 'offered'"),
         ("interval_start,channel,offered,aht_s\n2026-03-02T00:00,voice,5,200\n2026-03-02T00:30,voice,-3,200\n",
          "row 3: offered -3 must be finite and >= 0"),

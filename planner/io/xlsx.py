@@ -46,7 +46,9 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
         rows.append((f"渠道 {ch}: 需求人时 required agent-hours", c["required_agent_hours"]))
         svc = c["service"]
         if svc is not None:
-            rows.append((f"渠道 {ch}: {svc['measure']} ({svc['period']})", svc["value"]))
+            rows.append((f"渠道 {ch}: 目标 target {svc['measure']} ({svc['period']})", svc["target"]))
+            rows.append((f"渠道 {ch}: 最差周期 worst period {svc['worst_period']['period']}",
+                         svc["worst_period"]["value"]))
             rows.append((f"渠道 {ch}: 达标周期占比 share of periods met", svc["share_met"]))
             rows.append((f"渠道 {ch}: 达标 met", "是 yes" if svc["met"] else "否 no"))
     for team, t in summary["teams"].items():

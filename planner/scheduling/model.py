@@ -23,8 +23,8 @@ from ortools.sat.python import cp_model
 from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
+from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.heuristic import best_dive
-from planner.scheduling.io import Agent, WeekDemand
 from planner.scheduling.linear import LinearProgram
 from planner.shifts import (
     DAY_MIN,

@@ -26,7 +26,7 @@ from planner.errors import PlannerInputError
 from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.checker import check_schedule
-from planner.scheduling.io import WeekDemand
+from planner.scheduling.demand import WeekDemand
 from planner.scheduling.model import ScheduleResult, solve_roster
 from planner.scheduling.roster import coverage_frame, schedule_frame
 from planner.shifts import DAY_MIN, WEEK_DAYS, ShiftRules
