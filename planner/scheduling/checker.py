@@ -2,9 +2,15 @@
 
 It imports neither the model nor the shift generator: it reads activity rows and plain limits, and lists
 every violation it finds (coverage floor and shortfall, rest between shifts, weekly and daily hours,
-working days and days off, lunch placement, overlapping or malformed rows). The week is cyclic: work
-after the last day wraps onto the first, and the rest after the week's last shift runs into the next
-week's first one.
+working days and days off, lunch placement, overlapping or malformed rows).
+
+The checked horizon is N whole weeks from ``week_start`` (N = len(need) x interval_min / one week, 1 to
+any). Work past the horizon end wraps onto its start (the roster in force before the horizon is assumed
+to end like this one). Weekly hours and working days are checked per 7-day block from ``week_start``
+(a shift counts in the block of its date). Rest is checked between consecutive shifts on the continuous
+timeline, across week boundaries; for one week it is cyclic (the rest after the week's last shift runs
+into the next week's first one), for N >= 2 it does not wrap (the rest after the horizon's last shift
+belongs to the next plan).
 """
 
 from __future__ import annotations
@@ -64,8 +70,15 @@ def check_schedule(
     limits: Limits = Limits(),
     shortfall_is_violation: bool = False,
 ) -> CheckReport:
-    """Check a roster. ``schedule``: columns agent_id, date, activity, start, end (strings or datetimes);
-    ``need``: agents to schedule per interval of the week (after shrinkage)."""
+    """Check a roster of N whole weeks. ``schedule``: columns agent_id, date, activity, start, end
+    (strings or datetimes); ``week_start``: the horizon start; ``need``: agents to schedule per interval
+    of the horizon (after shrinkage), N x one week long."""
+    horizon = len(need) * interval_min
+    if horizon <= 0 or horizon % _WEEK:
+        raise ValueError(
+            f"need covers {len(need)} x {interval_min} min = {horizon / _DAY:g} days, not a whole number of weeks"
+        )
+    n_weeks = horizon // _WEEK
     v: list[Violation] = []
     df = schedule.copy()
     for col in ("start", "end"):
@@ -74,7 +87,7 @@ def check_schedule(
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df["s"] = _minutes(df["start"], week_start)
     df["e"] = _minutes(df["end"], week_start)
-    n_slots = _WEEK // interval_min
+    n_slots = horizon // interval_min
     cover = [0] * n_slots
     for rec in df.itertuples():
         if rec.e <= rec.s:
@@ -85,7 +98,7 @@ def check_schedule(
             m = rec.s
             while m < rec.e:
                 nxt = min(rec.e, (m // interval_min + 1) * interval_min)
-                cover[(m % _WEEK) // interval_min] += nxt - m
+                cover[(m % horizon) // interval_min] += nxt - m
                 m = nxt
 
     # coverage: floor and shortfall
@@ -138,21 +151,33 @@ def check_schedule(
             shifts.append((s, e, paid, day))
         if not shifts:
             continue
-        week_paid = sum(p for _, _, p, _ in shifts)
-        if week_paid > limits.max_week_paid_min:
-            v.append(
-                Violation(
-                    "week_hours", aid, f"{week_paid / 60:g} h paid > {limits.max_week_paid_min / 60:g} h"
+        first_date = pd.Timestamp(week_start).date()
+        blocks: dict[int, list[int]] = {}
+        for _s, _e, paid, day in shifts:
+            k = (day - first_date).days // 7
+            if not 0 <= k < n_weeks:
+                v.append(Violation("row", f"{aid} {day}", "shift date is outside the checked horizon"))
+            blocks.setdefault(k, []).append(paid)
+        for k, paids in sorted(blocks.items()):
+            where = aid if n_weeks == 1 else f"{aid} week {k + 1}"
+            if sum(paids) > limits.max_week_paid_min:
+                v.append(
+                    Violation(
+                        "week_hours",
+                        where,
+                        f"{sum(paids) / 60:g} h paid > {limits.max_week_paid_min / 60:g} h",
+                    )
                 )
-            )
-        if len(shifts) > limits.max_days:
-            v.append(Violation("days", aid, f"{len(shifts)} working days > {limits.max_days}"))
+            if len(paids) > limits.max_days:
+                v.append(Violation("days", where, f"{len(paids)} working days > {limits.max_days}"))
         worked = {d for *_, d in shifts}
         if len(worked) != len(shifts):
             v.append(Violation("days", aid, "two shifts on one date"))
         shifts.sort()
         for i, (s, _e, _p, day) in enumerate(shifts):
-            # rest since the previous shift; the first shift follows last week's last one (cyclic week)
+            if i == 0 and n_weeks > 1:
+                continue  # the rest before the horizon's first shift belongs to the previous plan
+            # rest since the previous shift; for one week the first shift follows last week's last one
             rest = s - (shifts[i - 1][1] - (_WEEK if i == 0 else 0))
             if rest < limits.min_rest_min:
                 v.append(
