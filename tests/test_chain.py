@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
-from planner.scheduling.io import WeekDemand
+from planner.scheduling.demand import WeekDemand
 
 from planner.domain import SolverSettings
 from planner.labour import CostRates
