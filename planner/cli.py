@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 
+from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
 app = typer.Typer(
@@ -525,7 +526,7 @@ def _progress() -> Any:
 def _period_rows(result: Any, period: str) -> list[dict[str, Any]]:
     key = {"day": "date", "week": "week", "month": "month", "interval": "interval_start"}[period]
     return [
-        {key: p.label, "offered": round(p.offered, 3), "service_level": _finite_or_none(p.service_level),
+        {key: p.label, "offered": p.offered, "service_level": _finite_or_none(p.service_level),
          "service_level_ci95": [_finite_or_none(x) for x in p.service_level_ci95],
          "asa_s": _finite_or_none(p.asa_s), "abandon_rate": _finite_or_none(p.abandon_rate),
          "occupancy": _finite_or_none(p.occupancy)}
@@ -726,7 +727,7 @@ def sl_staff_cmd(
         "plain_share_periods_met": plain_check.share_met_all,
         "worst_period_sl": chk.worst_period_sl,
         "worst_interval_sl": chk.worst_interval_sl,
-        "worst_interval": workload.interval_starts()[chk.worst_interval].strftime("%Y-%m-%dT%H:%M"),
+        "worst_interval": workload.interval_starts()[chk.worst_interval].strftime(TIME_FMT),
         "iterations": found.iterations,
         "replications": replications,
         "seed": seed,

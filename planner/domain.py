@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from forecasts.io import ALLOWED_INTERVAL_MIN
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.labour import CostRates, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
-INTERVALS_MIN = (5, 6, 10, 15, 30, 60)  # interval lengths that divide an hour
+INTERVALS_MIN = ALLOWED_INTERVAL_MIN  # interval lengths that divide an hour (one list, in forecasts.io)
 ACTIVITIES = ("work", "lunch", "break", "training", "off")  # schedule rows; only work covers demand
 CHANNEL_KINDS = ("voice", "chat", "email")  # email: any deferred work (email, social media, tickets)
 SL_PERIODS = ("interval", "day", "week", "month")

@@ -15,6 +15,7 @@ import pandas as pd
 from forecasts.backtest import make_forecast
 from forecasts.daycalendar import DayCalendar, load_calendar
 from forecasts.io import History
+from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
@@ -29,7 +30,7 @@ def forecast_frame(forecasts: list) -> pd.DataFrame:
     for f in forecasts:
         part = pd.DataFrame(
             {
-                "interval_start": f.index.strftime("%Y-%m-%dT%H:%M"),
+                "interval_start": f.index.strftime(TIME_FMT),
                 "channel": f.channel,
                 "offered": np.round(f.offered, 3),
                 "offered_lo": f.offered_lo.astype(int),

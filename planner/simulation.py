@@ -45,12 +45,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner.calendar import parse_instant
-from planner.domain import ACTIVITIES
+from planner.domain import ACTIVITIES, INTERVALS_MIN, TIME_FMT
 from planner.errors import PlannerInputError
 
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
 PERIODS = ("interval", "day", "week", "month", "total")
-INTERVAL_MINUTES = (5, 6, 10, 15, 30, 60)
+INTERVAL_MINUTES = INTERVALS_MIN
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ def period_labels(workload: Workload, period: str) -> list[str]:
         raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
     starts = workload.interval_starts()
     if period == "interval":
-        return [t.strftime("%Y-%m-%dT%H:%M") for t in starts]
+        return [t.strftime(TIME_FMT) for t in starts]
     if period == "day":
         return [t.date().isoformat() for t in starts]
     if period == "week":
@@ -766,6 +766,6 @@ def roster_from_schedule(
     roster = roster_from_windows(out)
     if roster.n_agents == 0:
         raise PlannerInputError(
-            f"{path}: no 'work' inside the forecast's horizon {workload.start:%Y-%m-%dT%H:%M} + {horizon_s / 3600:g} h"
+            f"{path}: no 'work' inside the forecast's horizon {workload.start:{TIME_FMT}} + {horizon_s / 3600:g} h"
         )
     return roster

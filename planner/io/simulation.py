@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.io.forecast import read_forecast as read_forecast_table
 from planner.io.table import read_table
@@ -54,8 +55,8 @@ def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = 
     if gap.size:
         i = gap[0] + 1
         raise PlannerInputError(
-            f"{path}: row {rows[i]}: interval_start {times[i]:%Y-%m-%dT%H:%M} does not follow "
-            f"{times[i - 1]:%Y-%m-%dT%H:%M} by {interval_min} min (gap or irregular spacing)"
+            f"{path}: row {rows[i]}: interval_start {times[i]:{TIME_FMT}} does not follow "
+            f"{times[i - 1]:{TIME_FMT}} by {interval_min} min (gap or irregular spacing)"
         )
     return Workload(times[0], int(interval_min), offered, aht)
 

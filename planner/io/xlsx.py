@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.scheduling.roster import roster_grid
 
@@ -65,7 +66,7 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "summary": summary_rows(summary),
         "forecast": tables["forecast"],
         "requirements": tables["requirements"].assign(
-            interval_start=pd.to_datetime(tables["requirements"]["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M")
+            interval_start=pd.to_datetime(tables["requirements"]["interval_start"]).dt.strftime(TIME_FMT)
         ),
         "roster": roster_grid(tables["schedule"]),
         "schedule": tables["schedule"],

@@ -27,13 +27,15 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from planner.domain import TIME_FMT
+
 COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 
 
 def _parse(col: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         return col
-    return pd.to_datetime(col.astype(str), format="%Y-%m-%dT%H:%M")
+    return pd.to_datetime(col.astype(str), format=TIME_FMT)
 
 
 def _week_agents(week: pd.DataFrame) -> dict[str, tuple[pd.Timestamp | None, pd.Timestamp | None, int | None]]:

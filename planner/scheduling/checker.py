@@ -20,6 +20,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from planner.domain import ACTIVITIES, TIME_FMT
+
 _DAY = 1440
 _WEEK = 7 * _DAY
 
@@ -83,7 +85,7 @@ def check_schedule(
     df = schedule.copy()
     for col in ("start", "end"):
         if not pd.api.types.is_datetime64_any_dtype(df[col]):
-            df[col] = pd.to_datetime(df[col], format="%Y-%m-%dT%H:%M")
+            df[col] = pd.to_datetime(df[col], format=TIME_FMT)
     df["date"] = pd.to_datetime(df["date"]).dt.date
     df["s"] = _minutes(df["start"], week_start)
     df["e"] = _minutes(df["end"], week_start)
@@ -91,8 +93,8 @@ def check_schedule(
     cover = [0] * n_slots
     for rec in df.itertuples():
         if rec.e <= rec.s:
-            v.append(Violation("row", f"{rec.agent_id} {rec.start:%Y-%m-%dT%H:%M}", "end is not after start"))
-        if rec.activity not in ("work", "lunch", "break", "training", "off"):
+            v.append(Violation("row", f"{rec.agent_id} {rec.start:{TIME_FMT}}", "end is not after start"))
+        if rec.activity not in ACTIVITIES:
             v.append(Violation("row", f"{rec.agent_id}", f"unknown activity '{rec.activity}'"))
         if rec.activity == "work":
             m = rec.s
@@ -106,7 +108,7 @@ def check_schedule(
     for t in range(n_slots):
         need_min = need[t] * interval_min
         short += max(0, need_min - cover[t])
-        when = (week_start + pd.Timedelta(minutes=t * interval_min)).strftime("%Y-%m-%dT%H:%M")
+        when = (week_start + pd.Timedelta(minutes=t * interval_min)).strftime(TIME_FMT)
         if need[t] > 0 and cover[t] < limits.min_staff * interval_min:
             v.append(
                 Violation("floor", when, f"{cover[t] / interval_min:g} agents < floor {limits.min_staff}")
@@ -121,7 +123,7 @@ def check_schedule(
         prev_end = None
         for rec in busy.itertuples():
             if prev_end is not None and rec.s < prev_end:
-                v.append(Violation("overlap", aid, f"rows overlap at {rec.start:%Y-%m-%dT%H:%M}"))
+                v.append(Violation("overlap", aid, f"rows overlap at {rec.start:{TIME_FMT}}"))
             prev_end = rec.e if prev_end is None else max(prev_end, rec.e)
         shifts = []
         for day, sg in busy.groupby("date", sort=True):

@@ -81,7 +81,7 @@ def week_demands(
     if (steps != interval_min).any():
         j = int(np.flatnonzero(steps != interval_min)[0])
         raise PlannerInputError(
-            f"{source}: gap after {times[j]:%Y-%m-%dT%H:%M} (next {times[j + 1]:%Y-%m-%dT%H:%M}): "
+            f"{source}: gap after {times[j]:{TIME_FMT}} (next {times[j + 1]:{TIME_FMT}}): "
             f"the roster needs every {interval_min}-min interval listed (put 0 where closed)"
         )
     first = times[0].to_pydatetime()

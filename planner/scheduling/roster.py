@@ -18,8 +18,6 @@ from planner.scheduling.demand import WeekDemand
 from planner.scheduling.model import AgentTour, FrozenShift, Pool, ScheduleResult
 from planner.shifts import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules, Tour, span_by_slot, tour_is_legal
 
-ACTIVITIES = ("work", "lunch", "break", "training", "off")
-
 
 def _t(week_start: datetime, minute: int) -> str:
     return (week_start + timedelta(minutes=minute)).strftime(TIME_FMT)

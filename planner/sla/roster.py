@@ -21,7 +21,7 @@ from datetime import time
 import numpy as np
 import pandas as pd
 
-from planner.domain import SolverSettings
+from planner.domain import TIME_FMT, SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
 from planner.scheduling.api import limits_for
@@ -61,7 +61,7 @@ def week_demand(workload: Workload, requirements: np.ndarray) -> WeekDemand:
     if workload.start.time() != time(0, 0) or workload.n_intervals * workload.interval_min != WEEK_DAYS * DAY_MIN:
         raise PlannerInputError(
             f"a rostered plan needs a forecast of exactly one week from 00:00 (got {workload.n_intervals} "
-            f"intervals of {workload.interval_min} min from {workload.start:%Y-%m-%dT%H:%M})"
+            f"intervals of {workload.interval_min} min from {workload.start:{TIME_FMT}})"
         )
     if req.sum() <= 0:
         raise PlannerInputError("requirements: every interval requires 0 agents: nothing to roster")
