@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
-from planner.scheduling.demand import WeekDemand
 
 from planner.domain import SolverSettings
 from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.chain import chain_weeks
 from planner.scheduling.checker import Limits, check_schedule
+from planner.scheduling.demand import WeekDemand
 from planner.scheduling.model import solve_roster
 from planner.scheduling.roster import schedule_frame
 from planner.shifts import ShiftRules
