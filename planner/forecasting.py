@@ -113,6 +113,8 @@ def history_calendar(history: History, horizon_days: int, spec: str = "CN") -> D
 
     A holiday file is read at the edge (the CLI, the scenario loader) and passed as a calendar instead.
     """
+    if spec.upper() not in ("CN", "NONE") and ("." in spec or "/" in spec or "\\" in spec):
+        raise PlannerInputError(f"holidays '{spec}': a holiday file is read by the caller, not here")
     first = min(s.start for s in history.series)
     last = max(s.end for s in history.series) + pd.Timedelta(days=horizon_days)
     try:
