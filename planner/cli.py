@@ -766,7 +766,7 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     say = _progress()
     if data.forecast is not None:
         say(f"reading {data.forecast.path}")
-        forecast = read_forecast(data.forecast.path, timezone=scen.timezone)
+        forecast = read_forecast(data.forecast.path, timezone=scen.timezone, columns=data.forecast.columns)
     elif data.history:
         say(f"reading {', '.join(h.path for h in data.history)}")
         history = read_history(data.history, tz=scen.timezone)

@@ -121,7 +121,7 @@ class _Measure(_Strict):
 
     sl_period: Literal["interval", "day", "week", "month"] = "interval"
     sl_min_share: Fraction = 1.0
-    sl_floor: Fraction | None = None
+    sl_floor: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] | None = None
 
     @field_validator("sl_min_share", "sl_floor", mode="before")
     @classmethod
@@ -170,6 +170,7 @@ class _Chat(_QueueChannel):
 
 class _Email(_Measure):
     type: Literal["email"] = "email"
+    sl_period: Literal["interval", "day", "week", "month"] = "day"
     first_reply_working_hours: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
     aht_s: Seconds | None = None
     min_agents: Annotated[int, Field(ge=0)] = 0

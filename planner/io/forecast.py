@@ -11,12 +11,19 @@ from planner.io.table import read_table
 from planner.staffing import validate_forecast
 
 
-def read_forecast(path: str | Path, *, timezone: str = "Asia/Shanghai") -> pd.DataFrame:
-    """Read and validate a forecast CSV/XLSX (see :func:`planner.staffing.validate_forecast`)."""
+def read_forecast(
+    path: str | Path, *, timezone: str = "Asia/Shanghai", columns: tuple[tuple[str, str], ...] = ()
+) -> pd.DataFrame:
+    """Read and validate a forecast CSV/XLSX (see :func:`planner.staffing.validate_forecast`);
+    ``columns`` maps schema names to the file's column names, as for a history."""
+    from planner.domain import ColumnMap
+    from planner.io.history import map_columns
+
     path = Path(path)
     if not path.is_file():
         raise PlannerInputError(f"{path}: no such forecast file")
-    return validate_forecast(read_table(path, "forecast"), source=str(path), timezone=timezone)
+    raw = map_columns(read_table(path, "forecast"), ColumnMap(str(path), columns))
+    return validate_forecast(raw, source=str(path), timezone=timezone)
 
 
 def write_forecast(frame: pd.DataFrame, path: str | Path) -> None:
