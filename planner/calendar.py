@@ -42,6 +42,9 @@ _DAY = dt.timedelta(days=1)
 _MAX_SEARCH_DAYS = 3 * 366  # a window that never opens in three years is an input error
 
 
+MAX_WORKING_HOURS = 10 * 366 * 24  # a deadline beyond ten years is a typo, not a contract term
+
+
 class CalendarWarning(UserWarning):
     """The calendar for a planning year is not (fully) published yet."""
 
@@ -312,6 +315,10 @@ def due(
     """
     if not (isinstance(working_hours, int | float) and math.isfinite(working_hours)) or working_hours < 0:
         raise PlannerInputError(f"working_hours: {working_hours} must be a finite number >= 0")
+    if working_hours > MAX_WORKING_HOURS:
+        raise PlannerInputError(
+            f"working_hours: {working_hours:g} h is more than {MAX_WORKING_HOURS:g} h (ten years of 7x24 service)"
+        )
     calendar = calendar or ChineseCalendar()
     window = window or weekday_window()
     remaining = dt.timedelta(hours=working_hours)

@@ -14,7 +14,6 @@ from typing import Any
 
 import typer
 
-from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
 app = typer.Typer(
@@ -23,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: units such as [s] and [min] are text, not markup
 )
 
 
@@ -372,6 +372,15 @@ def _shift_rules(base: Any, flags: dict[str, Any], source: str | None) -> Any:
     return rules
 
 
+def _override(flag: str, value: Any, from_scenario: Any, scenario: str | None, notes: list[str]) -> Any:
+    """A flag's value, else the scenario's; a flag that disagrees with the scenario says so."""
+    if value is None:
+        return from_scenario
+    if from_scenario is not None and value != from_scenario:
+        notes.append(f"{flag} {value:g} overrides {scenario}'s {from_scenario:g}")
+    return value
+
+
 def _scenario_or_none(path: str | None) -> Any:
     if path is None:
         return None
@@ -538,9 +547,18 @@ def _period_rows(result: Any, period: str) -> list[dict[str, Any]]:
 def simulate_cmd(
     schedule: str = typer.Option(..., "--schedule", help="Schedule CSV (agent_id, date, activity, ...)."),
     forecast: str = typer.Option(..., "--forecast", help="Forecast CSV (interval_start, offered, ...)."),
-    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
-    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Scenario TOML: the channel's answer_s, patience, aht_s and the shrinkage."
+    ),
+    channel: str = typer.Option("voice", "--channel", help="The forecast's channel to simulate."),
+    aht_s: float | None = typer.Option(
+        None, "--aht-s", help="Mean handle time (s); overrides the forecast's aht_s (default: the forecast's)."
+    ),
+    answer_s: float | None = typer.Option(None, "--answer-s", help="SL threshold T (s): answered within T."),
     patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
+    shrinkage: float | None = typer.Option(
+        None, "--shrinkage", help="Share of rostered time off the phones, in [0, 1) (default: the scenario's, else 0)."
+    ),
     replications: int = typer.Option(10, "--replications", help="Independent replications."),
     seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
     handle_time: str = typer.Option("exponential", "--handle-time", help="exponential | lognormal."),
@@ -550,15 +568,48 @@ def simulate_cmd(
         0.0, "--short-abandon-s", help="Also report SL excluding calls abandoned within this many seconds."),
     interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
     out: str | None = typer.Option(None, "--out", help="Write per-interval results to this CSV."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs."""
-    from planner.io.simulation import read_forecast, read_schedule
-    from planner.simulation import simulate
+    """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs.
 
-    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    Shrinkage (absence, training, meetings) is time the roster does not show: with --shrinkage F (or the
+    scenario's), floor(rostered * (1 - F)) agents per interval are on the phones, as planner plan checks.
+    """
+    import numpy as np
+
+    from planner.io.simulation import read_forecast, read_schedule
+    from planner.io.table import check_writable
+    from planner.simulation import roster_from_staffing, simulate
+
+    if out is not None:
+        check_writable(out, "--out", force)
+    scen = _scenario_or_none(scenario)
+    spec = None
+    if scen is not None:
+        try:
+            spec = scen.channel(channel)
+        except KeyError:
+            raise PlannerInputError(f"--channel: '{channel}' is not a channel of {scenario}") from None
+        if spec.kind == "email":
+            raise PlannerInputError(f"--channel {channel}: deferred work is checked by planner plan, not simulated")
+    notes: list[str] = []
+    answer = _override("--answer-s", answer_s, spec.answer_s if spec else None, scenario, notes)
+    if answer is None:
+        raise PlannerInputError("--answer-s is required (or --scenario with the channel's answer_s)")
+    patience = _override("--patience-s", patience_s,
+                         spec.patience_s if spec and spec.model == "erlang-a" else None, scenario, notes)
+    aht = _override("--aht-s", aht_s, spec.aht_s if spec else None, scenario, notes)
+    share = _override("--shrinkage", shrinkage, scen.shrinkage if scen else None, scenario, notes) or 0.0
+    if not 0 <= share < 1:
+        raise PlannerInputError(f"--shrinkage {share}: must be in [0, 1)")
+    workload = read_forecast(forecast, aht_s=aht, interval_min=interval_min, channel=channel, warn=notes.append)
     roster = read_schedule(schedule, workload)
-    result = simulate(workload, roster, answer_s=answer_s, patience_s=patience_s, replications=replications,
+    if share > 0:
+        staffed = roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
+        roster = roster_from_staffing(np.floor(staffed * (1.0 - share) + 1e-9), workload.interval_min)
+    _print_warnings(notes)
+    result = simulate(workload, roster, answer_s=answer, patience_s=patience, replications=replications,
                       seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,
                       short_abandon_s=short_abandon_s)
     total = result.summary("total")[0]
@@ -588,6 +639,7 @@ def simulate_cmd(
         "replications": result.replications,
         "seed": seed,
         "work_hours": roster.work_hours(),
+        "shrinkage": share,
         "per_day": _period_rows(result, "day"),
         "per_week": _period_rows(result, "week"),
         "per_month": _period_rows(result, "month"),
@@ -609,7 +661,9 @@ def simulate_cmd(
 @app.command("sl-staff")
 def sl_staff_cmd(
     forecast: str = typer.Argument(..., help="Forecast CSV (interval_start, offered, ...)."),
-    aht_s: float = typer.Option(..., "--aht-s", help="Mean handle time (s); a forecast aht_s wins."),
+    aht_s: float | None = typer.Option(
+        None, "--aht-s", help="Mean handle time (s); overrides the forecast's aht_s (default: the forecast's)."
+    ),
     answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
     sl: float = typer.Option(0.8, "--sl", help="Service-level target, a fraction."),
     period: str = typer.Option("day", "--period", help="interval | day | week | month | total."),
@@ -642,6 +696,7 @@ def sl_staff_cmd(
     max_iterations: int = typer.Option(30, "--max-iterations", help="Plans simulated per search family."),
     search: str | None = typer.Option(
         None, "--search", help="marginal | erlang | both (default: both with --roster, else marginal)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out and the schedule files if they exist."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
@@ -650,7 +705,9 @@ def sl_staff_cmd(
 
     import numpy as np
 
+    from planner.domain import TIME_FMT
     from planner.io.simulation import read_forecast
+    from planner.io.table import check_writable
     from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
     from planner.sla.staffing import (
         ServiceTarget,
@@ -661,7 +718,15 @@ def sl_staff_cmd(
         staff_exactly,
     )
 
-    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min)
+    if out is not None:
+        check_writable(out, "--out", force)
+    folder = schedule_dir if schedule_dir is not None else (str(Path(out).parent) if out is not None else None)
+    if roster and folder is not None:
+        for f in ("schedule.csv", "coverage.csv"):
+            check_writable(Path(folder) / f, "--schedule-dir", force)
+    notes: list[str] = []
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min, warn=notes.append)
+    _print_warnings(notes)
     target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,
                            interval_floor_sl=floor_sl)
     realise = staff_exactly
@@ -712,7 +777,6 @@ def sl_staff_cmd(
                 writer.writerow([p.label, "voice", int(found.requirements[k]), round(float(load[k]), 6),
                                  _finite_or_none(round(p.service_level, 6)), _finite_or_none(round(p.asa_s, 3)),
                                  _finite_or_none(round(p.occupancy, 6)), int(plain[k])])
-    folder = schedule_dir if schedule_dir is not None else (str(Path(out).parent) if out is not None else None)
     if roster and folder is not None:
         write_csv(found.detail.schedule, Path(folder) / "schedule.csv")
         write_csv(found.detail.coverage, Path(folder) / "coverage.csv")

@@ -149,6 +149,11 @@ class _QueueChannel(_Measure):
     def _targets(self) -> _QueueChannel:
         if self.service_level is None and self.asa_s is None:
             raise ValueError("needs a target: service_level with answer_s, and/or asa_s")
+        if self.service_level is not None and self.service_level >= 1.0:
+            raise ValueError(
+                "service_level 1 cannot be met: with random arrivals some contacts always wait longer than "
+                "answer_s (write e.g. 0.95)"
+            )
         if self.service_level is not None and self.answer_s is None:
             raise ValueError("service_level needs answer_s (the T of 'X % answered within T s')")
         if self.model == "erlang-a" and self.patience_s is None:

@@ -51,6 +51,8 @@ from planner.errors import PlannerInputError
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
 PERIODS = ("interval", "day", "week", "month", "total")
 INTERVAL_MINUTES = INTERVALS_MIN
+# About 40 bytes a simulated call across the arrays: 2e7 calls stay under 1 GB of memory.
+MAX_SIMULATED_CALLS = 2e7
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -396,6 +398,14 @@ def draw_calls(
         raise PlannerInputError(f"volume_cv must be >= 0, got {volume_cv}")
     if patience_s is not None and not (patience_s > 0):
         raise PlannerInputError(f"patience_s must be > 0, got {patience_s}")
+    expected = float(workload.calls.sum()) * (1.0 + 4.0 * volume_cv) * replications
+    if expected > MAX_SIMULATED_CALLS:
+        k = int(np.argmax(workload.calls))
+        raise PlannerInputError(
+            f"{workload.calls.sum():.4g} calls x {replications} replications is more than the simulator takes "
+            f"({MAX_SIMULATED_CALLS:.0e} calls); the largest interval, {workload.interval_starts()[k]:{TIME_FMT}}, "
+            f"has {workload.calls[k]:.4g} calls"
+        )
     day = workload.day_index()
     n_days = int(day.max()) + 1
     step = workload.interval_s

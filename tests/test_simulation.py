@@ -358,8 +358,16 @@ def test_forecast_reader_filters_voice_and_takes_interval_aht(tmp_path):
         "interval_start,channel,offered,aht_s\n"
         "2026-03-02T09:00,voice,10,200\n2026-03-02T09:00,chat,99,\n2026-03-02T09:30,voice,12,\n",
     )
-    w = read_forecast(fc, aht_s=180)
-    assert w.calls.tolist() == [10.0, 12.0] and w.aht_s.tolist() == [200.0, 180.0] and w.interval_min == 30
+    said = []
+    w = read_forecast(fc, aht_s=180, warn=said.append)
+    # the flag overrides the file's handle time everywhere, and says so
+    assert w.calls.tolist() == [10.0, 12.0] and w.aht_s.tolist() == [180.0, 180.0] and w.interval_min == 30
+    assert len(said) == 1 and "--aht-s 180 overrides" in said[0]
+    # without the flag the forecast's own aht_s is used, and an interval with calls but none is refused
+    with pytest.raises(PlannerInputError, match="row 4: no aht_s"):
+        read_forecast(fc, aht_s=None)
+    full = _write(tmp_path / "g.csv", "interval_start,offered,aht_s\n2026-03-02T09:00,10,200\n2026-03-02T09:30,0,\n")
+    assert read_forecast(full, aht_s=None).aht_s.tolist()[0] == 200.0
 
 
 @pytest.mark.parametrize(

@@ -188,5 +188,6 @@ def test_cli_sl_staff_roster_writes_a_schedule_that_simulates(tmp_path, week):
     # a forecast that is not one week from midnight cannot be rostered: exit 2, one line
     short = tmp_path / "short.csv"
     short.write_text("".join(fc.read_text().splitlines(keepends=True)[:49]))
-    bad = subprocess.run([*args[:4], str(short), *args[5:]], capture_output=True, text=True, cwd=root, timeout=120)
+    bad = subprocess.run([*args[:4], str(short), *args[5:], "--force"], capture_output=True, text=True, cwd=root,
+                         timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("error: a rostered plan needs a forecast of exactly one week")

@@ -12,7 +12,7 @@ from planner.calendar import parse_instant
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.io.table import read_table, write_csv
-from planner.scheduling.demand import WeekDemand, week_demands
+from planner.scheduling.demand import MAX_AGENTS_PER_INTERVAL, WeekDemand, week_demands
 
 
 def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
@@ -35,10 +35,13 @@ def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
                 f"{path}: row {i + 2}: interval_start '{text}' is not a date-time like 2026-03-02T09:30"
             ) from None
     req = pd.to_numeric(df["required"], errors="coerce")
-    bad = req.isna() | ~np.isfinite(req) | (req < 0)
+    bad = req.isna() | ~np.isfinite(req) | (req < 0) | (req > MAX_AGENTS_PER_INTERVAL)
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise PlannerInputError(f"{path}: row {i + 2}: required '{df['required'].iloc[i]}' must be a number >= 0")
+        raise PlannerInputError(
+            f"{path}: row {i + 2}: required '{df['required'].iloc[i]}' must be a number of agents "
+            f"from 0 to {MAX_AGENTS_PER_INTERVAL:g}"
+        )
     out = pd.DataFrame(
         {"interval_start": pd.to_datetime(stamps), "channel": df["channel"].replace("", "voice"), "required": req}
     )

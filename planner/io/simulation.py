@@ -13,6 +13,7 @@ wrapped to its start (Sunday night's shift covers Monday morning).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,28 +25,42 @@ from planner.io.table import read_table
 from planner.simulation import INTERVAL_MINUTES, Roster, Workload, roster_from_schedule
 
 
-def read_forecast(path: str | Path, *, aht_s: float, interval_min: int | None = None) -> Workload:
-    """The voice forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet).
+def read_forecast(
+    path: str | Path, *, aht_s: float | None, interval_min: int | None = None, channel: str = "voice",
+    warn: Callable[[str], None] | None = None,
+) -> Workload:
+    """One channel's forecast of ``path`` as a :class:`Workload` (rows numbered as in a spreadsheet).
 
-    Parsing and validation are :func:`planner.staffing.read_forecast`'s (one reader for the forecast
-    schema); on top, the voice rows must form one contiguous run of intervals.
+    Parsing and validation are :func:`planner.io.forecast.read_forecast`'s (one reader for the forecast
+    schema); on top, the channel's rows must form one contiguous run of intervals. ``aht_s`` (a flag or
+    the scenario's) overrides the forecast's handle time and ``warn`` says so; without it the forecast
+    must carry ``aht_s`` wherever contacts are forecast.
     """
-    if not (math.isfinite(aht_s) and aht_s > 0):
+    if aht_s is not None and not (math.isfinite(aht_s) and aht_s > 0):
         raise PlannerInputError(f"--aht-s must be > 0, got {aht_s}")
     df = read_forecast_table(path)
-    voice = df[df["channel"].str.lower() == "voice"].sort_values("interval_start", kind="stable")
+    voice = df[df["channel"].str.lower() == channel].sort_values("interval_start", kind="stable")
     if voice.empty:
-        raise PlannerInputError(f"{path}: no rows with channel 'voice'")
+        raise PlannerInputError(f"{path}: no rows with channel '{channel}'")
     times = [t.to_pydatetime() for t in voice["interval_start"]]
     rows = voice["_row"].to_numpy()
     offered = voice["offered"].to_numpy(dtype=float)
-    aht = np.full(offered.size, float(aht_s))
-    if "aht_s" in voice.columns:
-        given = voice["aht_s"].to_numpy(dtype=float)
-        zero = np.flatnonzero(given == 0)
-        if zero.size:
-            raise PlannerInputError(f"{path}: row {rows[zero[0]]}: aht_s must be > 0, got 0")
-        aht = np.where(np.isnan(given), aht, given)
+    given = voice["aht_s"].to_numpy(dtype=float) if "aht_s" in voice.columns else np.full(offered.size, np.nan)
+    zero = np.flatnonzero(given == 0)
+    if zero.size:
+        raise PlannerInputError(f"{path}: row {rows[zero[0]]}: aht_s must be > 0, got 0")
+    if aht_s is not None:
+        if np.isfinite(given).any() and warn is not None:
+            warn(f"--aht-s {aht_s:g} overrides the aht_s of {path} (mean {np.nanmean(given):.4g} s)")
+        aht = np.full(offered.size, float(aht_s))
+    else:
+        missing = np.flatnonzero(np.isnan(given) & (offered > 0))
+        if missing.size:
+            raise PlannerInputError(
+                f"{path}: row {rows[missing[0]]}: no aht_s for this interval; give --aht-s (or aht_s in the "
+                "scenario's channel)"
+            )
+        aht = np.where(np.isnan(given), 1.0, given)
     steps = np.diff(np.array(times, dtype="datetime64[m]")).astype(np.int64)
     if interval_min is None:
         interval_min = int(steps.min()) if steps.size else 30

@@ -18,6 +18,8 @@ from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.labour import DAY_MIN, WEEK_DAYS
 
+MAX_AGENTS_PER_INTERVAL = 100_000  # one site's agents at one time; beyond it the input is a typo
+
 
 @dataclass(frozen=True)
 class WeekDemand:
@@ -94,6 +96,12 @@ def week_demands(
             f"{per_week} intervals a week from {first:%Y-%m-%d} 00:00"
         )
     required = per.to_numpy(dtype=float)
+    if (required > MAX_AGENTS_PER_INTERVAL).any():
+        k = int(np.argmax(required))
+        raise PlannerInputError(
+            f"{source}: {required[k]:.4g} agents required at {times[k]:{TIME_FMT}}: more than the roster model "
+            f"takes ({MAX_AGENTS_PER_INTERVAL:g} in one interval)"
+        )
     if required.sum() <= 0:
         raise PlannerInputError(f"{source}: every interval requires 0 agents: nothing to schedule")
     chans = tuple(sorted(df["channel"].unique()))
