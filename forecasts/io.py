@@ -19,8 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from forecasts.timefmt import normalise_timestamp
+
 ALLOWED_INTERVAL_MIN = (5, 6, 10, 15, 30, 60)
 CHANNELS = ("voice", "chat", "email")  # the usual ones; any scenario channel name is accepted
+# No contact centre receives a million contacts in one interval: such a value is a data error.
+MAX_CONTACTS_PER_INTERVAL = 1e6
 CHANNEL_NAME = r"[a-z0-9][a-z0-9_\-]*"
 _NULLS = ("", "nan", "null", "na", "n/a", "none", "-")  # empty cells of optional columns
 _NUMERIC_OPTIONAL = ("answered", "abandoned", "answered_within_threshold", "aht_s", "asa_s")
@@ -152,7 +156,7 @@ def _numbers(df: pd.DataFrame, column: str, source: str, required: bool) -> np.n
 def _timestamps(df: pd.DataFrame, source: str, tz: str | None) -> pd.Series:
     """Parse ``interval_start`` (ISO 8601); aware times are converted to ``tz`` and made naive."""
     text = df["interval_start"].astype(str).str.strip()
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=False)
+    parsed = pd.to_datetime(text.map(normalise_timestamp), format="ISO8601", errors="coerce", utc=False)
     if parsed.isna().any() or text.eq("").any():
         i = int(np.flatnonzero(parsed.isna().to_numpy() | text.eq("").to_numpy())[0])
         raise HistoryError(
@@ -299,6 +303,13 @@ def parse_history(
 
     ts = _timestamps(df, source, tz)
     offered = _numbers(df, "offered", source, required=True)
+    absurd = np.flatnonzero(offered > MAX_CONTACTS_PER_INTERVAL)
+    if absurd.size:
+        i = int(absurd[0])
+        raise HistoryError(
+            f"{source}: row {_row(i)}, field 'offered': {offered[i]:.4g} contacts in one interval is not a real "
+            f"volume (more than {MAX_CONTACTS_PER_INTERVAL:.0e}); fix or remove the row"
+        )
     extra = {c: _numbers(df, c, source, required=False) for c in _NUMERIC_OPTIONAL if c in df.columns}
     if "channel" in df.columns:
         channel = df["channel"].astype(str).str.strip().str.lower().replace("", "voice")

@@ -374,9 +374,12 @@ def format_instant(instant: dt.datetime) -> str:
 
 
 def parse_instant(text: str, field_name: str, tz: str | None = None) -> dt.datetime:
-    """Parse an ISO local time; an explicit UTC offset is converted to the site zone ``tz``."""
+    """Parse a local time (ISO 8601 or an Excel form such as ``2026/3/16 9:30``, see
+    :mod:`forecasts.timefmt`); an explicit UTC offset is converted to the site zone ``tz``."""
+    from forecasts.timefmt import normalise_timestamp
+
     try:
-        value = dt.datetime.fromisoformat(str(text).strip())
+        value = dt.datetime.fromisoformat(normalise_timestamp(str(text)))
     except ValueError:
         raise PlannerInputError(f"{field_name}: '{text}' is not an ISO date-time like 2026-02-13T16:00") from None
     if value.tzinfo is not None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.domain import ACTIVITIES, TIME_FMT
+from forecasts.timefmt import normalise_timestamp
+from planner.domain import ACTIVITIES
 from planner.errors import PlannerInputError
 from planner.io.table import read_table
 from planner.labour import DAY_MIN, WEEK_DAYS
@@ -33,12 +34,12 @@ def read_schedule(path: str | Path) -> pd.DataFrame:
             f"{path}: row {i + 2}: activity '{df['activity'].iloc[i]}' is not one of {'|'.join(ACTIVITIES)}"
         )
     for col in ("start", "end"):
-        parsed = pd.to_datetime(df[col], format=TIME_FMT, errors="coerce")
+        parsed = pd.to_datetime(df[col].map(normalise_timestamp), format="ISO8601", errors="coerce")
         if parsed.isna().any():
             i = int(parsed.isna().to_numpy().nonzero()[0][0])
             raise PlannerInputError(f"{path}: row {i + 2}: {col} '{df[col].iloc[i]}' is not YYYY-MM-DDTHH:MM")
         df[col] = parsed
-    dates = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    dates = pd.to_datetime(df["date"].map(normalise_timestamp), format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
         i = int(dates.isna().to_numpy().nonzero()[0][0])
         raise PlannerInputError(f"{path}: row {i + 2}: date '{df['date'].iloc[i]}' is not YYYY-MM-DD")
