@@ -25,15 +25,19 @@ if TYPE_CHECKING:
 
 def best_dive(
     c: _Ctx,
-    deadline_s: float,
+    deadline_s: float | None,
     good_enough_fen: float = -math.inf,
     batch_fracs: tuple[float, ...] = (0.6, 0.9),
 ) -> dict[int, int] | None:
     """Dive with each rounding threshold while time allows (``deadline_s`` on ``time.perf_counter``) and
-    the best roster costs more than ``good_enough_fen``; keep the cheapest complete roster."""
+    the best roster costs more than ``good_enough_fen``; keep the cheapest complete roster.
+
+    ``deadline_s`` None (reproducible mode): no clock is read; every threshold of ``batch_fracs`` is
+    tried in turn (stopping early only on ``good_enough_fen``), so the hint depends on the input only."""
     best, best_obj = None, math.inf
     for k, frac in enumerate(batch_fracs):
-        if k and (time.perf_counter() > deadline_s or best_obj <= good_enough_fen):
+        late = deadline_s is not None and time.perf_counter() > deadline_s
+        if k and (late or best_obj <= good_enough_fen):
             break
         hint = lp_dive(c, batch_frac=frac, deadline=deadline_s)
         if hint is None:

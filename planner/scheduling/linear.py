@@ -25,6 +25,7 @@ class LinearProgram:
     objective: dict[int, int] = field(default_factory=dict)
     dive_trace: list[float] = field(default_factory=list)
     _state: tuple | None = field(default=None, repr=False)
+    _glop_work: float | None = field(default=None, repr=False)  # GLOP max_deterministic_time per solve
 
     def var(self, lb: int, ub: int, name: str) -> int:
         self.lbs.append(int(lb))
@@ -89,12 +90,20 @@ class LinearProgram:
         for i, c in self.objective.items():
             obj.SetCoefficient(xs[i], c)
         obj.SetMinimization()
+        if self._glop_work is not None:
+            solver.SetSolverSpecificParametersAsString(f"max_deterministic_time: {self._glop_work!r}")
         return solver, xs, obj
 
-    def solve_lp(self, time_limit_s: float | None = None) -> tuple[float, list[float]] | None:
+    def solve_lp(
+        self, time_limit_s: float | None = None, deterministic_s: float | None = None
+    ) -> tuple[float, list[float]] | None:
         """LP relaxation with GLOP: (optimal objective, values), or None if GLOP finds no optimum in time.
 
+        ``time_limit_s`` is a wall-clock limit (the answer may then depend on machine load);
+        ``deterministic_s`` limits GLOP's deterministic work instead, for this solve and every re-solve of
+        the later ``dive`` calls, so that the answer depends on the input only. GLOP runs on one thread.
         The solver is kept, so that ``dive`` starts warm from this optimal basis."""
+        self._glop_work = None if deterministic_s is None else float(deterministic_s)
         solver, xs, obj = self._glop()
         if time_limit_s is not None:
             solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
@@ -112,7 +121,8 @@ class LinearProgram:
     ) -> list[float] | None:
         """LP diving (Berthold 2006, sec. 3.1): raise lower bounds to round up fractional variables, group
         by group, re-solving the LP warm from its last basis, until the groups are integral. Past
-        ``deadline`` (``time.perf_counter``) it stops and returns the LP values as they are.
+        ``deadline`` (``time.perf_counter``) it stops and returns the LP values as they are; without one it
+        is bounded by ``max_rounds`` per group only (and by ``solve_lp``'s deterministic limit per re-solve).
 
         Returns the last LP's values (integral on the groups unless stopped) or None if the dive fails.
         """

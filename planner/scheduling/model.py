@@ -9,6 +9,17 @@ interval shortfall/surplus in agent-minutes. Coverage of interval t in agent-min
 The objective (integer fen) is paid cost + night allowance + overtime premium + split-days-off penalty
 + shortfall and surplus penalties. Each business rule is one function that adds its rows and returns
 its penalty terms (after OR-Tools' ``examples/python/shift_scheduling_sat.py``).
+
+Shortfall comes first. The weighted objective alone may prefer a short interval to one more weekly tour
+(a 6-minute interval one agent short costs 60000 fen, a 40 h tour about 130000), and a gap stop may
+accept such a roster. So (1) the gap callback never stops on an incumbent whose shortfall one more tour
+could cover (``_coverable``: a tour with room -- an anonymous pool, or an unused named agent's allowed
+tour -- that works the short interval net of its breaks), and (2) after the solve a deterministic
+repair (``_close_shortfall``) adds, while some short interval can be covered, the tour that removes the
+most short agent-minutes (ties: the cheapest, then the lowest variable index) with its breaks where
+they hurt least. The repair was chosen over a re-solve with ``shortfall == 0``: it always terminates,
+needs no time budget, cannot be infeasible (named pools may truly run out), and keeps the roster a
+feasible point of the model (cover only grows). Any shortfall left is said in ``ScheduleResult.notes``.
 """
 
 from __future__ import annotations
@@ -385,34 +396,166 @@ def _build(
     return c
 
 
-class _StopAtGap(cp_model.CpSolverSolutionCallback):
-    """Stop the search once a solution is within ``gap`` of an external lower bound (the LP bound)."""
+def reproducible(settings: SolverSettings) -> bool:
+    """Reproducible mode (see :class:`SolverSettings`): one worker and a deterministic-time budget."""
+    return settings.workers == 1 and settings.deterministic_time is not None
 
-    def __init__(self, lower: float, gap: float) -> None:
+
+ShiftKey = tuple[int, ShiftTemplate]  # (day, template): one worked shift of the aggregate model
+
+
+@dataclass
+class _Reach:
+    """Which shift and tour can add cover where: what the gap stop and the shortfall repair look at.
+
+    presence[(d, s)]: minutes of the shift in each slot; breaks[(d, s)]: per break rule the allowed
+    ``(offset, {slot: minutes}, y var)``; net[(d, s)]: slots where one more such shift adds cover however
+    the other shifts' breaks lie (its presence exceeds the least its breaks must take there);
+    by_slot: slot -> shifts that add cover there; tours_of: shift -> tour keys ``(pool, tour)`` that work
+    it; days_of: tour key -> its shifts.
+    """
+
+    presence: dict[ShiftKey, dict[int, int]] = field(default_factory=dict)
+    breaks: dict[ShiftKey, list[list[tuple[int, dict[int, int], int]]]] = field(default_factory=dict)
+    net: dict[ShiftKey, frozenset[int]] = field(default_factory=dict)
+    by_slot: dict[int, list[ShiftKey]] = field(default_factory=lambda: defaultdict(list))
+    tours_of: dict[ShiftKey, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    days_of: dict[tuple[int, int], list[ShiftKey]] = field(default_factory=dict)
+
+
+def _reach(c: _Ctx) -> _Reach:
+    im = c.demand.interval_min
+    r = _Reach()
+    for (d, tmpl) in c.m:
+        start = d * DAY_MIN + tmpl.start_min
+        pres = span_by_slot(start, tmpl.length_min, im)
+        brk = [
+            [
+                (off, span_by_slot(start + off, rule.duration_min, im), c.y[(d, tmpl, b, off)])
+                for off in rule.offsets_min()
+            ]
+            for b, rule in enumerate(tmpl.breaks)
+        ]
+        least = {t: sum(min(vec.get(t, 0) for _o, vec, _y in opts) for opts in brk) for t in pres}
+        net = frozenset(t for t, mm in pres.items() if mm > least[t])
+        r.presence[(d, tmpl)], r.breaks[(d, tmpl)], r.net[(d, tmpl)] = pres, brk, net
+        for t in sorted(net):
+            r.by_slot[t].append((d, tmpl))
+    for (p, ti) in sorted(c.n, key=lambda k: c.n[k]):
+        tour = c.tours[ti]
+        days = [(d, tour.template) for d in range(WEEK_DAYS) if tour.days[d] and c.pools[p].active_days[d]]
+        r.days_of[(p, ti)] = days
+        for dt in days:
+            r.tours_of[dt].append((p, ti))
+    return r
+
+
+def _has_room(c: _Ctx, key: tuple[int, int], n_val: int, used: dict[int, int]) -> bool:
+    """May one more of this tour be rostered (its count below its bound, its pool not exhausted)?"""
+    pool = c.pools[key[0]]
+    if pool.exact or n_val >= c.lp.ubs[c.n[key]]:
+        return False
+    return pool.size is None or used[key[0]] < pool.size
+
+
+def _coverable(c: _Ctx, reach: _Reach, short_slots: list[int], value) -> bool:
+    """Could one more tour (of an anonymous pool, or of an unused named agent) cover a short slot?
+
+    ``value(var) -> int`` reads the incumbent."""
+    if not short_slots:
+        return False
+    n_val: dict[tuple[int, int], int] = {}
+    used: dict[int, int] = defaultdict(int)
+    for key, v in c.n.items():
+        n_val[key] = value(v)
+        used[key[0]] += n_val[key]
+    for t in short_slots:
+        for dt in reach.by_slot.get(t, ()):
+            for key in reach.tours_of[dt]:
+                if _has_room(c, key, n_val[key], used):
+                    return True
+    return False
+
+
+class _StopAtGap(cp_model.CpSolverSolutionCallback):
+    """Stop the search once a solution is within ``gap`` of an external lower bound (the LP bound) --
+    unless that solution leaves a shortfall that one more tour could cover (shortfall comes first: such
+    a roster is never accepted on the gap, only on the solver's limits, and is then repaired).
+
+    CP-SAT's own ``relative_gap_limit`` is 0, so this callback (and ``on_bound`` for a bound that
+    improves without a new solution) is the only place the gap stops the search.
+    """
+
+    def __init__(self, lower: float, gap: float, c: _Ctx | None = None, reach: _Reach | None = None,
+                 xs: list | None = None) -> None:
         super().__init__()
         self.lower = lower
         self.gap = gap
+        self.c, self.reach, self.xs = c, reach, xs
+        self.last_obj: float | None = None
+        self.last_coverable = False
+        self.withheld = 0  # solutions within the gap not accepted because of a coverable shortfall
+        self.solver: cp_model.CpSolver | None = None
+
+    def _within(self, obj: float, bound: float) -> bool:
+        return obj <= 0 or (obj - max(self.lower, bound)) / obj <= self.gap
+
+    def _short_slots(self) -> list[int]:
+        c, xs = self.c, self.xs
+        return [
+            t
+            for t in range(len(c.short))
+            if self.value(xs[c.short[t]]) > self.value(xs[c.surplus[t]])
+        ]
 
     def on_solution_callback(self) -> None:
         obj = self.objective_value
-        bound = max(self.lower, self.best_objective_bound)
-        if obj <= 0 or (obj - bound) / obj <= self.gap:
-            self.stop_search()
+        self.last_obj = obj
+        self.last_coverable = False
+        if self.c is not None:
+            short = self._short_slots()
+            self.last_coverable = _coverable(self.c, self.reach, short, lambda v: self.value(self.xs[v]))
+        if self._within(obj, self.best_objective_bound):
+            if self.last_coverable:
+                self.withheld += 1
+            else:
+                self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        if (
+            self.solver is not None
+            and self.last_obj is not None
+            and not self.last_coverable
+            and self._within(self.last_obj, bound)
+        ):
+            self.solver.stop_search()
+
+
+@dataclass
+class _Run:
+    status: int
+    val: list[int]
+    objective: float
+    bound: float
+    withheld: int = 0
+    wall_capped: bool = False  # reproducible mode only: the wall-clock safety net stopped CP-SAT
 
 
 def _cpsat(
-    lp: LinearProgram,
+    c: _Ctx,
     settings: SolverSettings,
     time_limit_s: float,
     hint: dict[int, int],
     lower: float = -math.inf,
-) -> tuple[int, list[int], float, float]:
+    reach: _Reach | None = None,
+) -> _Run:
     """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters.
 
-    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load;
-    several workers, or stopping on the wall-clock limit, may not.
+    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load
+    (``max_deterministic_time`` stops it; ``time_limit_s`` is then only a safety net); several workers,
+    or stopping on the wall-clock limit, may not.
     """
-    model, xs = lp.to_cpsat()
+    model, xs = c.lp.to_cpsat()
     for i, v in hint.items():
         model.add_hint(xs[i], v)
     solver = cp_model.CpSolver()
@@ -422,12 +565,99 @@ def _cpsat(
     prm.random_seed = int(settings.seed)
     if settings.deterministic_time is not None:
         prm.max_deterministic_time = float(settings.deterministic_time)
-    prm.relative_gap_limit = float(settings.target_gap)
+    prm.relative_gap_limit = 0.0  # the callback stops on the gap, shortfall permitting
     prm.log_search_progress = False
-    status = solver.solve(model, _StopAtGap(lower, settings.target_gap))
+    cb = _StopAtGap(lower, settings.target_gap, c, reach, xs)
+    cb.solver = solver
+    solver.best_bound_callback = cb.on_bound
+    status = solver.solve(model, cb)
+    capped = (
+        reproducible(settings)
+        and status != cp_model.OPTIMAL
+        and solver.wall_time >= 0.99 * time_limit_s
+        and solver.deterministic_time < 0.99 * float(settings.deterministic_time)
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return status, [], math.nan, math.nan
-    return status, [int(solver.value(x)) for x in xs], solver.objective_value, solver.best_objective_bound
+        return _Run(status, [], math.nan, math.nan, cb.withheld, capped)
+    return _Run(
+        status,
+        [int(solver.value(x)) for x in xs],
+        solver.objective_value,
+        solver.best_objective_bound,
+        cb.withheld,
+        capped,
+    )
+
+
+def _place_shift(c: _Ctx, reach: _Reach, dt: ShiftKey, cov: list[int], need: list[int]):
+    """One more shift ``dt`` on top of coverage ``cov``: each break in turn goes to the offset that costs
+    least (shortfall, then surplus penalty; ties: earliest offset). Returns (short agent-minutes it
+    removes, y vars of its breaks, {slot: new coverage})."""
+    pen_s = math.ceil(c.costs.shortfall_fen_per_agent_hour / 60)
+    pen_u = math.ceil(c.costs.surplus_fen_per_agent_hour / 60)
+
+    def pen(t: int, x: int) -> int:
+        return pen_s * max(0, need[t] - x) + pen_u * max(0, x - need[t])
+
+    new = {t: cov[t] + mm for t, mm in reach.presence[dt].items()}
+    ys = []
+    for opts in reach.breaks[dt]:
+        _o, vec, y = min(
+            opts, key=lambda o: (sum(pen(t, new[t] - mm) - pen(t, new[t]) for t, mm in o[1].items()), o[0])
+        )
+        for t, mm in vec.items():
+            new[t] -= mm
+        ys.append(y)
+    gain = sum(max(0, need[t] - cov[t]) - max(0, need[t] - x) for t, x in new.items())
+    return gain, ys, new
+
+
+def _close_shortfall(c: _Ctx, reach: _Reach, val: list[int]) -> int:
+    """Deterministic repair after the solve: while some interval is short and one more tour (of an
+    anonymous pool, or an unused named agent's allowed tour) covers it, add the tour that removes the
+    most short agent-minutes (ties: the cheapest, then the lowest variable index), its breaks placed
+    where they hurt least. ``val`` is updated in place and stays a feasible point of the model (cover
+    only grows, so floor rows hold; shortfall/surplus are recomputed). Returns the tours added."""
+    im = c.demand.interval_min
+    need = [c.demand.need[t] * im - c.frozen_min[t] for t in range(c.demand.n_slots)]
+    cov = [sum(val[v] * k for v, k in c.cover_terms.get(t, [])) for t in range(c.demand.n_slots)]
+    used: dict[int, int] = defaultdict(int)
+    for key, v in c.n.items():
+        used[key[0]] += val[v]
+    added = 0
+    while True:
+        short = [t for t in range(c.demand.n_slots) if cov[t] < need[t]]
+        shifts = sorted({dt for t in short for dt in reach.by_slot.get(t, ())}, key=lambda dt: c.m[dt])
+        if not shifts:
+            break
+        placed = {dt: _place_shift(c, reach, dt, cov, need) for dt in shifts}
+        keys = sorted({key for dt in shifts for key in reach.tours_of[dt]}, key=lambda k: c.n[k])
+        best = None
+        for key in keys:
+            if not _has_room(c, key, val[c.n[key]], used):
+                continue
+            gain = sum(placed[dt][0] for dt in reach.days_of[key] if dt in placed)
+            rank = (-gain, c.lp.objective.get(c.n[key], 0), c.n[key])
+            if gain > 0 and (best is None or rank < best[0]):
+                best = (rank, key)
+        if best is None:
+            break
+        key = best[1]
+        val[c.n[key]] += 1
+        used[key[0]] += 1
+        added += 1
+        for dt in reach.days_of[key]:  # the days of one tour never share a slot (shifts < 24 h)
+            _g, ys, new = placed[dt] if dt in placed else _place_shift(c, reach, dt, cov, need)
+            val[c.m[dt]] += 1
+            for y in ys:
+                val[y] += 1
+            for t, x in new.items():
+                cov[t] = x
+    if added:
+        for t in range(c.demand.n_slots):
+            val[c.short[t]] = max(0, need[t] - cov[t])
+            val[c.surplus[t]] = max(0, cov[t] - need[t])
+    return added
 
 
 def _translate(small: _Ctx, val: list[int], full: _Ctx) -> dict[int, int]:
@@ -458,7 +688,12 @@ def solve_roster(
     frozen_min: list[int] | None = None,
     frozen_days: tuple[bool, ...] = (False,) * WEEK_DAYS,
 ) -> ScheduleResult:
-    """Build the aggregate model, bound it with GLOP, solve it with CP-SAT and decompose into people."""
+    """Build the aggregate model, bound it with GLOP, solve it with CP-SAT, close any shortfall that more
+    staff can cover, and decompose into people.
+
+    Reproducible mode (one worker and ``deterministic_time``, see :class:`SolverSettings`) reads the clock
+    for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` with
+    ``time_limit_s`` as a safety net only."""
     t0 = time.perf_counter()
     templates = make_templates(rules)
     tours = make_tours(rules, templates)
@@ -487,20 +722,35 @@ def solve_roster(
     explain_uncoverable(demand, rules, costs, tours, pools, frozen_min)
 
     c = _build(demand, rules, costs, tours, pools, frozen_min)
+    repro = reproducible(settings)
     lp_bound = None
     lp_values = None
     if settings.lp_bound:
-        lp = c.lp.solve_lp(time_limit_s=max(1.0, settings.time_limit_s * 0.5 - (time.perf_counter() - t0)))
+        if repro:  # GLOP's deterministic work, not the clock, bounds the LP and every dive re-solve
+            lp = c.lp.solve_lp(deterministic_s=settings.deterministic_time)
+        else:
+            lp = c.lp.solve_lp(time_limit_s=max(1.0, settings.time_limit_s * 0.5 - (time.perf_counter() - t0)))
         if lp is not None:
             lp_bound, lp_values = lp
     hint: dict[int, int] = {}
     if lp_values is not None and settings.heuristic:
-        # the LP gets up to half of the time limit, LP and dives together up to 60 %
+        # the LP gets up to half of the time limit, LP and dives together up to 60 %; reproducible mode
+        # dives with every threshold instead
         good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
-        hint = best_dive(c, t0 + settings.time_limit_s * 0.6, good) or {}
-    remaining = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
+        hint = best_dive(c, None if repro else t0 + settings.time_limit_s * 0.6, good) or {}
+    if repro:  # max_deterministic_time stops CP-SAT; the wall-clock cap is only a safety net
+        cap = float(settings.time_limit_s)
+    else:
+        cap = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
     lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
-    status, val, objective_f, cpsat_bound = _cpsat(c.lp, settings, remaining, hint, lp_lower)
+    reach = _reach(c)
+    run = _cpsat(c, settings, cap, hint, lp_lower, reach)
+    status, val, objective_f, cpsat_bound = run.status, run.val, run.objective, run.bound
+    if run.wall_capped:
+        notes.append(
+            f"the wall-clock cap of {settings.time_limit_s:g} s stopped CP-SAT before its deterministic "
+            "budget: this roster may differ from a rerun's (allow more time)"
+        )
     name = {
         cp_model.OPTIMAL: "OPTIMAL",
         cp_model.FEASIBLE: "FEASIBLE",
@@ -523,6 +773,17 @@ def solve_roster(
             "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
             f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
         )
+    before = val[:]
+    added = _close_shortfall(c, reach, val)
+    if added:
+        if not c.lp.feasible(dict(enumerate(val))):  # a bug, not bad input
+            raise RuntimeError("the shortfall repair broke the roster model")
+        closed = sum(before[v] - val[v] for v in c.short) / 60
+        objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
+        notes.append(
+            f"{added} tour(s) added after the solve to close {closed:g} agent-hour(s) of shortfall "
+            "that more staff could cover"
+        )
     objective = round(objective_f)
     lower = max(cpsat_bound, math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf)
     gap = 0.0 if objective <= 0 else max(0.0, (objective - lower) / objective)
@@ -539,7 +800,10 @@ def solve_roster(
     cover = []
     for t in range(demand.n_slots):
         cover.append(sum(val[v] * k for v, k in c.cover_terms.get(t, [])) + frozen_min[t])
-    short = sum(max(0, demand.need[t] * im - cover[t]) for t in range(demand.n_slots))
+    short_by_slot = [max(0, demand.need[t] * im - cover[t]) for t in range(demand.n_slots)]
+    short = sum(short_by_slot)
+    if short:
+        notes.append(_shortfall_note(short_by_slot, demand, agents is not None))
     surplus = sum(max(0, cover[t] - demand.need[t] * im) for t in range(demand.n_slots))
     paid_min = 0
     for a in agents_out:
@@ -569,6 +833,21 @@ def solve_roster(
         n_tour_vars=len(c.n),
         unrostered=unrostered,
         notes=tuple(notes),
+    )
+
+
+def _shortfall_note(short_by_slot: list[int], demand: WeekDemand, named: bool) -> str:
+    """The plain sentence the CLI prints for a shortfall left in the roster."""
+    slots = [t for t, x in enumerate(short_by_slot) if x > 0]
+    hours = sum(short_by_slot) / 60
+    why = (
+        "no unrostered agent has an allowed shift that works then"
+        if named
+        else "no allowed shift can add cover then"
+    )
+    return (
+        f"{round(hours, 2):g} agent-hours short in {len(slots)} interval(s) "
+        f"(first {demand.slot_start(slots[0]):%Y-%m-%dT%H:%M}): {why}: {_ranges(slots, demand)}"
     )
 
 
