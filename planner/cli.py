@@ -365,7 +365,7 @@ def _shift_rules(base: Any, flags: dict[str, Any], source: str | None) -> Any:
             raise PlannerInputError(f"{name} {value}: must be between {lo} and {hi}")
     rules = replace(base, **changes)
     for length in rules.shift_lengths_min:
-        if rules.lunch_min >= length - 60:
+        if rules.lunch_min > length - 60:
             raise PlannerInputError(
                 f"--lunch-min {rules.lunch_min}: leaves under an hour of work in a {length / 60:g} h shift"
             )
@@ -421,7 +421,12 @@ def schedule_cmd(
         None, "--frozen-until", help="first date YYYY-MM-DD that may change"
     ),
     time_limit_s: float | None = typer.Option(None, "--time-limit-s", help="solver time limit per week (s) [60]"),
-    workers: int | None = typer.Option(None, "--workers", help="CP-SAT worker threads [2]"),
+    workers: int | None = typer.Option(
+        None, "--workers", help="CP-SAT worker threads [1: reproducible; more may be faster, not reproducible]"
+    ),
+    deterministic_time: float | None = typer.Option(
+        None, "--deterministic-time", help="CP-SAT deterministic time per week, the reproducible stop [10]"
+    ),
     seed: int | None = typer.Option(None, "--seed", help="CP-SAT random seed [0]"),
     gap: float | None = typer.Option(None, "--gap", help="stop once within this fraction of the lower bound"),
     channel: str | None = typer.Option(
@@ -456,12 +461,15 @@ def schedule_cmd(
              overtime=overtime),
         scenario,
     )
-    base_solver = scen.solver if scen else SolverSettings()
+    base_solver = scen.solver if scen else SolverSettings(workers=1, deterministic_time=10.0)
     settings = replace(
         base_solver,
-        **{k: v for k, v in dict(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap).items()
+        **{k: v for k, v in dict(time_limit_s=time_limit_s, workers=workers, seed=seed, target_gap=gap,
+                                 deterministic_time=deterministic_time).items()
            if v is not None},
     )
+    if settings.deterministic_time is not None and not settings.deterministic_time > 0:
+        raise PlannerInputError(f"--deterministic-time {settings.deterministic_time}: must be > 0")
     if not (settings.time_limit_s > 0 and settings.workers >= 1 and 0 <= settings.target_gap < 1):
         raise PlannerInputError("need --time-limit-s > 0, --workers >= 1, --gap in [0,1)")
     if hourly_rate_cny < 0 or night_allowance_cny < 0:

@@ -202,10 +202,12 @@ def check_step(
         starts = pd.to_datetime(cov["interval_start"])
         interval_min = r.demands[0].interval_min
         productive = np.floor(cov["scheduled"].to_numpy(dtype=float) * (1.0 - scenario.shrinkage) + 1e-9)
-        required, kinds, blocks = {}, {}, {}
+        required, kinds, blocks, opens = {}, {}, {}, {}
         for ch in r.channels:
             req = requirements[requirements["channel"] == ch].set_index("interval_start")["required"]
             required[ch] = req.reindex(starts).fillna(0.0).to_numpy(dtype=float)
+            rows = requirements[requirements["channel"] == ch].set_index("interval_start")
+            opens[ch] = (rows["open"].reindex(starts).fillna(0) > 0).to_numpy(dtype=float)
             kinds[ch] = scenario.channel(ch).kind
             blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
         shares = split_team_staffing(productive, required, kinds)
@@ -215,6 +217,8 @@ def check_step(
                 progress(f"checking {ch} against the contract")
             fc = blocks[ch]
             offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
+            if spec.kind != "email":  # a closed line takes no calls: they are not staffed (staffing warns)
+                offered = offered * opens[ch]
             aht = _aht(spec.aht_s, fc)
             service = channel_service(
                 spec,
@@ -298,7 +302,8 @@ def plan(
 
     sample = None
     if forecast is not None:
-        fc, start, _stop = given_forecast_step(scenario, forecast, "forecast")
+        source = scenario.data.forecast.path if scenario.data.forecast is not None else "forecast"
+        fc, start, _stop = given_forecast_step(scenario, forecast, source)
         info: dict[str, Any] = {"interval_min": _interval_of(fc), "series": [], "warnings": [], "given": True}
     else:
         hist, sample = _history(scenario, history)

@@ -60,8 +60,9 @@ class _Strict(BaseModel):
 
 def _fraction(value: Any) -> Any:
     """Catch percent written where a fraction is expected (80 instead of 0.80)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1 and value <= 100:
-        raise ValueError(f"{value} is not a fraction in [0, 1] (fractions, not percent: write {value / 100:g})")
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+        hint = f" (fractions, not percent: write {value / 100:g})" if 2 <= value <= 100 else ""
+        raise ValueError(f"{value} is not a fraction in [0, 1]{hint}")
     return value
 
 
@@ -457,7 +458,7 @@ def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
         except PlannerInputError as exc:
             raise PlannerInputError(f"{source}: {exc}") from None
     for h in lengths:
-        if raw.lunch_min >= h * 60 - 60:
+        if raw.lunch_min > h * 60 - 60:
             raise PlannerInputError(
                 f"{source}: rules.lunch_min: {raw.lunch_min} min lunch leaves under an hour of work in a "
                 f"{h:g} h shift"
