@@ -63,9 +63,18 @@ def china_calendar(years: range | list[int]) -> DayCalendar:
 def _read_user_file(path: Path) -> DayCalendar:
     """A user holiday file: CSV ``date[,kind]`` or one ISO date per line (``#`` starts a comment)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise CalendarError(f"{path}: cannot read holiday file ({exc.strerror or exc})") from None
+    if b"\x00" in raw[:4096]:
+        raise CalendarError(f"{path}: not a text file (binary data); save the holiday list as UTF-8 CSV")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")  # Excel on Chinese Windows
+        except UnicodeDecodeError:
+            raise CalendarError(f"{path}: not UTF-8 or GBK text; save the holiday list as UTF-8 CSV") from None
     off: set[date] = set()
     work: set[date] = set()
     for lineno, raw in enumerate(text.splitlines(), start=1):

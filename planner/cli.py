@@ -202,6 +202,7 @@ def staff_command(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
 ) -> None:
     """Per-interval staffing requirements (productive agents) for every channel of the scenario."""
+    _must_exist(forecast, "forecast")
     from planner.io.forecast import read_forecast
     from planner.io.requirements import write_requirements
     from planner.io.table import check_writable
@@ -250,6 +251,7 @@ def forecast_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Forecast interval volumes (and handle time) for the days after HISTORY, with 80 % intervals."""
+    _must_exist(history, "history")  # before the heavy imports: a typo answers at once
     from forecasts.daycalendar import load_calendar
     from planner.domain import ColumnMap
     from planner.forecasting import forecast, history_calendar
@@ -363,7 +365,11 @@ def _shift_rules(base: Any, flags: dict[str, Any], source: str | None) -> Any:
     ):
         if value is not None and not lo <= value <= hi:
             raise PlannerInputError(f"{name} {value}: must be between {lo} and {hi}")
-    rules = replace(base, **changes)
+    try:
+        rules = replace(base, **changes)
+    except PlannerInputError as exc:
+        given = [f"--{k.replace('_', '-')}" for k, v in flags.items() if v is not None]
+        raise PlannerInputError(f"{', '.join(given) or (source or 'shift rules')}: {exc}") from None
     for length in rules.shift_lengths_min:
         if rules.lunch_min > length - 60:
             raise PlannerInputError(
@@ -436,6 +442,7 @@ def schedule_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
 ) -> None:
     """Rosters (CP-SAT) week by week: tours with days off, lunch and breaks, rest and hour limits, a bound."""
+    _must_exist(requirements, "requirements")
     from dataclasses import replace
     from datetime import date
     from pathlib import Path
@@ -521,6 +528,14 @@ def schedule_cmd(
     if summary["unrostered_agents"]:
         typer.echo(f"note: {len(summary['unrostered_agents'])} named agent(s) not rostered: "
                    f"{', '.join(summary['unrostered_agents'][:10])}")
+
+
+def _must_exist(path: str, what: str) -> None:
+    """A missing input file is named before any heavy import or work."""
+    from pathlib import Path
+
+    if not Path(path).exists():
+        raise PlannerInputError(f"{path}: {what} file not found")
 
 
 def _progress() -> Any:
@@ -906,12 +921,38 @@ def demo_cmd(
     _plan_and_write(scen, out, force, as_json)
 
 
+def _as_flag(message: str, argv: list[str]) -> str:
+    """An engine names its parameter (``answer_s must be >= 0``); on the command line it is a flag: name
+    the flag the user typed (``--answer-s must be >= 0``), with a hint where percent was written."""
+    import re
+
+    m = re.match(r"([a-z][a-z_]*)(:?) ", message)
+    if m is None:
+        return message
+    flag = "--" + m.group(1).replace("_", "-")
+    if flag not in argv and not any(a.startswith(flag + "=") for a in argv):
+        return message
+    rest = message[m.end():]
+    value = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag), None)
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        number = None
+    hint = ""
+    if number is not None and 2 <= number <= 100 and m.group(1) in FRACTION_FLAGS:
+        hint = f" (fractions, not percent: write {number / 100:g})"
+    return f"{flag}{m.group(2)} {rest}{hint}"
+
+
+FRACTION_FLAGS = ("sl", "max_occupancy", "shrinkage", "min_share", "floor_sl", "volume_cv")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: runs the app and maps errors to the exit codes of the contract."""
     try:
         result = app(args=argv, standalone_mode=False)
     except PlannerInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_as_flag(str(exc), sys.argv[1:] if argv is None else argv)}", file=sys.stderr)
         sys.exit(2)
     except Exception as exc:
         # Click's exceptions (typer may vendor its own copy of click, so match them by shape):

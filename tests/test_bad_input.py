@@ -213,30 +213,7 @@ def _param_not_flag(param: str, flag: str) -> str:
     return f"the message names the engine's parameter '{param}', not the flag {flag} the user typed"
 
 
-XFAIL: dict[str, str] = {
-    "erlang-negative-calls": _param_not_flag("calls", "--calls"),
-    "erlang-sl-1.0": _param_not_flag("sl", "--sl"),
-    "erlang-sl-percent": _param_not_flag("sl", "--sl") + " (and no 'write 0.8' hint for percent)",
-    "erlang-answer-negative": _param_not_flag("answer_s", "--answer-s"),
-    "erlang-occupancy-percent": _param_not_flag("max_occupancy", "--max-occupancy"),
-    "erlang-interval-zero": _param_not_flag("interval_min", "--interval-min"),
-    "erlang-shrinkage-1": _param_not_flag("shrinkage", "--shrinkage"),
-    "erlang-unknown-model": _param_not_flag("model", "--model"),
-    "due-working-hours-1e12": _param_not_flag("working_hours", "--working-hours"),
-    "due-working-hours-negative": _param_not_flag("working_hours", "--working-hours"),
-    "schedule-min-days-above-max": "'shift rules: working days a week must satisfy 1 <= 6 <= 5 <= 7' names no flag "
-                                   "(--min-days-per-week / --days-per-week)",
-    "schedule-shift-30h": "'shift rules: shift length 30 h is outside 1..16 h' names no flag (--shift-hours)",
-    "simulate-answer-negative": _param_not_flag("answer_s", "--answer-s"),
-    "simulate-replications-zero": _param_not_flag("replications", "--replications"),
-    "simulate-patience-negative": _param_not_flag("patience_s", "--patience-s"),
-    "simulate-unknown-handle-time": _param_not_flag("handle_time", "--handle-time"),
-    "sl-staff-sl-1.0": _param_not_flag("sl", "--sl"),
-    "sl-staff-sl-percent": _param_not_flag("sl", "--sl") + " (and no 'write 0.8' hint for percent)",
-    "sl-staff-answer-negative": _param_not_flag("answer_s", "--answer-s"),
-    "sl-staff-min-share-percent": _param_not_flag("min_share", "--min-share"),
-    "sl-staff-unknown-period": _param_not_flag("period", "--period"),
-}
+XFAIL: dict[str, str] = {}  # cases the code still fails: none
 
 
 @dataclass(frozen=True)
