@@ -239,19 +239,24 @@ def forecast_cmd(
     history: str = typer.Argument(..., help="History CSV/XLSX (interval_start, offered, ...)."),
     horizon_days: int = typer.Option(..., "--horizon-days", help="Whole days to forecast after the history."),
     out: str = typer.Option(..., "--out", help="Forecast CSV to write."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Scenario TOML: column mapping, time zone, holidays, interval and [forecast]."
+    ),
     interval_min: int | None = typer.Option(
         None, "--interval-min", help="Forecast interval in minutes (5 to 60); default: the history's."
     ),
-    method: str = typer.Option("auto", "--method", help=_FORECAST_METHODS_HELP),
-    holidays: str = typer.Option("CN", "--holidays", help="CN, none, a country code, or a holiday file."),
-    level: float = typer.Option(0.8, "--level", help="Prediction-interval coverage, a fraction in (0, 1)."),
-    backtest_weeks: int = typer.Option(8, "--backtest-weeks", help="One-week-ahead backtest weeks for auto."),
-    tz: str = typer.Option("Asia/Shanghai", "--tz", help="Zone for timestamps that carry an offset."),
+    method: str | None = typer.Option(None, "--method", help=_FORECAST_METHODS_HELP + " [auto]"),
+    holidays: str | None = typer.Option(None, "--holidays", help="CN, none, a country code, or a holiday file [CN]."),
+    level: float | None = typer.Option(None, "--level", help="Prediction-interval coverage in (0, 1) [0.8]."),
+    backtest_weeks: int | None = typer.Option(None, "--backtest-weeks", help="Backtest weeks for auto [8]."),
+    tz: str | None = typer.Option(None, "--tz", help="Zone for timestamps that carry an offset [Asia/Shanghai]."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Forecast interval volumes (and handle time) for the days after HISTORY, with 80 % intervals."""
     _must_exist(history, "history")  # before the heavy imports: a typo answers at once
+    from pathlib import Path
+
     from forecasts.daycalendar import load_calendar
     from planner.domain import ColumnMap
     from planner.forecasting import forecast, history_calendar
@@ -260,14 +265,28 @@ def forecast_cmd(
     from planner.io.table import check_writable
 
     check_writable(out, "--out", force)
-    hist = read_history(ColumnMap(history), tz=tz, interval_min=interval_min)
-    if holidays.upper() in ("CN", "NONE") or ("." not in holidays and "/" not in holidays):
-        calendar = history_calendar(hist, horizon_days, holidays)
+    scen = _scenario_or_none(scenario)
+    notes: list[str] = []
+    fs = scen.forecast if scen else None
+    method = _override("--method", method, fs.method if fs else None, scenario, notes) or "auto"
+    level = _override("--level", level, fs.level if fs else None, scenario, notes) or 0.8
+    backtest_weeks = _override("--backtest-weeks", backtest_weeks, fs.backtest_weeks if fs else None, scenario,
+                               notes) or 8
+    tz = _override("--tz", tz, scen.timezone if scen else None, scenario, notes) or "Asia/Shanghai"
+    interval_min = _override("--interval-min", interval_min, scen.interval_min if scen else None, scenario, notes)
+    spec = _override("--holidays", holidays, scen.data.holidays if scen else None, scenario, notes) or "CN"
+    _print_warnings(notes)
+    columns = scen.data.history[0].columns if scen and scen.data.history else ()
+    hist = read_history(ColumnMap(history, columns), tz=tz, interval_min=interval_min)
+    if scen is not None and holidays is None and scen.data.calendar is not None:
+        calendar = scen.data.calendar
+    elif spec.upper() in ("CN", "NONE") or not (Path(spec).exists() or "." in spec or "/" in spec):
+        calendar = history_calendar(hist, horizon_days, spec)
     else:
         try:
-            calendar = load_calendar(holidays, range(2000, 2100))
+            calendar = load_calendar(spec, range(2000, 2100))
         except ValueError as exc:
-            raise PlannerInputError(f"--holidays {holidays}: {str(exc).splitlines()[0]}") from None
+            raise PlannerInputError(f"--holidays {spec}: {str(exc).splitlines()[0]}") from None
     frame, result = forecast(
         hist, horizon_days, calendar=calendar, method=method, level=level, backtest_weeks=backtest_weeks
     )
@@ -383,7 +402,7 @@ def _override(flag: str, value: Any, from_scenario: Any, scenario: str | None, n
     if value is None:
         return from_scenario
     if from_scenario is not None and value != from_scenario:
-        notes.append(f"{flag} {value:g} overrides {scenario}'s {from_scenario:g}")
+        notes.append(f"{flag} {value} overrides {scenario}'s {from_scenario}")
     return value
 
 
@@ -687,15 +706,19 @@ def sl_staff_cmd(
     aht_s: float | None = typer.Option(
         None, "--aht-s", help="Mean handle time (s); overrides the forecast's aht_s (default: the forecast's)."
     ),
-    answer_s: float = typer.Option(..., "--answer-s", help="SL threshold T (s): answered within T."),
-    sl: float = typer.Option(0.8, "--sl", help="Service-level target, a fraction."),
-    period: str = typer.Option("day", "--period", help="interval | day | week | month | total."),
-    min_share: float | None = typer.Option(0.95, "--min-share", help="Share of periods that must meet it."),
+    scenario: str | None = typer.Option(
+        None, "--scenario", help="Scenario TOML: the voice channel's target and measure (sl_period, sl_min_share, "
+        "sl_floor), patience and model."
+    ),
+    answer_s: float | None = typer.Option(None, "--answer-s", help="SL threshold T (s): answered within T."),
+    sl: float | None = typer.Option(None, "--sl", help="Service-level target, a fraction [0.8]."),
+    period: str | None = typer.Option(None, "--period", help="interval | day | week | month | total [day]."),
+    min_share: float | None = typer.Option(None, "--min-share", help="Share of periods that must meet it [0.95]."),
     expected: bool = typer.Option(False, "--expected", help="Target the expected SL, not a share."),
     floor_sl: float | None = typer.Option(None, "--floor-sl", help="Per-interval floor on expected SL."),
     patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
     volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
-    model: str = typer.Option("erlang-c", "--model", help="Model steering the allocation."),
+    model: str | None = typer.Option(None, "--model", help="Model steering the allocation [erlang-c]."),
     replications: int = typer.Option(50, "--replications", help="Replications (common random numbers)."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     interval_min: int | None = typer.Option(None, "--interval-min", help="Interval (min); inferred."),
@@ -748,6 +771,24 @@ def sl_staff_cmd(
         for f in ("schedule.csv", "coverage.csv"):
             check_writable(Path(folder) / f, "--schedule-dir", force)
     notes: list[str] = []
+    scen = _scenario_or_none(scenario)
+    spec = None
+    if scen is not None:
+        try:
+            spec = scen.channel("voice")
+        except KeyError:
+            raise PlannerInputError(f"--scenario {scenario}: no [channels.voice] to staff") from None
+    sl = _override("--sl", sl, spec.sl_target if spec else None, scenario, notes) or 0.8
+    answer_s = _override("--answer-s", answer_s, spec.answer_s if spec else None, scenario, notes)
+    if answer_s is None:
+        raise PlannerInputError("--answer-s is required (or --scenario with channels.voice.answer_s)")
+    period = _override("--period", period, spec.sl_period if spec else None, scenario, notes) or "day"
+    min_share = _override("--min-share", min_share, spec.sl_min_share if spec else None, scenario, notes) or 0.95
+    floor_sl = _override("--floor-sl", floor_sl, spec.sl_floor if spec else None, scenario, notes)
+    model = _override("--model", model, spec.model if spec else None, scenario, notes) or "erlang-c"
+    patience_s = _override("--patience-s", patience_s,
+                           spec.patience_s if spec and spec.model == "erlang-a" else None, scenario, notes)
+    aht_s = _override("--aht-s", aht_s, spec.aht_s if spec else None, scenario, notes)
     workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min, warn=notes.append)
     _print_warnings(notes)
     target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,

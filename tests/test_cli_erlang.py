@@ -57,7 +57,7 @@ def test_human_readable_output():
 
 @pytest.mark.parametrize(("args", "needle"), [
     (["--sl", "1.0"], "sl 1.0"),
-    (["--sl", "0.8", "--aht-s", "0"], "aht_s"),
+    (["--sl", "0.8", "--aht-s", "0"], "--aht-s"),
     (["--sl", "0.8", "--calls", "-5"], "calls"),
     (["--sl", "0.8", "--shrinkage", "1"], "shrinkage"),
     (["--sl", "abc"], "--sl"),

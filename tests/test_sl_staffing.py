@@ -261,4 +261,4 @@ def test_cli_sl_staff_writes_requirements_and_json(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
         timeout=120,
     )
-    assert bad.returncode == 2 and bad.stderr.startswith("error: sl must be in (0, 1)")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --sl must be in (0, 1)")
