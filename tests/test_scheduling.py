@@ -68,7 +68,8 @@ def solve(tmp_path, need, rules, costs=None, settings=EXACT, agents=None):
     res = solve_roster(demand, rules, costs, settings, agents)
     sched = schedule_frame(res, demand)
     report = check_schedule(
-        sched, demand.week_start, demand.interval_min, list(demand.need), limits_for(rules, costs)
+        sched, demand.week_start, demand.interval_min, list(demand.need),
+        limits_for(rules, costs, agents, demand.week_start),
     )
     return demand, res, sched, report
 
