@@ -237,11 +237,11 @@ def test_aht_forecast_is_volume_weighted():
     assert forecast_aht(series(np.ones(n)), 7) is None
 
 
-def test_models_are_deterministic_and_refuse_short_history():
-    y = structured(4)
-    for name in ("seasonal_naive", "mean_4w", "daily_profile", "holt_winters"):
-        m = get_model(name)
-        np.testing.assert_array_equal(m.fit(series(y)).predict(7), m.fit(series(y)).predict(7))
+def test_models_continue_an_exactly_weekly_series_and_refuse_short_history():
+    y = structured(4)  # noise-free and exactly periodic with period one week: next week = last week
+    for name in ("seasonal_naive", "mean_4w", "holt_winters"):
+        fc = get_model(name).fit(series(y)).predict(7)
+        np.testing.assert_allclose(fc, y[-7 * PER_DAY :], rtol=1e-6, atol=1e-9, err_msg=name)
     with pytest.raises(ValueError, match="at least 3 week"):
         HoltWinters().fit(series(structured(2)))
     with pytest.raises(ValueError, match="--method"):

@@ -68,7 +68,8 @@ def solve(tmp_path, need, rules, costs=None, settings=EXACT, agents=None):
     res = solve_roster(demand, rules, costs, settings, agents)
     sched = schedule_frame(res, demand)
     report = check_schedule(
-        sched, demand.week_start, demand.interval_min, list(demand.need), limits_for(rules, costs)
+        sched, demand.week_start, demand.interval_min, list(demand.need),
+        limits_for(rules, costs, agents, demand.week_start),
     )
     return demand, res, sched, report
 
@@ -566,9 +567,15 @@ def test_cli_missing_required_column_exit_2(tmp_path):
     assert p.returncode == 2 and "required" in p.stderr and "Traceback" not in p.stderr
 
 
-def test_checker_limits_defaults_are_the_labour_law():
-    lim = Limits()
-    assert (lim.max_week_paid_min, lim.max_day_paid_min, lim.min_rest_min) == (2400, 480, 660)
+def test_checker_limits_follow_the_labour_law():
+    """What the solver's rosters are checked against (limits_for), by hand from the PRC Labour Law:
+    art. 36 / State Council 1995 art. 3: 8 h a day, 40 h a week; 11 h rest (the planner's default);
+    art. 41 overtime: at most 3 h a day and 36 h a month, i.e. 36 x 7 / 30 = 8.4 h (504 min) a week."""
+    lim = limits_for(ShiftRules(), CostRates())
+    assert (lim.max_week_paid_min, lim.max_day_paid_min, lim.min_rest_min, lim.max_days) == (2400, 480, 660, 5)
+    ot = limits_for(ShiftRules(overtime=True), CostRates())
+    assert (ot.max_week_paid_min, ot.max_day_paid_min) == (2400 + 504, 480 + 180)
+    assert (Limits().max_week_paid_min, Limits().max_day_paid_min, Limits().min_rest_min) == (2400, 480, 660)
 
 
 def test_replanning_named_agents_keeps_their_limits(tmp_path):

@@ -154,36 +154,6 @@ def test_compiled_loop_equals_event_list_oracle(seed, patience):
     assert np.isnan(want).sum() > 0  # the case does exercise abandonment / unserved calls
 
 
-def test_pure_python_path_equals_compiled_path():
-    from planner.simulation import _fcfs_kernel
-
-    arrival, handle, pat, windows = _small_case(4, 120.0)
-    roster = roster_from_windows({f"a{i}": w for i, w in enumerate(windows)})
-    k = (arrival // 1800).astype(np.int64)
-    outs = []
-    for fn in (_fcfs_kernel, _fcfs_kernel.py_func):
-        arrays = [np.zeros(16) for _ in range(8)]
-        start = np.empty(arrival.size)
-        fn(
-            arrival,
-            handle,
-            pat,
-            k,
-            20.0,
-            5.0,
-            1800.0,
-            roster.window_start_s,
-            roster.window_end_s,
-            roster.agent_ptr,
-            *arrays,
-            start,
-        )
-        outs.append((arrays, start))
-    for a, b in zip(outs[0][0], outs[1][0], strict=True):
-        assert np.allclose(a, b)
-    assert np.allclose(outs[0][1], outs[1][1], equal_nan=True)
-
-
 def test_shift_end_lets_the_call_in_progress_finish():
     roster = roster_from_windows({"a": [(0.0, 100.0), (200.0, 300.0)]})
     workload = Workload(MONDAY, 5, np.ones(2), 60.0)

@@ -99,10 +99,6 @@ def test_daily_chance_constrained_search_meets_its_target(two_days):
     target = ServiceTarget(sl=0.8, answer_s=20, period="day", min_share=0.9, interval_floor_sl=0.5)
     found = sl_aware_staffing(workload, target, calls)
     assert found.met and found.reason == ""
-    # re-simulating the plan on the same random numbers reproduces the reported check
-    res = simulate_streams(workload, roster_from_staffing(found.staffing, 30), calls, answer_s=20)
-    again = check_target(res, target)
-    assert np.array_equal(again.share_met, found.check.share_met)
     assert np.all(found.check.share_met >= 0.9)
     assert np.nanmin(found.check.interval_sl) >= 0.5
     assert found.paid_hours == pytest.approx(paid_hours(found.staffing, 30))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -13,21 +13,50 @@ import pandas as pd
 from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
-from planner.scheduling.checker import CheckReport, Limits, check_schedule
+from planner.scheduling.checker import AgentLimits, CheckReport, Limits, check_schedule
 from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
 from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
 from planner.shifts import ShiftRules, make_tours
 
 
-def limits_for(rules: ShiftRules, costs: CostRates) -> Limits:
-    """The checker's limits implied by the rules (computed here, checked there without the model)."""
+def limits_for(
+    rules: ShiftRules,
+    costs: CostRates,
+    agents: tuple[Agent, ...] | None = None,
+    week_start: date | datetime | None = None,
+) -> Limits:
+    """The checker's limits implied by the rules (computed here, checked there without the model).
+
+    ``agents`` (named, one week from ``week_start``: their unavailable day indexes become dates) add each
+    agent's window, days, unavailable dates and contracted hours."""
+    named = None
+    if agents is not None:
+        if week_start is None:
+            raise ValueError("named agents' limits need the week_start their unavailable days count from")
+        first = week_start.date() if isinstance(week_start, datetime) else week_start
+        named = {
+            a.agent_id: AgentLimits(
+                earliest_start_min=a.earliest_start_min,
+                latest_end_min=a.latest_end_min,
+                max_days=a.max_days_week,
+                unavailable=frozenset(first + timedelta(days=d) for d in a.unavailable_days),
+                contract_hours=a.contract_hours_week,
+            )
+            for a in agents
+        }
     return Limits(
         min_rest_min=rules.min_rest_min,
         max_days=rules.max_days,
         max_week_paid_min=rules.max_week_work_min,
         max_day_paid_min=rules.max_day_work_min,
         min_staff=costs.min_staff,
+        break_min=rules.break_min,
+        breaks_per_shift=rules.breaks_per_shift if rules.break_min > 0 else 0,
+        start_windows=((rules.earliest_start_min, rules.latest_start_min), *rules.extra_start_windows),
+        shift_lengths_min=tuple(rules.shift_lengths_min),
+        min_days=rules.min_days,
+        agents=named,
     )
 
 
@@ -139,7 +168,14 @@ def roster_weeks(
         sched = chain_weeks(frames, rules.min_rest_min, prefix="A")
     cov = pd.concat(covs, ignore_index=True)
     need = [n for d in demands for n in d.need]
-    report = check_schedule(sched, demands[0].week_start, demands[0].interval_min, need, limits_for(rules, costs))
+    # named agents keep their ids only in a one-week roster (chain_weeks renumbers people across weeks)
+    named = agents if len(demands) == 1 else None
+    limits = limits_for(rules, costs, named, demands[0].week_start)
+    if frozen is not None:
+        # a replanned week keeps its published days: a named agent who was off on them may be left with
+        # fewer than min_days working days (the model counts a tour only on the days it may change)
+        limits = replace(limits, min_days=None)
+    report = check_schedule(sched, demands[0].week_start, demands[0].interval_min, need, limits)
     if not report.ok:  # a solver bug, not bad input: say so loudly
         raise RuntimeError("the roster fails the independent check: " + "; ".join(map(str, report.violations[:5])))
     if team:

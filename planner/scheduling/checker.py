@@ -2,7 +2,12 @@
 
 It imports neither the model nor the shift generator: it reads activity rows and plain limits, and lists
 every violation it finds (coverage floor and shortfall, rest between shifts, weekly and daily hours,
-working days and days off, lunch placement, overlapping or malformed rows).
+working days and days off, lunch placement, overlapping or malformed rows, two shifts on one date) and,
+when the limits give them, short breaks, start windows, shift lengths, minimum working days a week and
+named agents' own limits (start/end window, days, unavailable dates, contracted hours).
+
+A shift is the rows (other than ``off``) of one agent and date; they must be contiguous: rows of one
+date separated by unrostered time are two shifts on one date (lunches and breaks are rows of their own).
 
 The checked horizon is N whole weeks from ``week_start`` (N = len(need) x interval_min / one week, 1 to
 any). Work past the horizon end wraps onto its start (the roster in force before the horizon is assumed
@@ -15,8 +20,9 @@ belongs to the next plan).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -27,8 +33,31 @@ _WEEK = 7 * _DAY
 
 
 @dataclass(frozen=True)
+class AgentLimits:
+    """One named agent's own limits. Window [min after midnight]: every shift lies inside
+    [earliest_start_min, latest_end_min] on the clock; if latest_end_min <= earliest_start_min the window
+    wraps midnight (e.g. 20:00 to 08:00 the next morning). max_days: working days per 7-day block;
+    unavailable: dates without a shift (a shift's date is the date it starts); contract_hours: paid hours
+    per 7-day block at most. None: not checked."""
+
+    earliest_start_min: int = 0
+    latest_end_min: int = _DAY
+    max_days: int | None = None
+    unavailable: frozenset[date] = frozenset()
+    contract_hours: float | None = None
+
+
+@dataclass(frozen=True)
 class Limits:
-    """Rules to check, in minutes. Defaults: PRC Labour Law 8 h/day, 40 h/week, 11 h rest, 5 days."""
+    """Rules to check, in minutes. Defaults: PRC Labour Law 8 h/day, 40 h/week, 11 h rest, 5 days.
+
+    Optional rules (None: not checked): ``break_min`` (every ``break`` row lasts exactly this long),
+    ``breaks_per_shift`` (at most this many ``break`` rows in a shift, each with work before and after
+    it), ``start_windows`` ((earliest, latest) start times [min after midnight], inclusive; latest <
+    earliest wraps midnight), ``shift_lengths_min`` (allowed shift lengths from first to last row, lunch
+    included), ``min_days`` (working days in every 7-day block in which the agent works at all; a person
+    idle for a whole block is not rostered then), ``agents`` (agent id -> :class:`AgentLimits`).
+    """
 
     min_rest_min: int = 660
     max_days: int = 5
@@ -37,6 +66,12 @@ class Limits:
     min_staff: int = 1
     lunch_after_start_min: int = 180
     lunch_before_end_min: int = 180
+    break_min: int | None = None
+    breaks_per_shift: int | None = None
+    start_windows: tuple[tuple[int, int], ...] | None = None
+    shift_lengths_min: tuple[int, ...] | None = None
+    min_days: int | None = None
+    agents: Mapping[str, AgentLimits] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +97,25 @@ class CheckReport:
 
 def _minutes(ts: pd.Series, week_start: datetime) -> list[int]:
     return [int((t - week_start) / pd.Timedelta(minutes=1)) for t in ts]
+
+
+def _hhmm(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60 % 24:02d}:{minute_of_day % 60:02d}"
+
+
+def _start_allowed(tod: int, windows: tuple[tuple[int, int], ...]) -> bool:
+    """Start time of day inside one of the (earliest, latest) windows, both inclusive, wrapping midnight
+    when latest < earliest."""
+    return any(lo <= tod <= hi if lo <= hi else (tod >= lo or tod <= hi) for lo, hi in windows)
+
+
+def _inside_window(tod: int, length: int, earliest: int, latest_end: int) -> bool:
+    """The shift [tod, tod + length) lies inside the clock window [earliest, latest_end] of the shift's
+    day or of the day before (a window that wraps midnight reaches into the next morning)."""
+    end_of_window = latest_end if earliest < latest_end else latest_end + _DAY
+    return any(
+        earliest + k * _DAY <= tod and tod + length <= end_of_window + k * _DAY for k in (-1, 0)
+    )
 
 
 def check_schedule(
@@ -125,13 +179,45 @@ def check_schedule(
             if prev_end is not None and rec.s < prev_end:
                 v.append(Violation("overlap", aid, f"rows overlap at {rec.start:{TIME_FMT}}"))
             prev_end = rec.e if prev_end is None else max(prev_end, rec.e)
+        own = limits.agents.get(str(aid)) if limits.agents is not None else None
         shifts = []
         for day, sg in busy.groupby("date", sort=True):
             s, e = int(sg.s.min()), int(sg.e.max())
             paid = int((sg.e - sg.s)[sg.activity != "lunch"].sum())
-            gaps = (e - s) - int((sg.e - sg.s).sum())
-            if gaps:
-                v.append(Violation("shift", f"{aid} {day}", f"{gaps} min inside the shift are not rostered"))
+            # contiguous blocks of rows: a gap of unrostered time starts another shift on the same date
+            blocks_of_day, reach = [], None
+            for rec in sg.itertuples():
+                if reach is None or rec.s > reach:
+                    blocks_of_day.append([rec.s, rec.e])
+                else:
+                    blocks_of_day[-1][1] = max(blocks_of_day[-1][1], rec.e)
+                reach = rec.e if reach is None else max(reach, rec.e)
+            if len(blocks_of_day) > 1:
+                spans = ", ".join(f"{_hhmm(a % _DAY)}-{_hhmm(b % _DAY)}" for a, b in blocks_of_day)
+                v.append(Violation("days", f"{aid} {day}", f"two shifts on one date ({spans})"))
+            tod = int(sg.start.min().hour * 60 + sg.start.min().minute)
+            if limits.start_windows is not None and not _start_allowed(tod, limits.start_windows):
+                v.append(Violation("start_window", f"{aid} {day}", f"shift starts at {_hhmm(tod)}, outside "
+                                   + ", ".join(f"{_hhmm(lo)}-{_hhmm(hi)}" for lo, hi in limits.start_windows)))
+            if limits.shift_lengths_min is not None and e - s not in limits.shift_lengths_min:
+                v.append(Violation("shift_length", f"{aid} {day}", f"{(e - s) / 60:g} h shift; allowed "
+                                   + "/".join(f"{x / 60:g}" for x in sorted(limits.shift_lengths_min)) + " h"))
+            brk = sg[sg.activity == "break"]
+            if limits.breaks_per_shift is not None and len(brk) > limits.breaks_per_shift:
+                v.append(Violation("break", f"{aid} {day}", f"{len(brk)} breaks > {limits.breaks_per_shift}"))
+            for rec in brk.itertuples():
+                if limits.break_min is not None and rec.e - rec.s != limits.break_min:
+                    v.append(Violation("break", f"{aid} {day}",
+                                       f"break at {rec.start:%H:%M} lasts {rec.e - rec.s} min, not {limits.break_min}"))
+                work = sg[sg.activity == "work"]
+                if limits.breaks_per_shift is not None and not ((work.e <= rec.s).any() and (work.s >= rec.e).any()):
+                    v.append(Violation("break", f"{aid} {day}", f"break at {rec.start:%H:%M} is not inside the work"))
+            if own is not None:
+                if not _inside_window(tod, e - s, own.earliest_start_min, own.latest_end_min):
+                    v.append(Violation("agent_window", f"{aid} {day}", f"shift {_hhmm(tod)}+{(e - s) / 60:g} h is "
+                                       f"outside {_hhmm(own.earliest_start_min)}-{_hhmm(own.latest_end_min)}"))
+                if day in own.unavailable:
+                    v.append(Violation("agent_unavailable", f"{aid} {day}", "works on a date marked unavailable"))
             if paid > limits.max_day_paid_min:
                 v.append(
                     Violation(
@@ -172,9 +258,13 @@ def check_schedule(
                 )
             if len(paids) > limits.max_days:
                 v.append(Violation("days", where, f"{len(paids)} working days > {limits.max_days}"))
-        worked = {d for *_, d in shifts}
-        if len(worked) != len(shifts):
-            v.append(Violation("days", aid, "two shifts on one date"))
+            if limits.min_days is not None and len(paids) < limits.min_days:
+                v.append(Violation("min_days", where, f"{len(paids)} working days < {limits.min_days}"))
+            if own is not None and own.max_days is not None and len(paids) > own.max_days:
+                v.append(Violation("agent_days", where, f"{len(paids)} working days > {own.max_days}"))
+            if own is not None and own.contract_hours is not None and sum(paids) > round(own.contract_hours * 60):
+                v.append(Violation("agent_hours", where,
+                                   f"{sum(paids) / 60:g} h paid > {own.contract_hours:g} h contracted"))
         shifts.sort()
         for i, (s, _e, _p, day) in enumerate(shifts):
             if i == 0 and n_weeks > 1:
