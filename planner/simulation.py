@@ -14,8 +14,8 @@ FCFS with homogeneous agents needs no event list: calls are taken in arrival ord
 the agent who can start it earliest (a min-heap of agent free times, advanced lazily past window ends).
 A call whose wait would exceed its patience abandons and leaves the agents untouched. This is exact for
 FCFS, the service starts of answered calls are non-decreasing in arrival order (e.g. Kiefer & Wolfowitz
-1955 recursion for G/G/n). The event loop is compiled with numba; the pure-Python body of the same
-function (``_fcfs_kernel.py_func``) and the independent event-list simulator in the tests check it.
+1955 recursion for G/G/n). The event loop is compiled with numba; the independent event-list simulator
+of the tests (tests/sim_oracles.py) checks it.
 
 Service-level convention: ``service_level = answered within answer_s / offered`` (abandoned calls stay
 in the denominator, as the Erlang A reference values of the project do). ``service_level_ex_short`` is

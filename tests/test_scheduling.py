@@ -507,7 +507,7 @@ def test_cli_schedule_json_and_files(tmp_path):
         "--out",
         str(tmp_path / "o"),
         "--time-limit-s",
-        "4",
+        "60",
         "--workers",
         "1",
         "--seed",
@@ -664,7 +664,8 @@ def _random_case(seed: int):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_returned_roster_passes_the_checker(tmp_path, seed, time_limit_s=8):
     rules, need = _random_case(seed)
-    settings = replace(EXACT, target_gap=0.05, time_limit_s=time_limit_s)
+    # reproducible mode: stopped on deterministic time; the wall-clock limit is only a safety net
+    settings = replace(EXACT, target_gap=0.05, time_limit_s=10 * time_limit_s, deterministic_time=time_limit_s / 2)
     _, res, _, report = solve(tmp_path, need, rules, settings=settings)
     assert report.ok, report.violations[:3]
     assert report.shortfall_agent_hours == pytest.approx(res.shortfall_agent_hours)

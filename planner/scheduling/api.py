@@ -143,6 +143,10 @@ def roster_weeks(
     """
     costs = costs or CostRates()
     settings = settings or SolverSettings()
+    if agents is not None and len(demands) > 1:
+        raise PlannerInputError(
+            f"{agents_source}: named agents are rostered one week at a time; give one week of requirements"
+        )
     if frozen is not None and frozen_until is None:
         raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
     results, frames, covs = [], [], []
