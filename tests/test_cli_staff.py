@@ -54,7 +54,7 @@ def test_due_warns_for_an_unpublished_year(capsys):
     "argv, field",
     [
         (["--from", "tomorrow", "--working-hours", "4"], "--from"),
-        (["--from", "2026-02-13T16:00", "--working-hours", "-1"], "working_hours"),
+        (["--from", "2026-02-13T16:00", "--working-hours", "-1"], "--working-hours"),
         (["--from", "2026-02-13T16:00", "--working-hours", "4", "--window", "24x7"], "--window"),
         (["--from", "2026-02-13T16:00", "--working-hours", "4", "--open", "18:00", "--close", "09:00"], "--close"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import warnings
 
@@ -183,8 +184,12 @@ def test_forecast_gaps_channels_and_aht():
         staff_requirements(scen, validate_forecast(fc.assign(aht_s=0.0)))
     with pytest.raises(PlannerInputError, match="interval spacing of 45 min"):
         staff_requirements(scen, validate_forecast(_forecast(interval_min=45)))
+    with pytest.raises(PlannerInputError, match=r"channels\.voice: service_level 1 cannot be met"):
+        _scenario("7x24", voice={"service_level": 1.0, "answer_s": 20})  # refused when the file is read
+    ok = _scenario("7x24", voice={"service_level": 0.8, "answer_s": 20})
+    built = dataclasses.replace(ok, channels=(dataclasses.replace(ok.channel("voice"), sl_target=1.0),))
     with pytest.raises(PlannerInputError, match=r"channels\.voice: sl 1\.0 cannot be met"):
-        staff_requirements(_scenario("7x24", voice={"service_level": 1.0, "answer_s": 20}), validate_forecast(fc))
+        staff_requirements(built, validate_forecast(fc))  # a scenario built in code (the app) is caught too
     with pytest.warns(StaffingWarning, match="channel 'email': no rows"):
         staff_requirements(_scenario("7x24", voice={"service_level": 0.8, "answer_s": 20},
                                      email={"first_reply_working_hours": 4}), validate_forecast(fc))
