@@ -204,10 +204,9 @@ def check_step(
         productive = np.floor(cov["scheduled"].to_numpy(dtype=float) * (1.0 - scenario.shrinkage) + 1e-9)
         required, kinds, blocks, opens = {}, {}, {}, {}
         for ch in r.channels:
-            req = requirements[requirements["channel"] == ch].set_index("interval_start")["required"]
-            required[ch] = req.reindex(starts).fillna(0.0).to_numpy(dtype=float)
-            rows = requirements[requirements["channel"] == ch].set_index("interval_start")
-            opens[ch] = (rows["open"].reindex(starts).fillna(0) > 0).to_numpy(dtype=float)
+            rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
+            required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
+            opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
             kinds[ch] = scenario.channel(ch).kind
             blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
         shares = split_team_staffing(productive, required, kinds)
