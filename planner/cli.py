@@ -618,10 +618,10 @@ def simulate_cmd(
     Shrinkage (absence, training, meetings) is time the roster does not show: with --shrinkage F (or the
     scenario's), floor(rostered * (1 - F)) agents per interval are on the phones, as planner plan checks.
     """
-    import numpy as np
 
     from planner.io.simulation import read_forecast, read_schedule
     from planner.io.table import check_writable
+    from planner.queueing import productive_agents
     from planner.simulation import roster_from_staffing, simulate
 
     if out is not None:
@@ -649,7 +649,7 @@ def simulate_cmd(
     roster = read_schedule(schedule, workload)
     if share > 0:
         staffed = roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
-        roster = roster_from_staffing(np.floor(staffed * (1.0 - share) + 1e-9), workload.interval_min)
+        roster = roster_from_staffing(productive_agents(staffed, share), workload.interval_min)
     _print_warnings(notes)
     result = simulate(workload, roster, answer_s=answer, patience_s=patience, replications=replications,
                       seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,

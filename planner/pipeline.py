@@ -194,6 +194,7 @@ def check_step(
     progress: Progress | None = None,
 ) -> tuple[tuple, list[str]]:
     """Every rostered channel measured the contract's way against its team's productive agents."""
+    from planner.queueing import productive_agents
     from planner.sla.service import channel_service, measure, split_team_staffing
 
     checks, notes = [], []
@@ -201,7 +202,7 @@ def check_step(
         cov = r.coverage
         starts = pd.to_datetime(cov["interval_start"])
         interval_min = r.demands[0].interval_min
-        productive = np.floor(cov["scheduled"].to_numpy(dtype=float) * (1.0 - scenario.shrinkage) + 1e-9)
+        productive = productive_agents(cov["scheduled"].to_numpy(dtype=float), scenario.shrinkage)
         required, kinds, blocks, opens = {}, {}, {}, {}
         for ch in r.channels:
             rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
@@ -301,9 +302,12 @@ def plan(
 
     sample = None
     if forecast is not None:
+        from planner.staffing import infer_interval_min
+
         source = scenario.data.forecast.path if scenario.data.forecast is not None else "forecast"
         fc, start, _stop = given_forecast_step(scenario, forecast, source)
-        info: dict[str, Any] = {"interval_min": _interval_of(fc), "series": [], "warnings": [], "given": True}
+        interval_min = infer_interval_min(fc, source=source, interval_min=scenario.interval_min)
+        info: dict[str, Any] = {"interval_min": interval_min, "series": [], "warnings": [], "given": True}
     else:
         hist, sample = _history(scenario, history)
         if progress is not None:
@@ -342,11 +346,6 @@ def plan(
         warnings=tuple(dict.fromkeys(notes)),
         timings_s=tuple(timings),
     )
-
-
-def _interval_of(fc: pd.DataFrame) -> int:
-    steps = fc.groupby("channel")["interval_start"].diff().dropna()
-    return int(steps.min() / pd.Timedelta(minutes=1)) if len(steps) else 60
 
 
 # --------------------------------------------------------------------------------------------

@@ -127,6 +127,14 @@ def scheduled_agents(agents, shrinkage) -> np.ndarray:
     return np.ceil(np.round(agents / (1.0 - shrinkage), 9)).astype(np.int64)
 
 
+def productive_agents(scheduled, shrinkage) -> np.ndarray:
+    """Whole agents on the job among ``scheduled`` after shrinkage: floor(n (1 - s)), the inverse of
+    :func:`scheduled_agents` (at least ``agents`` wherever ``scheduled_agents(agents)`` are at work)."""
+    scheduled = _as_float("scheduled", scheduled, low=0)
+    shrinkage = _as_float("shrinkage", shrinkage, low=0, high=1, high_open=True)
+    return np.floor(np.round(scheduled * (1.0 - shrinkage), 9))
+
+
 # ---------------------------------------------------------------------------------------------------
 # Special functions in log space
 # ---------------------------------------------------------------------------------------------------

@@ -273,3 +273,20 @@ def test_plan_from_a_mapped_history_file(tmp_path):
     assert summary["data"] == "history" and summary["horizon"]["start"] == "2026-03-16"
     assert summary["channels"]["voice"]["forecast_volume"] > 0
     assert (tmp_path / "o" / "plan.xlsx").is_file()
+
+
+def test_plan_from_a_forecast_file(one_week, tmp_path):
+    """[data] forecast = FILE plans from the forecast as is: no forecasting, the horizon is its first week."""
+    _, p = one_week
+    tables(p)["forecast"].to_csv(tmp_path / "fc.csv", index=False)
+    toml = (ROOT / "tests" / "data" / "small_7x24.toml").read_text(encoding="utf-8").replace(
+        "sample = true\nsample_weeks = 4\nsample_scale = 0.1\n", 'forecast = "fc.csv"\n'
+    )
+    r = _plan_cli(tmp_path, toml, "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["data"] == "forecast" and summary["horizon"]["start"] == "2026-03-16"
+    assert summary["interval_min"] == 60
+    for ch in ("voice", "chat", "email"):  # the same volumes as the forecast that was written
+        assert summary["channels"][ch]["forecast_volume"] == pytest.approx(
+            float(p.forecast.loc[p.forecast["channel"] == ch, "offered"].sum()), rel=1e-6)

@@ -68,7 +68,7 @@ def test_schedule_accepts_the_timestamps_the_other_commands_accept(tmp_path):
     req = tmp_path / "r.csv"
     stamps = [f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}" for t in idx]  # Excel on Chinese Windows
     pd.DataFrame({"interval_start": stamps, "channel": "voice", "required": 2}).to_csv(req, index=False)
-    r = cli("schedule", str(req), "--out", str(tmp_path / "o"), "--time-limit-s", "20", "--workers", "1")
+    r = cli("schedule", str(req), "--out", str(tmp_path / "o"), "--time-limit-s", "300", "--workers", "1")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "o" / "schedule.csv").is_file()
 

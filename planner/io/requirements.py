@@ -11,7 +11,7 @@ import pandas as pd
 from planner.calendar import parse_instant
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
-from planner.io.table import read_table, write_csv
+from planner.io.table import read_table
 from planner.scheduling.demand import MAX_AGENTS_PER_INTERVAL, WeekDemand, week_demands
 
 
@@ -76,5 +76,3 @@ def write_requirements(df: pd.DataFrame, path: str | Path) -> None:
     except OSError as exc:
         raise PlannerInputError(f"{path}: cannot write requirements ({exc.strerror or exc})") from None
 
-
-__all__ = ["read_requirements", "read_week", "write_csv", "write_requirements"]
