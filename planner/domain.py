@@ -56,12 +56,35 @@ class SolverSettings:
 
 
 @dataclass(frozen=True)
+class VolumeError:
+    """How far actual volume strays from the forecast: the count of interval t of day d in week w is
+    Poisson(forecast_t * W_w * D_d * E_t), W and D lognormal with mean 1 and log-SDs ``week_log_sd`` and
+    ``day_log_sd``, E_t gamma with mean 1 and variance ``interval_dispersion``, all independent.
+
+    Estimated from the forecast's one-week-ahead backtest errors (``forecasts.uncertainty``); a
+    doubly-stochastic Poisson model of arrival-rate uncertainty (Jongbloed & Koole 2001, "Managing
+    uncertainty in call centres using Poisson mixtures"; Ibrahim et al. 2016, section 2).
+    """
+
+    week_log_sd: float = 0.0
+    day_log_sd: float = 0.0
+    interval_dispersion: float = 0.0
+
+    @property
+    def is_zero(self) -> bool:
+        """True when only Poisson noise is left (the forecast taken as the true rate)."""
+        return self.week_log_sd <= 0 and self.day_log_sd <= 0 and self.interval_dispersion <= 0
+
+
+@dataclass(frozen=True)
 class ChannelSpec:
     """One channel's staffing rules and how the contract measures it (fractions, seconds, working hours).
 
     sl_period: the period over which the contract measures the target (``interval`` | ``day`` | ``week``
     | ``month``); sl_min_share: the share of those periods that must meet it; sl_floor: the lowest
-    service level any single interval may have (None: no floor).
+    service level any single interval may have (None: no floor). sl_confidence: the probability, given
+    the forecast's error, with which each period must meet the target (None: staff on the point
+    forecast); volume_error: the forecast's error when set in the scenario (else from the backtest).
     """
 
     name: str
@@ -84,6 +107,8 @@ class ChannelSpec:
     sl_period: str = "interval"
     sl_min_share: float = 1.0
     sl_floor: float | None = None
+    sl_confidence: float | None = None
+    volume_error: VolumeError | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +179,8 @@ class Scenario:
     solver: SolverSettings = field(default_factory=SolverSettings)
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     replications: int = 10
+    risk_replications: int = 200
+    confidence_steps: tuple[float, ...] = (0.8, 0.9, 0.95)
 
     def channel(self, name: str) -> ChannelSpec:
         """The spec of one channel (KeyError if absent)."""

@@ -32,10 +32,11 @@ import numpy as np
 import pandas as pd
 
 from forecasts.io import History, HistoryError, aggregate_history, parse_history
-from planner.domain import TIME_FMT, Scenario
+from planner.domain import TIME_FMT, Scenario, VolumeError
 from planner.errors import PlannerInputError
 
 Progress = Callable[[str], None]
+FRESH_SEED = 1_000_003  # the risk check draws calls apart from the confidence search's (an honest estimate)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Plan:
     history: the sample history when the plan ran on built-in data (else None); forecast: the horizon's
     forecast (DESIGN.md schema, ``interval_start`` as datetimes); requirements: productive agents per
     interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
-    :class:`planner.sla.service.ChannelCheck` per channel; timings_s: wall time per step.
+    :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
+    per voice or chat channel (the plan under the forecast's error); timings_s: wall time per step.
     """
 
     scenario: Scenario
@@ -59,6 +61,7 @@ class Plan:
     service: tuple[Any, ...]
     warnings: tuple[str, ...]
     timings_s: tuple[tuple[str, float], ...]
+    risk: tuple[Any, ...] = ()
 
     @property
     def interval_min(self) -> int:
@@ -149,13 +152,60 @@ def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str)
     return cut, start, stop
 
 
-def staff_step(scenario: Scenario, forecast: pd.DataFrame, source: str = "forecast") -> tuple[pd.DataFrame, list[str]]:
-    """Requirements for every scenario channel, and the warnings raised on the way, in order."""
+def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
+    """Each channel's forecast error: the scenario's ``forecast_error`` when set, else the forecast's
+    backtest (``info["series"][..]["error"]``; the largest of a channel's queues), else none (Poisson only,
+    with a note when the channel asks for a confidence)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for x in info.get("series", []):
+        if x.get("error"):
+            found.setdefault(x["channel"], []).append(x["error"])
+    out, notes = {}, []
+    for spec in scenario.channels:
+        if spec.volume_error is not None:
+            out[spec.name] = (spec.volume_error, "scenario")
+        elif spec.name in found:
+            worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in VolumeError.__dataclass_fields__}
+            out[spec.name] = (VolumeError(**worst), "backtest")
+        else:
+            out[spec.name] = (VolumeError(), "none")
+            if spec.sl_confidence is not None:
+                notes.append(
+                    f"channel {spec.name}: no backtest error for sl_confidence {spec.sl_confidence:g} (a given "
+                    f"forecast or too short a history): only Poisson noise is priced; set [channels.{spec.name}."
+                    "forecast_error]"
+                )
+    return out, notes
+
+
+def staff_step(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    source: str = "forecast",
+    errors: dict[str, tuple[VolumeError, str]] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Requirements for every scenario channel, and the warnings raised on the way, in order.
+
+    A channel with ``sl_confidence`` is staffed for it under its forecast error (``errors``, see
+    :func:`volume_errors`; :func:`planner.sla.risk.confidence_staffing`); the others by per-interval Erlang.
+    """
+    from planner.sla.risk import confidence_rule
     from planner.staffing import staff_requirements
 
+    errors = errors or {}
+    rules = {
+        spec.name: confidence_rule(
+            errors.get(spec.name, (VolumeError(), "none"))[0],
+            spec.sl_confidence,
+            replications=scenario.risk_replications,
+            seed=scenario.solver.seed,
+        )
+        for spec in scenario.channels
+        if spec.sl_confidence is not None and spec.kind != "email"
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        req = staff_requirements(scenario, forecast, source=source)
+        req = staff_requirements(scenario, forecast, source=source, staff=rules)
     return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
 
@@ -192,12 +242,18 @@ def check_step(
     requirements: pd.DataFrame,
     rosters: tuple,
     progress: Progress | None = None,
-) -> tuple[tuple, list[str]]:
-    """Every rostered channel measured the contract's way against its team's productive agents."""
+    errors: dict[str, tuple[VolumeError, str]] | None = None,
+) -> tuple[tuple, tuple, list[str]]:
+    """Every rostered channel measured the contract's way against its team's productive agents, and
+    each voice or chat channel's risk under its forecast error (``errors``, see :func:`volume_errors`):
+    the same agents simulated with ``risk_replications`` draws of the volume, and the requirement's
+    hours for plain Erlang and each of the scenario's ``confidence_steps``."""
     from planner.queueing import productive_agents
+    from planner.sla.risk import channel_risk, hours_by_confidence
     from planner.sla.service import channel_service, measure, split_team_staffing
 
-    checks, notes = [], []
+    errors = errors or {}
+    checks, risks, notes = [], [], []
     for r in rosters:
         cov = r.coverage
         starts = pd.to_datetime(cov["interval_start"])
@@ -232,7 +288,29 @@ def check_step(
                 seed=scenario.solver.seed,
             )
             checks.append(measure(service, spec))
-    return tuple(checks), notes
+            if spec.kind == "email":
+                continue
+            if progress is not None:
+                progress(f"pricing {ch}'s forecast risk")
+            error, origin = errors.get(ch, (VolumeError(), "none"))
+            stamps = [t.to_pydatetime() for t in starts]
+            drawn = channel_service(
+                spec, stamps, interval_min, offered, aht, shares[ch], scenario.calendar,
+                replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
+            )
+            hours = (
+                hours_by_confidence(
+                    spec, stamps, interval_min, offered, aht, scenario.calendar, error,
+                    sorted({*scenario.confidence_steps, *([spec.sl_confidence] if spec.sl_confidence else [])}),
+                    replications=scenario.risk_replications, seed=scenario.solver.seed,
+                    known={spec.sl_confidence: float(required[ch].sum()) * interval_min / 60.0}
+                    if spec.sl_confidence else None,
+                )
+                if spec.sl_target is not None
+                else ()
+            )
+            risks.append(channel_risk(drawn, spec, error, origin, hours=hours))
+    return tuple(checks), tuple(risks), notes
 
 
 def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
@@ -321,7 +399,9 @@ def plan(
     notes += info["warnings"]
     lap("forecast_s")
 
-    req, msgs = staff_step(scenario, fc)
+    errors, msgs = volume_errors(scenario, info)
+    notes += msgs
+    req, msgs = staff_step(scenario, fc, errors=errors)
     notes += msgs
     lap("staffing_s")
 
@@ -329,7 +409,7 @@ def plan(
     notes += msgs
     lap("roster_s")
 
-    service, msgs = check_step(scenario, fc, req, rosters, progress)
+    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors)
     notes += msgs
     lap("check_s")
     timings.append(("total_s", time.perf_counter() - t_all))
@@ -345,6 +425,7 @@ def plan(
         service=service,
         warnings=tuple(dict.fromkeys(notes)),
         timings_s=tuple(timings),
+        risk=risk,
     )
 
 
@@ -372,6 +453,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
     series = {x["channel"]: x for x in p.forecast_info.get("series", [])}
     req = requirement_summary(p.requirements)
     checks = {c.channel: c for c in p.service}
+    risks = {r.channel: r for r in p.risk}
     channels = {}
     for spec in s.channels:
         fc = p.forecast[p.forecast["channel"] == spec.name]
@@ -387,6 +469,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
             "required_agent_hours": _num(r["agent_hours"]) if r else None,
             "peak_required": r["peak_required"] if r else None,
             "service": checks[spec.name].to_dict() if spec.name in checks else None,
+            "risk": risks[spec.name].to_dict() if spec.name in risks else None,
         }
     teams = {}
     for r in p.rosters:
@@ -442,6 +525,7 @@ PLAN_FILES = (
     "schedule.csv",
     "coverage.csv",
     "service.csv",
+    "risk.csv",
     "summary.json",
     "plan.xlsx",
 )
@@ -462,12 +546,16 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
         else (pd.DataFrame())
     )
     service = pd.concat([c.periods_frame() for c in p.service], ignore_index=True) if p.service else pd.DataFrame()
+    risk = pd.concat([r.days_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
+    hours = pd.concat([r.hours_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
     return {
         "forecast": fc,
         "requirements": p.requirements,
         "schedule": schedule,
         "coverage": coverage,
         "service": service,
+        "risk": risk,
+        "confidence_hours": hours,
     }
 
 
@@ -496,6 +584,7 @@ def write(p: Plan, out_dir: str | Path, force: bool = False) -> Path:
         write_csv(t["schedule"], tmp / "schedule.csv")
         write_csv(t["coverage"], tmp / "coverage.csv")
         write_csv(t["service"], tmp / "service.csv")
+        write_csv(t["risk"], tmp / "risk.csv")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         write_plan_xlsx(tmp / "plan.xlsx", summary, t)
         for f in sorted(tmp.iterdir()):
@@ -526,6 +615,18 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
             f"  {ch:<8} {c['forecast_volume']:>9.0f} contacts{wape}, "
             f"{c['required_agent_hours'] or 0:.0f} required agent-h{verdict}"
         )
+        risk = c.get("risk")
+        if risk is not None and risk["p_day_met_min"] is not None:
+            steps = ", ".join(
+                f"{x['confidence']:g}: {x['added_hours']:+.0f} h"
+                for x in risk["hours_by_confidence"]
+                if x["confidence"]
+            )
+            lines.append(
+                f"    risk ({risk['error']['source']} error): worst day meets with p {risk['p_day_met_min']:.2f}, "
+                f"{risk['expected_missed_days_per_month']:.1f} missed days/month expected, month met with p "
+                f"{risk['p_month_met']:.2f}" + (f"; confidence over plain Erlang {steps}" if steps else "")
+            )
     for team, t in summary["teams"].items():
         gap = "n/a" if t["gap"] is None else f"{t['gap']:.1%}"
         lines.append(f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h, gap {gap} ({t['status']})")

@@ -37,6 +37,7 @@ from planner.domain import (
     Scenario,
     SolverSettings,
     Team,
+    VolumeError,
 )
 from planner.errors import PlannerInputError
 from planner.io.holidays import read_overrides
@@ -130,8 +131,18 @@ class _Measure(_Strict):
         return _fraction(v)
 
 
+class _ForecastError(_Strict):
+    """The forecast's error, for a forecast given as a file (a plan from history takes its backtest's)."""
+
+    week_log_sd: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.0
+    day_log_sd: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.0
+    interval_dispersion: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 0.0
+
+
 class _QueueChannel(_Measure):
     model: Literal["erlang-c", "erlang-a"] = "erlang-c"
+    sl_confidence: Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)] | None = None
+    forecast_error: _ForecastError | None = None
     service_level: Fraction | None = None
     answer_s: Seconds | None = None
     asa_s: Seconds | None = None
@@ -141,13 +152,15 @@ class _QueueChannel(_Measure):
     min_agents: Annotated[int, Field(ge=0)] = 1
     coverage: _Coverage | None = None
 
-    @field_validator("service_level", "max_occupancy", mode="before")
+    @field_validator("service_level", "max_occupancy", "sl_confidence", mode="before")
     @classmethod
     def _pct(cls, v: Any) -> Any:
         return _fraction(v)
 
     @model_validator(mode="after")
     def _targets(self) -> _QueueChannel:
+        if self.sl_confidence is not None and self.service_level is None:
+            raise ValueError("sl_confidence needs a service_level target (the chance of meeting it)")
         if self.service_level is None and self.asa_s is None:
             raise ValueError("needs a target: service_level with answer_s, and/or asa_s")
         if self.service_level is not None and self.service_level >= 1.0:
@@ -289,6 +302,13 @@ class _Forecast(_Strict):
 
 class _Check(_Strict):
     replications: Annotated[int, Field(ge=2, le=1000)] = 10
+    risk_replications: Annotated[int, Field(ge=20, le=2000)] = 200
+    confidence_steps: list[Annotated[float, Field(gt=0.0, lt=1.0, allow_inf_nan=False)]] = [0.8, 0.9, 0.95]
+
+    @field_validator("confidence_steps", mode="before")
+    @classmethod
+    def _pct_steps(cls, v: Any) -> Any:
+        return [_fraction(x) for x in v] if isinstance(v, list) else v
 
 
 class _ScenarioFile(_Strict):
@@ -517,6 +537,8 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
                 asa_target_s=ch.asa_s,
                 patience_s=ch.patience_s,
                 max_occupancy=ch.max_occupancy if ch.max_occupancy is not None else raw.staffing.max_occupancy,
+                sl_confidence=ch.sl_confidence,
+                volume_error=VolumeError(**ch.forecast_error.model_dump()) if ch.forecast_error else None,
                 **extra,
             )
         )
@@ -546,6 +568,8 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         ),
         forecast=ForecastSettings(raw.forecast.method, raw.forecast.backtest_weeks, raw.forecast.level),
         replications=raw.check.replications,
+        risk_replications=raw.check.risk_replications,
+        confidence_steps=tuple(sorted(set(raw.check.confidence_steps))),
     )
 
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner.calendar import parse_instant
-from planner.domain import ACTIVITIES, INTERVALS_MIN, TIME_FMT
+from planner.domain import ACTIVITIES, INTERVALS_MIN, TIME_FMT, VolumeError
 from planner.errors import PlannerInputError
 
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
@@ -368,6 +368,18 @@ def _rng(seed: int, replication: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, replication, stream]))
 
 
+def _volume_factors(
+    g: np.random.Generator, err: VolumeError, n_days: int, n_intervals: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One replication's day factors (week x day, lognormal, mean 1) and interval factors (gamma, mean 1)."""
+    n_weeks = -(-n_days // 7)
+    week = np.exp(g.normal(-(err.week_log_sd**2) / 2, err.week_log_sd, size=n_weeks))
+    day = np.exp(g.normal(-(err.day_log_sd**2) / 2, err.day_log_sd, size=n_days))
+    phi = err.interval_dispersion
+    noise = g.gamma(1.0 / phi, phi, size=n_intervals) if phi > 0 else np.ones(n_intervals)
+    return np.repeat(week, 7)[:n_days] * day, noise
+
+
 def draw_calls(
     workload: Workload,
     *,
@@ -377,8 +389,18 @@ def draw_calls(
     handle_time: str = "exponential",
     handle_cv: float = 1.0,
     volume_cv: float = 0.0,
+    volume_error: VolumeError | None = None,
+    exact_counts: bool = False,
 ) -> CallStreams:
     """Draw the calls of every replication (non-stationary Poisson arrivals, piecewise constant rate).
+
+    ``volume_error``: the forecast's error (:class:`planner.domain.VolumeError`): each replication draws a
+    lognormal factor per week (7-day blocks from the first day) and per day, both with mean 1, and a gamma
+    factor per interval with mean 1, so the rate is forecast x week x day x interval factor (a Poisson
+    mixture, Jongbloed & Koole 2001). It replaces ``volume_cv`` (give one or the other). The factors have
+    their own random stream, so the calls of a replication with all factors 1 are the plain draw.
+    ``exact_counts``: the workload's counts are the calls that arrived (actuals, rounded to whole calls),
+    placed uniformly at random within their interval; no Poisson draw, no volume factor.
 
     Each day of each replication has a volume factor with mean 1 and coefficient of variation
     ``volume_cv`` (gamma distributed; 0 = the forecast is the true rate), a common way to represent
@@ -398,7 +420,13 @@ def draw_calls(
         raise PlannerInputError(f"volume_cv must be >= 0, got {volume_cv}")
     if patience_s is not None and not (patience_s > 0):
         raise PlannerInputError(f"patience_s must be > 0, got {patience_s}")
-    expected = float(workload.calls.sum()) * (1.0 + 4.0 * volume_cv) * replications
+    err = volume_error if volume_error is not None and not volume_error.is_zero else None
+    if err is not None and volume_cv > 0:
+        raise PlannerInputError("give volume_cv or volume_error, not both")
+    if err is not None and exact_counts:
+        raise PlannerInputError("exact_counts are the actual calls: they take no volume_error")
+    spread = volume_cv if err is None else math.sqrt(math.expm1(err.week_log_sd**2 + err.day_log_sd**2))
+    expected = float(workload.calls.sum()) * (1.0 + 4.0 * spread) * replications
     if expected > MAX_SIMULATED_CALLS:
         k = int(np.argmax(workload.calls))
         raise PlannerInputError(
@@ -413,10 +441,15 @@ def draw_calls(
     factors = np.ones((replications, n_days))
     for r in range(replications):
         g_arr, g_hnd, g_pat = _rng(seed, r, 0), _rng(seed, r, 1), _rng(seed, r, 2)
-        if volume_cv > 0:
+        rate = workload.calls
+        if err is not None:
+            factors[r], noise = _volume_factors(_rng(seed, r, 3), err, n_days, workload.n_intervals)
+            rate = rate * factors[r, day] * noise
+        elif volume_cv > 0:
             shape = 1.0 / volume_cv**2
             factors[r] = g_arr.gamma(shape, 1.0 / shape, size=n_days)
-        counts = g_arr.poisson(workload.calls * factors[r, day])
+            rate = rate * factors[r, day]
+        counts = np.rint(workload.calls).astype(np.int64) if exact_counts else g_arr.poisson(rate)
         k = np.repeat(np.arange(workload.n_intervals, dtype=np.int64), counts)
         t = (k + g_arr.random(k.size)) * step
         order = np.argsort(t, kind="stable")  # calls of one interval stay in that interval
@@ -653,6 +686,7 @@ def simulate(
     handle_time: str = "exponential",
     handle_cv: float = 1.0,
     volume_cv: float = 0.0,
+    volume_error: VolumeError | None = None,
     short_abandon_s: float = 0.0,
 ) -> SimulationResult:
     """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them."""
@@ -664,6 +698,7 @@ def simulate(
         handle_time=handle_time,
         handle_cv=handle_cv,
         volume_cv=volume_cv,
+        volume_error=volume_error,
     )
     return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
 

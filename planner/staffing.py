@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,9 @@ REQUIREMENT_COLUMNS = (
     "open",
     "backlog_items",
 )
+
+
+ChannelStaffing = Callable[[ChannelSpec, tuple, np.ndarray, np.ndarray, int], np.ndarray]
 
 
 class StaffingWarning(UserWarning):
@@ -203,8 +207,14 @@ def queue_channel_requirements(
     aht_s: np.ndarray,
     interval_min: int,
     calendar: ChineseCalendar,
+    agents: ChannelStaffing | None = None,
 ) -> ChannelRequirement:
-    """Voice (c = 1) or chat (c >= 1): Erlang C/A per open interval, floors, zero outside the window."""
+    """Voice (c = 1) or chat (c >= 1): Erlang C/A per open interval, floors, zero outside the window.
+
+    ``agents``: another staffing rule for the channel (e.g. the risk-aware one of ``planner.sla.risk``),
+    called with the channel's spec, interval starts, calls (zero outside the window), handle times and
+    interval length; its agents replace the per-interval Erlang ones (floors and the window still apply).
+    """
     c = spec.concurrency if spec.kind == "chat" else 1
     stretch = spec.handle_time_stretch if spec.kind == "chat" else 0.0
     handle_s = chat_handle_time_s(aht_s, c, stretch)
@@ -216,7 +226,11 @@ def queue_channel_requirements(
     sl, asa, occ = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     busy = is_open & (np.asarray(calls) > 0)
     try:
-        if busy.any():
+        if agents is not None and busy.any():
+            inside = np.where(is_open, np.asarray(calls, dtype=float), 0.0)
+            required[:] = np.where(is_open, agents(spec, starts, inside, np.asarray(aht_s, float), interval_min), 0)
+            fractional[:] = required
+        elif busy.any():
             res = queueing.required_agents(
                 calls[busy],
                 interval_min,
@@ -318,8 +332,14 @@ def deferred_channel_requirements(
 # --------------------------------------------------------------------------------------------
 
 
-def staff_requirements(scenario: Scenario, forecast: pd.DataFrame, *, source: str = "forecast") -> pd.DataFrame:
+def staff_requirements(
+    scenario: Scenario, forecast: pd.DataFrame, *, source: str = "forecast",
+    staff: dict[str, ChannelStaffing] | None = None,
+) -> pd.DataFrame:
     """Requirements for every scenario channel present in a validated forecast (one block per channel).
+
+    ``staff``: {channel: staffing rule} for voice/chat channels staffed otherwise than by per-interval
+    Erlang (see :func:`queue_channel_requirements`).
 
     ``forecast`` is the output of :func:`validate_forecast` / :func:`read_forecast`. Channels of the
     forecast missing from the scenario are an error; scenario channels without forecast rows are
@@ -358,7 +378,9 @@ def staff_requirements(scenario: Scenario, forecast: pd.DataFrame, *, source: st
         if spec.kind == "email":
             req = deferred_channel_requirements(spec, starts, volume, aht, interval_min, scenario.calendar)
         else:
-            req = queue_channel_requirements(spec, starts, volume, aht, interval_min, scenario.calendar)
+            req = queue_channel_requirements(
+                spec, starts, volume, aht, interval_min, scenario.calendar, (staff or {}).get(spec.name)
+            )
             outside = float(volume[~req.open].sum())
             if outside > 0:
                 warnings.warn(

@@ -100,7 +100,8 @@ def test_write_gives_every_file_and_a_workbook(one_week, tmp_path):
         svc = summary["channels"][ch]["service"]
         assert svc["periods"] and {"period", "value", "target", "met"} <= set(svc["periods"][0])
     wb = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)
-    assert wb.sheetnames == ["summary", "forecast", "requirements", "roster", "schedule", "coverage", "service"]
+    assert wb.sheetnames == ["summary", "forecast", "requirements", "roster", "schedule", "coverage", "service",
+                             "risk", "confidence_hours"]
     grid = pd.read_excel(out / "plan.xlsx", sheet_name="roster")
     sched = pd.read_csv(out / "schedule.csv")
     assert len(grid) == sched["agent_id"].nunique()  # one row per agent
@@ -110,6 +111,38 @@ def test_write_gives_every_file_and_a_workbook(one_week, tmp_path):
     assert int(grid.iloc[:, 1:].notna().sum().sum()) == sched_work.groupby(["agent_id", "date"]).ngroups
     with pytest.raises(Exception, match="not empty"):
         write(p, out)
+
+
+def test_confidence_plan_reports_its_risk(tmp_path):
+    """sl_confidence 0.9 on voice: the requirement is the confidence staffing (more hours than at 0.5, as
+    the hours table says), the roster's days meet with about that probability on draws apart
+    from the search's, and every figure is in summary.json, risk.csv and plan.xlsx."""
+    err = {"week_log_sd": 0.05, "day_log_sd": 0.08, "interval_dispersion": 0.02}
+    scen = parse_scenario(
+        small({"channels": {"voice": {"service_level": 0.8, "answer_s": 20, "sl_period": "day",
+                                      "sl_confidence": 0.9, "forecast_error": err}},
+               "check": {"replications": 3, "risk_replications": 100, "confidence_steps": [0.5, 0.9]}}),
+        source="small.toml",
+    )
+    p = plan(scen)
+    risk = p.summary()["channels"]["voice"]["risk"]
+    assert risk["confidence"] == 0.9 and risk["error"]["source"] == "scenario"
+    assert risk["error"]["day_log_sd"] == 0.08
+    rows = {r["staffing"]: r for r in risk["hours_by_confidence"]}
+    req = p.requirements[p.requirements.channel == "voice"]["required"].sum()  # hourly intervals
+    assert rows["confidence 0.9"]["agent_hours"] == req
+    assert rows["confidence 0.9"]["agent_hours"] > rows["confidence 0.5"]["agent_hours"]
+    assert rows["erlang"]["agent_hours"] + rows["confidence 0.9"]["added_hours"] == req
+    p_days = [d["p_met"] for d in risk["days"]]
+    assert len(p_days) == 7 and min(p_days) >= 0.8  # 100 fresh draws: 0.9 less three standard errors
+    assert 0 <= risk["expected_missed_days_per_month"] <= 30 * (1 - min(p_days)) + 1e-9
+    assert 0 <= risk["p_month_met"] <= 1
+    out = write(p, tmp_path / "plan")
+    csv = pd.read_csv(out / "risk.csv")
+    assert set(csv.channel) == {"voice", "chat"}  # real-time channels; email is replayed, not drawn
+    assert csv[csv.channel == "voice"]["p_met"].round(6).tolist() == [round(x, 6) for x in p_days]
+    hours = pd.read_excel(out / "plan.xlsx", sheet_name="confidence_hours")
+    assert len(hours) == 6  # erlang, confidence 0.5 and 0.9 for voice and for chat
 
 
 def test_plan_and_single_steps_agree(one_week, tmp_path):

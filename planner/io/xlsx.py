@@ -2,7 +2,9 @@
 
 Sheets: summary, forecast, requirements, roster (agent x date grid, the one a team leader prints),
 schedule (every activity row), coverage (scheduled against required per interval and team) and service
-(each channel's contract measure per period against its target). Headers are bilingual (zh-CN / en).
+(each channel's contract measure per period against its target), risk (each day's probability of meeting
+the target under the forecast's error) and confidence_hours (the requirement's hours for plain Erlang and
+each confidence step). Headers are bilingual (zh-CN / en).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ HEADERS = {
     "value": "实际值 value",
     "target": "目标 target",
     "met": "达标 met",
+    "date": "日期 date",
+    "p_met": "达标概率 p_met",
+    "staffing": "配置方式 staffing",
+    "confidence": "置信度 confidence",
+    "agent_hours": "人时 agent_hours",
+    "added_hours": "增加人时 added_hours",
 }
 
 
@@ -52,6 +60,13 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
                          svc["worst_period"]["value"]))
             rows.append((f"渠道 {ch}: 达标周期占比 share of periods met", svc["share_met"]))
             rows.append((f"渠道 {ch}: 达标 met", "是 yes" if svc["met"] else "否 no"))
+        risk = c.get("risk")
+        if risk is not None:
+            rows.append((f"渠道 {ch}: 置信度 sl_confidence", risk["confidence"]))
+            rows.append((f"渠道 {ch}: 单日最低达标概率 lowest P(day met)", risk["p_day_met_min"]))
+            rows.append((f"渠道 {ch}: 预计每月未达标天数 expected missed days a month",
+                         risk["expected_missed_days_per_month"]))
+            rows.append((f"渠道 {ch}: 月度达标概率 P(month met)", risk["p_month_met"]))
     for team, t in summary["teams"].items():
         rows.append((f"小组 {team}: 人数 agents", t["agents"]))
         rows.append((f"小组 {team}: 计薪工时 paid hours", t["paid_hours"]))
@@ -72,6 +87,8 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "schedule": tables["schedule"],
         "coverage": tables["coverage"],
         "service": tables["service"],
+        "risk": tables["risk"],
+        "confidence_hours": tables["confidence_hours"],
     }
     try:
         with pd.ExcelWriter(path, engine="openpyxl") as xl:

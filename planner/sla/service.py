@@ -51,7 +51,7 @@ import pandas as pd
 
 from planner import queueing
 from planner.calendar import ChineseCalendar, due
-from planner.domain import CHANNEL_KINDS, SL_PERIODS, ChannelSpec
+from planner.domain import CHANNEL_KINDS, SL_PERIODS, ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
 from planner.simulation import SimulationResult, Workload, roster_from_staffing, simulate
 from planner.sla.staffing import ServiceTarget, check_target
@@ -169,11 +169,14 @@ def channel_service(
     *,
     replications: int = 10,
     seed: int = 0,
+    volume_error: VolumeError | None = None,
 ) -> ChannelService:
     """Play ``agents`` (this channel's share of its team, per interval) against its forecast.
 
     ``starts``: contiguous interval starts (local wall-clock); ``offered`` contacts and ``aht_s`` [s]
     per interval (``spec.aht_s`` overrides the latter when set). See the module docstring for each kind.
+    ``volume_error``: voice and chat calls are drawn from the forecast's error, not the forecast alone
+    (:func:`planner.simulation.draw_calls`).
     """
     where = f"channels.{spec.name}"
     starts = tuple(starts)
@@ -199,7 +202,7 @@ def channel_service(
         return _deferred_service(spec, starts, interval_min, calls, aht, staff, calendar)
     if spec.kind not in REAL_TIME_KINDS:
         raise PlannerInputError(f"{where}: kind {spec.kind!r} is not one of {', '.join(CHANNEL_KINDS)}")
-    return _queue_service(spec, starts, interval_min, calls, aht, staff, replications, seed)
+    return _queue_service(spec, starts, interval_min, calls, aht, staff, replications, seed, volume_error)
 
 
 def _series(values: np.ndarray, n: int, name: str) -> np.ndarray:
@@ -220,6 +223,7 @@ def _queue_service(
     agents: np.ndarray,
     replications: int,
     seed: int,
+    volume_error: VolumeError | None = None,
 ) -> ChannelService:
     """Voice or chat: simulate the servers, predict with Erlang on the same servers."""
     if spec.sl_target is not None:
@@ -246,6 +250,7 @@ def _queue_service(
         patience_s=patience,
         replications=replications,
         seed=seed,
+        volume_error=volume_error,
     )
     if measure == "service_level":
         num, den = sim.answered_within, sim.offered

@@ -252,23 +252,45 @@ def _sl_table(
 def _allocate(
     table: np.ndarray, calls: np.ndarray, groups: list[np.ndarray], targets: np.ndarray, n_min: np.ndarray
 ) -> np.ndarray:
-    """Greedy marginal analysis per period: add agents where they add the most answered-within-T calls."""
+    """Greedy marginal analysis per period: add agents where they add the most answered-within-T calls.
+
+    Each step adds the block of agents with the best gain per agent in one interval, i.e. the greedy
+    works on the concave majorant of each interval's curve (Erlang A's service level is convex in the
+    agents below the load, where one agent at a time would look worthless); the last block stops at the
+    first agent that reaches the target. Optimal for concave curves, near-optimal otherwise.
+    """
     n = n_min.copy()
     top = table.shape[1] - 1
+
+    def best(k: int) -> tuple[float, int]:
+        j = np.arange(1, top - n[k] + 1)
+        rate = calls[k] * (table[k, n[k] + j] - table[k, n[k]]) / j
+        i = int(np.argmax(rate))
+        return float(rate[i]), int(j[i])
+
     for g, idx in enumerate(groups):
         total = calls[idx].sum()
         if total <= 0:
             continue
         need = min(targets[g], 0.9999) * total
         have = float(np.sum(calls[idx] * table[idx, n[idx]]))
-        heap = [(-calls[k] * (table[k, n[k] + 1] - table[k, n[k]]), int(k)) for k in idx if n[k] < top]
+        heap = []
+        for k in idx:
+            if n[k] < top:
+                rate, j = best(int(k))
+                heap.append((-rate, int(k), j))
         heapq.heapify(heap)
         while have < need - 1e-9 and heap:
-            gain, k = heapq.heappop(heap)
-            n[k] += 1
-            have -= gain
+            _, k, j = heapq.heappop(heap)
+            gains = calls[k] * (table[k, n[k] + 1 : n[k] + j + 1] - table[k, n[k]])
+            enough = np.flatnonzero(have + gains >= need - 1e-9)
+            if enough.size:
+                j = int(enough[0]) + 1
+            have += float(gains[j - 1])
+            n[k] += j
             if n[k] < top:
-                heapq.heappush(heap, (-calls[k] * (table[k, n[k] + 1] - table[k, n[k]]), k))
+                rate, j = best(k)
+                heapq.heappush(heap, (-rate, k, j))
     return n
 
 

@@ -1,0 +1,295 @@
+"""Forecast risk: how likely a plan meets its target given the forecast's error, and what confidence costs.
+
+A forecast is a mean; the calls that come differ from it by more than Poisson noise (the day's level is
+off, and the intraday shape). :class:`planner.domain.VolumeError` describes that error (estimated from the
+forecast's backtests): the simulator draws each replication's week, day and interval volume factors from
+it (:func:`planner.simulation.draw_calls`), so a plan is judged against the volumes it may really meet.
+
+* :func:`confidence_staffing`: the fewest agent-hours whose every ``sl_period`` meets the target with
+  probability ``confidence`` under that error: the chance-constrained SL-aware search of
+  :mod:`planner.sla.staffing` (quantile design volume, greedy marginal allocation, simulation check), with
+  the calls drawn from the error model. Staffing for a quantile of the arrival rate is the classic answer
+  to rate uncertainty (Gans, Koole & Mandelbaum 2003, section 4.1; Jongbloed & Koole 2001).
+* :func:`channel_risk`: for a staffing already fixed (the roster), per day the probability that the day
+  meets its target, the expected number of days a month that miss it, and the probability that the month
+  as a whole meets it. The month is built from the horizon's days, repeated to ``DAYS_PER_MONTH`` days,
+  each 7-day block taken from an independently chosen replication (a block bootstrap: a week's level error
+  is shared by its days, weeks are independent). Missed days a month = the mean miss probability of the
+  horizon's measured days x the measured days in a month.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.calendar import ChineseCalendar
+from planner.domain import ChannelSpec, VolumeError
+from planner.errors import PlannerInputError
+from planner.simulation import Workload, draw_calls
+from planner.sla.service import ChannelService
+from planner.sla.staffing import ServiceTarget, sl_aware_staffing
+from planner.staffing import chat_handle_time_s, queue_channel_requirements
+
+DAYS_PER_MONTH = 30  # a contract month of days (the bootstrap's month length)
+MONTH_DRAWS = 4000  # bootstrap months behind the probability that the month meets its target
+TOLERANCE = 0.005  # of the working service-level target: the search stops within half a point of it
+
+
+def confidence_staffing(
+    spec: ChannelSpec,
+    starts: Sequence[Any],
+    interval_min: int,
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    error: VolumeError,
+    confidence: float,
+    *,
+    replications: int = 200,
+    seed: int = 0,
+) -> np.ndarray:
+    """Agents per interval so that each ``spec.sl_period`` meets ``spec.sl_target`` with probability
+    ``confidence`` given the forecast ``calls`` and its ``error`` (module docstring). Chat counts
+    ``concurrency`` slots per agent (the slot model of :mod:`planner.staffing`)."""
+    where = f"channels.{spec.name}"
+    if spec.sl_target is None or spec.answer_s is None:
+        raise PlannerInputError(f"{where}: sl_confidence needs a service_level target with answer_s")
+    if not 0 < confidence < 1:
+        raise PlannerInputError(f"{where}: sl_confidence {confidence}: must be a fraction strictly between 0 and 1")
+    c = spec.concurrency if spec.kind == "chat" else 1
+    handle = chat_handle_time_s(aht_s, c, spec.handle_time_stretch if spec.kind == "chat" else 0.0)
+    workload = Workload(starts[0], interval_min, np.asarray(calls, dtype=float), handle)
+    patience = spec.patience_s if spec.model == "erlang-a" else None
+    drawn = draw_calls(workload, replications=replications, seed=seed, patience_s=patience, volume_error=error)
+    target = ServiceTarget(
+        sl=spec.sl_target, answer_s=spec.answer_s, period=spec.sl_period,
+        min_share=in_sample_share(confidence, replications), interval_floor_sl=spec.sl_floor,
+    )
+    res = sl_aware_staffing(
+        workload, target, drawn, model=spec.model, patience_s=patience, search="marginal", tolerance=TOLERANCE
+    )
+    if not res.met:
+        raise PlannerInputError(f"{where}: sl_confidence {confidence:g} cannot be met: {res.reason}")
+    slots = np.asarray(res.staffing, dtype=np.int64)
+    return -(-slots // c)
+
+
+def in_sample_share(confidence: float, replications: int) -> float:
+    """The share of the search's own replications a period must meet: ``confidence`` plus one standard
+    error of a proportion, sqrt(c (1 - c) / R). The search stops at the cheapest plan that passes on its
+    draws, so the probability on fresh draws falls short of the in-sample share (the optimism of sample
+    average approximation, Shapiro, Dentcheva & Ruszczynski 2009, *Lectures on Stochastic Programming*,
+    section 5.1); the margin pays for it."""
+    return min(1.0 - 0.5 / replications, confidence + math.sqrt(confidence * (1 - confidence) / replications))
+
+
+@dataclass(frozen=True)
+class ChannelRisk:
+    """A channel's plan under forecast error (module docstring).
+
+    ``p_day_met[d]``: share of replications in which day ``d`` met the target (nan: no contacts);
+    ``day_value[d]``: the day's measure pooled over replications; ``hours``: (label, confidence, agent-hours
+    of the requirement) for plain Erlang (confidence None) and each confidence step.
+    """
+
+    channel: str
+    measure: str
+    target: float
+    confidence: float | None
+    error: VolumeError
+    error_source: str  # backtest | scenario | none
+    days: tuple[str, ...]
+    day_offered: np.ndarray
+    day_value: np.ndarray
+    p_day_met: np.ndarray
+    expected_missed_days_per_month: float
+    p_month_met: float
+    replications: int
+    hours: tuple[tuple[str, float | None, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready values (NaN becomes None)."""
+        base = self.hours[0][2] if self.hours else None
+        return {
+            "confidence": self.confidence,
+            "error": {
+                "source": self.error_source,
+                "week_log_sd": self.error.week_log_sd,
+                "day_log_sd": self.error.day_log_sd,
+                "interval_dispersion": self.error.interval_dispersion,
+            },
+            "replications": self.replications,
+            "p_day_met_min": _num(np.nanmin(self.p_day_met)) if np.isfinite(self.p_day_met).any() else None,
+            "expected_missed_days_per_month": _num(self.expected_missed_days_per_month),
+            "p_month_met": _num(self.p_month_met),
+            "days": [
+                {"date": d, "offered": _num(o), "value": _num(v), "p_met": _num(p)}
+                for d, o, v, p in zip(self.days, self.day_offered, self.day_value, self.p_day_met, strict=True)
+            ],
+            "hours_by_confidence": [
+                {
+                    "staffing": label,
+                    "confidence": conf,
+                    "agent_hours": _num(h),
+                    "added_hours": _num(h - base) if base is not None else None,
+                }
+                for label, conf, h in self.hours
+            ],
+        }
+
+    def days_frame(self) -> pd.DataFrame:
+        """One row per day: channel, date, offered, expected value, probability of meeting the target."""
+        return pd.DataFrame(
+            {
+                "channel": self.channel,
+                "date": list(self.days),
+                "offered": self.day_offered,
+                "value": self.day_value,
+                "target": self.target,
+                "p_met": self.p_day_met,
+            }
+        )
+
+    def hours_frame(self) -> pd.DataFrame:
+        """One row per staffing rule: channel, staffing, confidence, agent_hours, added_hours."""
+        d = self.to_dict()["hours_by_confidence"]
+        return pd.DataFrame(
+            {"channel": self.channel, **{k: [row[k] for row in d] for k in ("staffing", "confidence",
+                                                                         "agent_hours", "added_hours")}}
+        )
+
+
+def _num(x: float | None) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def day_sums(service: ChannelService) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Per replication and day: the measure's numerator and denominator ([replications, days])."""
+    dates = [t.date() for t in service.starts]
+    labels = list(dict.fromkeys(d.isoformat() for d in dates))
+    index = {lab: i for i, lab in enumerate(labels)}
+    g = np.array([index[d.isoformat()] for d in dates], dtype=np.int64)
+    r = service.numerator.shape[0]
+    num = np.zeros((r, len(labels)))
+    den = np.zeros((r, len(labels)))
+    for k in range(r):
+        num[k] = np.bincount(g, weights=service.numerator[k], minlength=len(labels))
+        den[k] = np.bincount(g, weights=service.denominator[k], minlength=len(labels))
+    return labels, num, den
+
+
+def _meets(num: np.ndarray, den: np.ndarray, target: float, higher_is_better: bool) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = num / den
+    ok = value >= target - 1e-12 if higher_is_better else value <= target + 1e-12
+    return np.where(den > 0, ok, True)
+
+
+def month_met_probability(
+    num: np.ndarray, den: np.ndarray, target: float, higher_is_better: bool, *, seed: int = 0,
+    days: int = DAYS_PER_MONTH, draws: int = MONTH_DRAWS,
+) -> float:
+    """Probability that a month of ``days`` days meets ``target`` (block bootstrap, module docstring)."""
+    reps, n_days = num.shape
+    if not (den > 0).any():
+        return math.nan
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7919]))
+    day = np.arange(days) % n_days
+    block = np.arange(days) // 7
+    pick = rng.integers(0, reps, size=(draws, int(block.max()) + 1))[:, block]  # [draws, days]
+    n = num[pick, day[None, :]].sum(axis=1)
+    d = den[pick, day[None, :]].sum(axis=1)
+    return float(_meets(n, d, target, higher_is_better).mean())
+
+
+def channel_risk(
+    service: ChannelService,
+    spec: ChannelSpec,
+    error: VolumeError,
+    error_source: str,
+    *,
+    hours: tuple[tuple[str, float | None, float], ...] = (),
+) -> ChannelRisk:
+    """The risk figures of a channel simulated under its forecast error (``service`` drawn with it)."""
+    labels, num, den = day_sums(service)
+    higher = service.measure != "asa_s"
+    has = den.sum(axis=0) > 0
+    met = _meets(num, den, service.target, higher)
+    p_day = np.where(has, met.mean(axis=0), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(has, num.sum(axis=0) / den.sum(axis=0), np.nan)
+    measured_per_month = DAYS_PER_MONTH * has.sum() / len(labels)
+    missed = float(np.nanmean(1.0 - p_day) * measured_per_month) if has.any() else math.nan
+    return ChannelRisk(
+        channel=service.channel,
+        measure=service.measure,
+        target=service.target,
+        confidence=spec.sl_confidence,
+        error=error,
+        error_source=error_source,
+        days=tuple(labels),
+        day_offered=np.bincount(
+            [labels.index(t.date().isoformat()) for t in service.starts], weights=service.offered,
+            minlength=len(labels),
+        ),
+        day_value=value,
+        p_day_met=p_day,
+        expected_missed_days_per_month=missed,
+        p_month_met=month_met_probability(num, den, service.target, higher, seed=service.seed),
+        replications=service.replications,
+        hours=hours,
+    )
+
+
+
+def confidence_rule(error: VolumeError, confidence: float, *, replications: int = 200, seed: int = 0):
+    """:func:`confidence_staffing` at ``confidence`` as a staffing rule for
+    :func:`planner.staffing.staff_requirements` (which adds the floors and the coverage window)."""
+
+    def rule(spec: ChannelSpec, starts: tuple, calls: np.ndarray, aht_s: np.ndarray, interval_min: int) -> np.ndarray:
+        return confidence_staffing(
+            spec, starts, interval_min, calls, aht_s, error, confidence, replications=replications, seed=seed
+        )
+
+    return rule
+
+
+def hours_by_confidence(
+    spec: ChannelSpec,
+    starts: Sequence[Any],
+    interval_min: int,
+    calls: np.ndarray,
+    aht_s: np.ndarray,
+    calendar: ChineseCalendar,
+    error: VolumeError,
+    steps: Sequence[float],
+    *,
+    replications: int = 200,
+    seed: int = 0,
+    known: dict[float, float] | None = None,
+) -> tuple[tuple[str, float | None, float], ...]:
+    """Agent-hours of the requirement for plain per-interval Erlang and for each confidence in ``steps``
+    (:func:`confidence_staffing`, with the channel's floors and window): what each step of confidence costs.
+    ``known``: {confidence: hours} already staffed (the plan's own), not searched again."""
+    h = interval_min / 60.0
+    starts = tuple(starts)
+
+    def hours(rule: Any) -> float:
+        req = queue_channel_requirements(spec, starts, calls, aht_s, interval_min, calendar, rule)
+        return float(req.required.sum()) * h
+
+    rows: list[tuple[str, float | None, float]] = [("erlang", None, hours(None))]
+    for conf in steps:
+        h_conf = (known or {}).get(conf)
+        if h_conf is None:
+            h_conf = hours(confidence_rule(error, conf, replications=replications, seed=seed))
+        rows.append((f"confidence {conf:g}", float(conf), h_conf))
+    return tuple(rows)
