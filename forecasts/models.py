@@ -1,8 +1,8 @@
 """Forecast models behind one shape: ``model.fit(series, calendar)`` -> ``Fit``; ``Fit.predict(n_days)``.
 
 Every model forecasts the mean number of contacts per interval for whole days after the history.
-Prediction intervals are added by :func:`interval_bounds` from a negative-binomial spread whose
-dispersion is calibrated on the model's own rolling-origin backtest errors (``forecasts.backtest``).
+Prediction bands are added by ``forecasts.uncertainty`` from the model's own rolling-origin
+backtest errors (``forecasts.backtest``).
 
 Models (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., 2021, ch. 5, 8, 12):
 
@@ -48,7 +48,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from forecasts.daycalendar import NO_HOLIDAYS, DayCalendar
 from forecasts.io import Series
@@ -685,61 +684,6 @@ def get_model(name: str):
     if name not in MODELS:
         raise ValueError(f"--method {name!r}: choose auto or one of {', '.join(MODELS)}")
     return MODELS[name]
-
-
-# ---------------------------------------------------------------- prediction intervals
-
-
-def interval_bounds(mean: np.ndarray, dispersion: float, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
-    """Central ``level`` interval of a negative binomial with mean ``mean`` and variance mu + phi*mu^2.
-
-    ``dispersion`` (phi) = 0 gives Poisson bounds. The NB2 parameterisation: n = 1/phi, p = n/(n+mu)
-    (Cameron & Trivedi, *Regression Analysis of Count Data*, 2nd ed., §3.3).
-    """
-    mu = np.asarray(mean, dtype=float)
-    a = (1 - level) / 2
-    if dispersion <= 0:
-        lo = stats.poisson.ppf(a, mu)
-        hi = stats.poisson.ppf(1 - a, mu)
-    else:
-        n = 1.0 / dispersion
-        p = n / (n + np.maximum(mu, 1e-12))
-        lo = stats.nbinom.ppf(a, n, p)
-        hi = stats.nbinom.ppf(1 - a, n, p)
-    lo = np.where(mu > 0, np.nan_to_num(lo), 0.0)
-    hi = np.where(mu > 0, np.nan_to_num(hi), 0.0)
-    return lo, hi
-
-
-def calibrate_dispersion(mean: np.ndarray, actual: np.ndarray, level: float = 0.8) -> float:
-    """The NB dispersion phi whose ``level`` intervals cover ``level`` of the past actuals.
-
-    Bisection on log(phi) over the backtest pairs (intervals with nothing forecast and nothing
-    arriving are left out). Returns 0 (Poisson) when Poisson already covers enough.
-    """
-    mu = np.asarray(mean, float)
-    y = np.asarray(actual, float)
-    keep = (mu > 0) | (y > 0)
-    mu, y = mu[keep], y[keep]
-    if len(y) == 0:
-        return 0.0
-
-    def coverage(phi: float) -> float:
-        lo, hi = interval_bounds(mu, phi, level)
-        return float(np.mean((y >= lo) & (y <= hi)))
-
-    if coverage(0.0) >= level:
-        return 0.0
-    lo_log, hi_log = np.log(1e-4), np.log(5.0)
-    if coverage(float(np.exp(hi_log))) < level:
-        return float(np.exp(hi_log))
-    for _ in range(30):
-        mid = (lo_log + hi_log) / 2
-        if coverage(float(np.exp(mid))) >= level:
-            hi_log = mid
-        else:
-            lo_log = mid
-    return float(np.exp(hi_log))
 
 
 # ---------------------------------------------------------------- handle time
