@@ -1,8 +1,8 @@
 """Forecast models behind one shape: ``model.fit(series, calendar)`` -> ``Fit``; ``Fit.predict(n_days)``.
 
 Every model forecasts the mean number of contacts per interval for whole days after the history.
-Prediction intervals are added by :func:`interval_bounds` from a negative-binomial spread whose
-dispersion is calibrated on the model's own rolling-origin backtest errors (``forecasts.backtest``).
+Prediction bands are added by ``forecasts.uncertainty`` from the model's own rolling-origin
+backtest errors (``forecasts.backtest``).
 
 Models (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., 2021, ch. 5, 8, 12):
 
@@ -19,12 +19,25 @@ Models (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed
   day-of-month factor: billing and salary cycles); the profile per weekday pools 12 weeks of
   normalised days with exponential decay.
 
-Calendar effects (all models): past holidays, make-up working days and abnormally low days are
-replaced by same-weekday values before fitting the seasonal models and are left out of levels, shares
-and profiles. A future holiday gets the model's day total times the holiday ratio seen in the
-history (median of past holidays against their weekday) and the pooled holiday profile; with no
-past holiday in the history it behaves like the quietest day of the week (closed if the centre
-closes at weekends). A make-up working day gets the mean Monday-Friday day.
+- ``day_profile_shrunk``: a day total from a smoothed weekly level times a robust weekday share,
+  times a weekday-by-interval profile shrunk toward the pooled profile of similar weekdays with an
+  empirical-Bayes weight (Weinberg, Brown & Stroud 2007, JASA 102; Ibrahim, Ye, L'Ecuyer & Shen
+  2016, IJF 32, §3; James-Stein shrinkage as in Efron & Morris 1975, JASA 70).
+- ``combo``: the simple mean of the forecasts of a few diverse members (mean_4w, day_profile_shrunk,
+  daily_profile, holt_winters); combinations are robust (Makridakis et al. 2020, M4, IJF 36;
+  FPP3 §13.4).
+
+Calendar effects (all models) are checked against the data. A past calendar holiday whose total was
+normal (at least ``NORMAL_HOLIDAY_FRACTION`` of the median same-weekday day within three weeks) is
+used as a normal day, with a note. Other past holidays, make-up working days and abnormally low days
+are replaced by same-weekday values before fitting the seasonal models and are left out of levels,
+shares and profiles. A future holiday gets the model's day total times the holiday ratio seen in the
+history (median of past holidays against their weekday, normal ones included, so if past holidays
+mostly behaved normally future ones are forecast as normal days) and the pooled holiday profile;
+with no past holiday in the history it behaves like the quietest day of the week (closed if the
+centre closes at weekends). A make-up working day gets the mean Monday-Friday day times the ratio
+past make-up days showed against it (0, closed, if they had almost no traffic; 1 if the history has
+none).
 """
 
 from __future__ import annotations
@@ -35,12 +48,16 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from forecasts.daycalendar import NO_HOLIDAYS, DayCalendar
 from forecasts.io import Series
 
 LOW_DAY_FRACTION = 0.6  # a day below 60 % of its weekday's median is treated as abnormal (outage, holiday)
+# A calendar holiday with at least this fraction of its weekday's nearby median was a normal day. The
+# same-weekday day-to-day spread of contact-centre totals is typically 10-15 % (Brown et al. 2005, §4.3),
+# so 0.8 is about two such SDs below normal: lower is a real holiday effect, not noise.
+NORMAL_HOLIDAY_FRACTION = 0.8
+MAKEUP_CLOSED_FRACTION = 0.1  # a make-up day under 10 % of a usual weekday had (almost) no traffic
 
 
 # ---------------------------------------------------------------- day structure
@@ -78,16 +95,25 @@ def _smooth_profile(p: np.ndarray, weight: float) -> np.ndarray:
 class DayShape:
     """What the history says about days: weekday shares, intraday profiles, holiday behaviour.
 
-    ``usable[d]`` is False for holidays, make-up days and abnormally low days of the history.
+    ``usable[d]`` is False for holidays, make-up days and abnormally low days of the history (a
+    calendar holiday whose traffic was normal stays usable). ``notes`` says what the calendar got wrong.
     """
 
     per_day: int
     usable: np.ndarray
     share: np.ndarray  # (7,) weekday shares of a normal week, sum 1 (or all 0 when no volume)
     profile: np.ndarray  # (7, per_day) intraday profile per weekday, rows sum to 1 (or 0)
-    holiday_ratio: float  # holiday day total / the same weekday's normal total
+    holiday_ratio: float  # holiday day total / the same weekday's normal total (NaN: no past holiday)
     holiday_profile: np.ndarray  # (per_day,)
     open_slots: np.ndarray  # (7, per_day) intervals with any contact in the profile window
+    makeup_ratio: float = float("nan")  # make-up day total / the mean Monday-Friday day (NaN: none seen)
+    notes: tuple[str, ...] = ()
+
+
+def _same_weekday_ref(tot: np.ndarray, ok: np.ndarray, i: int, weeks: int = 3) -> float:
+    """Median total of the ``ok`` days on the same weekday within ``weeks`` weeks of day ``i`` (NaN if none)."""
+    near = [j for j in range(i - 7 * weeks, i + 7 * weeks + 1, 7) if 0 <= j < len(tot) and j != i and ok[j]]
+    return float(np.median(tot[near])) if near else float("nan")
 
 
 def learn_day_shape(
@@ -98,11 +124,29 @@ def learn_day_shape(
     decay: float = 0.9,
     smooth: float = 0.1,
 ) -> DayShape:
-    """Robust weekday shares and decayed, pooled intraday profiles from ``days`` (n_days, per_day)."""
+    """Robust weekday shares and decayed, pooled intraday profiles from ``days`` (n_days, per_day).
+
+    Calendar days are checked against the data: a past holiday whose total is at least
+    ``NORMAL_HOLIDAY_FRACTION`` of the median same-weekday day within three weeks was a normal day
+    and is used as one (with a note); past make-up working days give ``makeup_ratio`` (their total
+    against the median Monday-Friday day within two weeks), 0 when they had almost no traffic.
+    """
     n_days, per_day = days.shape
     dow, hol, mk = day_kinds(dates, calendar)
     tot = days.sum(axis=1)
-    usable = ~hol & ~mk
+    notes: list[str] = []
+    plain = ~hol & ~mk
+    normal_hol = np.zeros(n_days, dtype=bool)
+    for i in np.flatnonzero(hol):
+        ref = _same_weekday_ref(tot, plain, i)
+        if np.isfinite(ref) and ref > 0 and tot[i] >= NORMAL_HOLIDAY_FRACTION * ref:
+            normal_hol[i] = True
+            notes.append(
+                f"{dates[i].isoformat()} is a holiday in calendar {calendar.name} but its traffic was normal "
+                f"({tot[i]:.0f} contacts vs {ref:.0f} on usual {dates[i].strftime('%A')}s); "
+                "treated as a normal day"
+            )
+    usable = plain | normal_hol
     window = np.arange(n_days) >= n_days - 7 * weeks
     share = np.zeros(7)
     for k in range(7):
@@ -132,12 +176,12 @@ def learn_day_shape(
 
     ratios, hprofiles = [], []
     for i in np.flatnonzero(hol):
-        near = [j for j in range(i - 21, i + 22, 7) if 0 <= j < n_days and usable[j]]
+        near = [j for j in range(i - 21, i + 22, 7) if 0 <= j < n_days and j != i and usable[j]]
         if near:
             ref = np.median(tot[near])
             if ref > 0:
                 ratios.append(tot[i] / ref)
-                if tot[i] > 0:
+                if tot[i] > 0 and not normal_hol[i]:
                     hprofiles.append(norm[i])
     quiet = int(np.argmin(np.where(share > 0, share, np.inf))) if share.any() else 6
     if ratios:
@@ -146,20 +190,42 @@ def learn_day_shape(
     else:
         holiday_ratio = float("nan")  # no past holiday: behave like the quietest weekday
         holiday_profile = profile[quiet]
-    return DayShape(per_day, usable, share, profile, holiday_ratio, holiday_profile, open_slots)
+
+    weekday_ok = usable & (dow < 5)
+    mk_ratios = []
+    for i in np.flatnonzero(mk):
+        near = [j for j in range(max(0, i - 14), min(n_days, i + 15)) if weekday_ok[j]]
+        ref = float(np.median(tot[near])) if near else 0.0
+        if ref > 0:
+            r = tot[i] / ref
+            mk_ratios.append(r)
+            if r < MAKEUP_CLOSED_FRACTION:
+                notes.append(
+                    f"make-up workday {dates[i].isoformat()} had no traffic ({tot[i]:.0f} contacts vs "
+                    f"{ref:.0f} on a usual weekday); make-up days are forecast closed"
+                )
+    makeup_ratio = float("nan")
+    if mk_ratios:
+        makeup_ratio = float(np.median(mk_ratios))
+        if makeup_ratio < MAKEUP_CLOSED_FRACTION:
+            makeup_ratio = 0.0
+    return DayShape(
+        per_day, usable, share, profile, holiday_ratio, holiday_profile, open_slots, makeup_ratio, tuple(notes)
+    )
 
 
-def apply_calendar(
-    mean_days: np.ndarray, future: list[date], calendar: DayCalendar, shape: DayShape
-) -> np.ndarray:
+def apply_calendar(mean_days: np.ndarray, future: list[date], calendar: DayCalendar, shape: DayShape) -> np.ndarray:
     """Reshape forecast days that are holidays or make-up working days (see the module docstring)."""
     if calendar is NO_HOLIDAYS:
         return mean_days
     out = mean_days.copy()
     dow, hol, mk = day_kinds(future, calendar)
+    if np.isfinite(shape.holiday_ratio) and shape.holiday_ratio >= NORMAL_HOLIDAY_FRACTION:
+        hol = np.zeros_like(hol)  # past holidays were normal days: so are future ones
     weekday_share = shape.share[:5].mean()
     weekday_profile = _normalise_rows(shape.profile[:5].sum(axis=0, keepdims=True))[0]
     quiet_share = shape.share.min()  # no past holiday: like the quietest day of the week (0 if closed)
+    makeup = shape.makeup_ratio if np.isfinite(shape.makeup_ratio) else 1.0
     for i in np.flatnonzero(hol | mk):
         k = dow[i]
         normal_total = out[i].sum()
@@ -173,7 +239,7 @@ def apply_calendar(
             total = base * shape.share[k] * ratio if np.isfinite(ratio) else base * quiet_share
             out[i] = total * shape.holiday_profile
         else:
-            out[i] = base * weekday_share * weekday_profile
+            out[i] = base * weekday_share * makeup * weekday_profile
     return out
 
 
@@ -203,6 +269,11 @@ class Fit:
     calendar: DayCalendar
     shape: DayShape
     _predict_days: object = field(repr=False)  # callable: n_days -> (n_days, per_day)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the history said against the calendar (normal holidays, closed make-up days)."""
+        return self.shape.notes
 
     def predict(self, n_days: int) -> np.ndarray:
         """Mean contacts per interval for ``n_days`` whole days (non-negative)."""
@@ -366,9 +437,7 @@ class MSTLModel:
         return Fit(self.name, series.end, series.interval_min, calendar, shape, predict_days)
 
 
-def day_of_month_factors(
-    tot: np.ndarray, dates: list[date], usable: np.ndarray, n0: float = 5.0
-) -> np.ndarray:
+def day_of_month_factors(tot: np.ndarray, dates: list[date], usable: np.ndarray, n0: float = 5.0) -> np.ndarray:
     """Multiplicative day-of-month effect (index 1..31), shrunk toward 1 with ``n0`` pseudo-days.
 
     Each usable day is compared with the median of usable same-weekday days within two weeks; the
@@ -450,6 +519,138 @@ class DailyProfile:
         return Fit(self.name, series.end, series.interval_min, calendar, shape, predict_days)
 
 
+def shrunk_profiles(
+    norm: np.ndarray, dow: np.ndarray, weight: np.ndarray, share: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weekday profiles shrunk toward the pooled profile of similar weekdays (empirical Bayes).
+
+    ``norm`` are normalised days, ``weight`` their (decayed) weights, 0 for unusable days. Similar
+    weekdays: full days (share at least half the largest) and short days form two groups. For weekday
+    k, p_k is the weighted mean profile, s2_k its sampling variance (sandwich, summed over intervals),
+    and the group's between-weekday variance t2 = mean ||p_k - p_group||^2 - mean s2_k (method of
+    moments, floored at 0); the shrunk profile is (1 - B_k) p_k + B_k p_group with B_k = s2_k / (s2_k + t2)
+    (Efron & Morris 1975; Weinberg, Brown & Stroud 2007 pool weekday profiles the same way).
+    Returns the profiles (7, per_day) and the weights B (7,).
+    """
+    per_day = norm.shape[1]
+    p = np.zeros((7, per_day))
+    s2 = np.zeros(7)
+    have = np.zeros(7, dtype=bool)
+    for k in range(7):
+        sel = (dow == k) & (weight > 0)
+        if not sel.any():
+            continue
+        w = weight[sel] / weight[sel].sum()
+        p[k] = w @ norm[sel]
+        s2[k] = float((w[:, None] ** 2 * (norm[sel] - p[k]) ** 2).sum())
+        have[k] = True
+    out, b = p.copy(), np.zeros(7)
+    full = share >= 0.5 * share.max() if share.max() > 0 else np.ones(7, dtype=bool)
+    for group in (full & have, ~full & have):
+        ks = np.flatnonzero(group)
+        if len(ks) < 2:
+            continue
+        pooled = p[ks].mean(axis=0)
+        t2 = max(0.0, float(((p[ks] - pooled) ** 2).sum(axis=1).mean() - s2[ks].mean()))
+        for k in ks:
+            b[k] = s2[k] / (s2[k] + t2) if s2[k] + t2 > 0 else 0.0
+            out[k] = (1 - b[k]) * p[k] + b[k] * pooled
+    return out, b
+
+
+@dataclass(frozen=True)
+class DayProfileShrunk:
+    """Day total x shrunk weekday-by-interval profile (Weinberg, Brown & Stroud 2007; Ibrahim et al. 2016).
+
+    Day total = L * share[weekday]: L is the mean of the weekly levels of the last ``level_weeks``
+    weeks (each week's usable day totals over their shares; as ``daily_profile``, so the two differ
+    only in the profile), the shares the robust weekday medians of ``learn_day_shape``. (Simple
+    exponential smoothing of the weekly levels with alpha fitted by one-step error lagged a level
+    shift on the Israeli bank's Jul-Oct 1999 weeks and was dropped.) The profile per weekday
+    pools ``profile_weeks`` weeks of usable days with weekly decay ``decay`` and is shrunk toward the
+    pooled profile of similar weekdays by :func:`shrunk_profiles`.
+    """
+
+    level_weeks: int = 2
+    profile_weeks: int = 12
+    decay: float = 0.9
+    smooth: float = 0.1
+    name: str = "day_profile_shrunk"
+    min_weeks: int = 2
+
+    def fit(self, series: Series, calendar: DayCalendar = NO_HOLIDAYS) -> Fit:
+        days, _dates, dow, shape = _prepare(series, calendar, self.min_weeks, self.name)
+        n = len(days)
+        tot = days.sum(axis=1)
+        share = shape.share
+        levels = []
+        for w in range(1, n // 7 + 1):  # newest first
+            block = slice(n - 7 * w, n - 7 * (w - 1))
+            ok = shape.usable[block] & (share[dow[block]] > 0)
+            if ok.any():
+                levels.append(tot[block][ok].sum() / share[dow[block]][ok].sum())
+            if len(levels) == self.level_weeks:
+                break
+        level = float(np.mean(levels)) if levels else float(tot[-7:].sum())
+        age = (n - 1 - np.arange(n)) // 7
+        weight = np.where(shape.usable & (age < self.profile_weeks) & (tot > 0), self.decay**age, 0.0)
+        prof, _b = shrunk_profiles(_normalise_rows(days), dow, weight, share)
+        prof = _smooth_profile(prof, self.smooth)
+
+        def predict_days(m: int) -> np.ndarray:
+            fdow = np.array([d.weekday() for d in day_dates(series.end, m)])
+            return (level * share[fdow])[:, None] * prof[fdow]
+
+        return Fit(self.name, series.end, series.interval_min, calendar, shape, predict_days)
+
+
+COMBO_MEMBERS = ("mean_4w", "day_profile_shrunk", "daily_profile", "holt_winters")
+FINE_PER_DAY = 96  # finer than 15-minute intervals the statsmodels fits take minutes
+SLOW_AT_FINE_INTERVALS = ("holt_winters", "mstl_ets", "mstl_arima")
+
+
+def combo_members(per_day: int) -> tuple[str, ...]:
+    """The members of ``combo`` at ``per_day`` intervals a day (slow fits left out at fine intervals)."""
+    if per_day > FINE_PER_DAY:
+        return tuple(m for m in COMBO_MEMBERS if m not in SLOW_AT_FINE_INTERVALS)
+    return COMBO_MEMBERS
+
+
+def combine(member_forecasts: list[np.ndarray | None]) -> np.ndarray | None:
+    """The simple mean of the members that could forecast (None with fewer than two)."""
+    ok = [f for f in member_forecasts if f is not None]
+    return np.mean(ok, axis=0) if len(ok) >= 2 else None
+
+
+@dataclass(frozen=True)
+class Combination:
+    """The simple mean of the members' forecasts (FPP3 §13.4; Makridakis et al. 2020, M4).
+
+    All members share the same calendar handling, which is linear in the forecast, so the mean of
+    their calendar-adjusted forecasts is the calendar-adjusted mean. Needs two members that fit.
+    """
+
+    name: str = "combo"
+    min_weeks: int = 1
+
+    def fit(self, series: Series, calendar: DayCalendar = NO_HOLIDAYS) -> Fit:
+        fits = []
+        for m in combo_members(series.per_day):
+            try:
+                fits.append(get_model(m).fit(series, calendar))
+            except (ValueError, np.linalg.LinAlgError):
+                continue
+        if len(fits) < 2:
+            raise ValueError(f"combo: fewer than two members fit {series.n_days} day(s) of history")
+        per_day = series.per_day
+
+        def predict_days(n: int) -> np.ndarray:  # members already applied the calendar
+            return np.mean([f.predict(n).reshape(n, per_day) for f in fits], axis=0)
+
+        first = fits[0]
+        return Fit(self.name, series.end, series.interval_min, NO_HOLIDAYS, first.shape, predict_days)
+
+
 MODELS: dict[str, object] = {
     m.name: m
     for m in (
@@ -461,8 +662,11 @@ MODELS: dict[str, object] = {
         MSTLModel("arima"),
         DailyProfile(),
         DailyProfile(day_of_month=True),
+        DayProfileShrunk(),
+        Combination(),
     )
 }
+BASELINE = "mean_4w"  # what auto keeps unless a challenger is clearly better (forecasts.backtest)
 AUTO_CANDIDATES = (
     "seasonal_naive",
     "mean_4w",
@@ -470,6 +674,8 @@ AUTO_CANDIDATES = (
     "mstl_ets",
     "daily_profile",
     "daily_profile_dom",
+    "day_profile_shrunk",
+    "combo",
 )
 
 
@@ -480,67 +686,10 @@ def get_model(name: str):
     return MODELS[name]
 
 
-# ---------------------------------------------------------------- prediction intervals
-
-
-def interval_bounds(mean: np.ndarray, dispersion: float, level: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
-    """Central ``level`` interval of a negative binomial with mean ``mean`` and variance mu + phi*mu^2.
-
-    ``dispersion`` (phi) = 0 gives Poisson bounds. The NB2 parameterisation: n = 1/phi, p = n/(n+mu)
-    (Cameron & Trivedi, *Regression Analysis of Count Data*, 2nd ed., §3.3).
-    """
-    mu = np.asarray(mean, dtype=float)
-    a = (1 - level) / 2
-    if dispersion <= 0:
-        lo = stats.poisson.ppf(a, mu)
-        hi = stats.poisson.ppf(1 - a, mu)
-    else:
-        n = 1.0 / dispersion
-        p = n / (n + np.maximum(mu, 1e-12))
-        lo = stats.nbinom.ppf(a, n, p)
-        hi = stats.nbinom.ppf(1 - a, n, p)
-    lo = np.where(mu > 0, np.nan_to_num(lo), 0.0)
-    hi = np.where(mu > 0, np.nan_to_num(hi), 0.0)
-    return lo, hi
-
-
-def calibrate_dispersion(mean: np.ndarray, actual: np.ndarray, level: float = 0.8) -> float:
-    """The NB dispersion phi whose ``level`` intervals cover ``level`` of the past actuals.
-
-    Bisection on log(phi) over the backtest pairs (intervals with nothing forecast and nothing
-    arriving are left out). Returns 0 (Poisson) when Poisson already covers enough.
-    """
-    mu = np.asarray(mean, float)
-    y = np.asarray(actual, float)
-    keep = (mu > 0) | (y > 0)
-    mu, y = mu[keep], y[keep]
-    if len(y) == 0:
-        return 0.0
-
-    def coverage(phi: float) -> float:
-        lo, hi = interval_bounds(mu, phi, level)
-        return float(np.mean((y >= lo) & (y <= hi)))
-
-    if coverage(0.0) >= level:
-        return 0.0
-    lo_log, hi_log = np.log(1e-4), np.log(5.0)
-    if coverage(float(np.exp(hi_log))) < level:
-        return float(np.exp(hi_log))
-    for _ in range(30):
-        mid = (lo_log + hi_log) / 2
-        if coverage(float(np.exp(mid))) >= level:
-            hi_log = mid
-        else:
-            lo_log = mid
-    return float(np.exp(hi_log))
-
-
 # ---------------------------------------------------------------- handle time
 
 
-def forecast_aht(
-    series: Series, n_days: int, weeks: int = 4, prior_contacts: float = 20.0
-) -> np.ndarray | None:
+def forecast_aht(series: Series, n_days: int, weeks: int = 4, prior_contacts: float = 20.0) -> np.ndarray | None:
     """Volume-weighted handle time [s] per interval, same time of week over ``weeks`` weeks.
 
     aht = (sum(aht*w) + k*prior) / (sum(w) + k), with w the contacts handled, k = ``prior_contacts``

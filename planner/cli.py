@@ -308,8 +308,10 @@ def forecast_cmd(
             )
             if s["runner_up"] is not None:
                 line += f"; next best {s['runner_up']} {s['runner_up_wape']:.3f}"
-                if s["improvement"] is not None:
+                if s["improvement"] is not None and s["improvement"] >= 0:
                     line += f" ({s['improvement']:.1%} better)"
+                elif s["improvement"] is not None:  # auto's rule: only a clear, consistent win replaces mean_4w
+                    line += " (lower WAPE, but not a clear win over mean_4w in most weeks)"
             typer.echo(line)
         if s["aht_backtest_error"] is not None:
             err = s["aht_backtest_error"]

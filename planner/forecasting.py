@@ -56,7 +56,8 @@ def forecast(
     """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last interval.
 
     Returns the forecast frame (DESIGN.md schema, ``interval_start`` as ISO text) and a JSON-ready
-    summary: the model each series' backtest chose, its WAPE and the runner-up, warnings.
+    summary: the model each series' backtest chose, its WAPE and the runner-up, the backtest error
+    distribution behind the bands (``error``, None without a backtest), warnings (deduplicated).
     """
     if horizon_days < 1 or horizon_days > 366:
         raise PlannerInputError(f"--horizon-days {horizon_days}: must be between 1 and 366")
@@ -89,13 +90,21 @@ def forecast(
                 "runner_up": f.runner_up,
                 "runner_up_wape": f.runner_up_wape,
                 "improvement": improvement,
-                "dispersion": f.dispersion,
+                "error": None
+                if f.error is None
+                else {
+                    "week_log_sd": f.error.week_log_sd,
+                    "day_log_sd": f.error.day_log_sd,
+                    "interval_dispersion": f.error.interval_dispersion,
+                    "n_days": f.error.n_days,
+                    "coverage": f.error.coverage,
+                },
                 "has_aht": f.aht_s is not None,
                 "aht_backtest_error": f.aht_backtest_error,
                 "notes": list(f.notes),
             }
         )
-    notes = [f"{s['channel']}: {n}" for s in series for n in s["notes"]]
+    notes = list(dict.fromkeys(f"{s['channel']}: {n}" for s in series for n in s["notes"]))
     return frame, {
         "rows": len(frame),
         "interval_min": history.interval_min,

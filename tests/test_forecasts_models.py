@@ -7,7 +7,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from forecasts.daycalendar import NO_HOLIDAYS, CalendarError, DayCalendar, china_calendar, load_calendar
 from forecasts.io import Series
@@ -17,11 +16,9 @@ from forecasts.models import (
     MeanOfWeeks,
     MSTLModel,
     SeasonalNaive,
-    calibrate_dispersion,
     day_of_month_factors,
     forecast_aht,
     get_model,
-    interval_bounds,
 )
 
 PER_DAY = 48
@@ -199,32 +196,6 @@ def test_user_holiday_file_and_bad_specs(tmp_path):
         load_calendar("Narnia", range(1999, 2000))
     assert load_calendar("none", range(2026, 2027)) is NO_HOLIDAYS
     assert dt.date(1999, 9, 20) in load_calendar("IL", range(1999, 2000)).holidays  # Yom Kippur 5760
-
-
-def test_interval_bounds_poisson_and_negative_binomial():
-    mu = np.array([0.0, 2.0, 50.0, 400.0])
-    lo, hi = interval_bounds(mu, 0.0, 0.8)
-    np.testing.assert_array_equal(lo[1:], stats.poisson.ppf(0.1, mu[1:]))
-    np.testing.assert_array_equal(hi[1:], stats.poisson.ppf(0.9, mu[1:]))
-    assert lo[0] == hi[0] == 0
-    lo2, hi2 = interval_bounds(mu, 0.05, 0.8)
-    assert (hi2[2:] - lo2[2:] > hi[2:] - lo[2:]).all()
-    # NB2 variance mu + phi mu^2 (Cameron & Trivedi §3.3)
-    n = 1 / 0.05
-    assert stats.nbinom.var(n, n / (n + 400)) == pytest.approx(400 + 0.05 * 400**2)
-
-
-def test_calibrated_dispersion_gives_nominal_coverage_out_of_sample():
-    rng = np.random.default_rng(7)
-    mu = rng.uniform(5, 120, 4000)
-    phi_true = 0.04
-    draw = lambda: rng.negative_binomial(1 / phi_true, (1 / phi_true) / (1 / phi_true + mu))  # noqa: E731
-    phi = calibrate_dispersion(mu, draw(), 0.8)
-    assert phi == pytest.approx(phi_true, rel=0.35)
-    lo, hi = interval_bounds(mu, phi, 0.8)
-    y = draw()
-    assert 0.77 <= np.mean((y >= lo) & (y <= hi)) <= 0.83
-    assert calibrate_dispersion(mu, rng.poisson(mu), 0.8) < 0.005  # Poisson data needs ~no extra spread
 
 
 def test_aht_forecast_is_volume_weighted():
