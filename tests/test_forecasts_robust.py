@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forecasts.backtest import MARGIN, _pick
+from forecasts.backtest import MARGIN, _auto_source, _pick, wape
 from forecasts.daycalendar import china_calendar
 from forecasts.io import Series
 from forecasts.models import get_model
@@ -147,3 +147,19 @@ def test_auto_rule_needs_a_margin_and_most_weeks():
     _, wapes, _ = _pick(("mean_4w", "x"), fc, act, prior)
     assert wapes["x"] < 0.9 * wapes["mean_4w"]
     assert _pick(("mean_4w", "x"), fc, act, prior)[0] == "mean_4w"
+
+
+def test_auto_blends_a_winner_with_the_baseline():
+    """A winner is used half-and-half with the baseline; the blend's weekly WAPE is at most the mean of the
+    two (WAPE is convex), so a week where the winner fails badly costs half of it."""
+    rng = np.random.default_rng(4)
+    act = [rng.poisson(100.0, 10).astype(float) for _ in range(9)]
+    base = [a * 1.2 for a in act]  # 20 % over every week
+    winner = [a * 0.95 for a in act[:8]] + [act[8] * 1.8]  # 5 % under, then 80 % over in the last week
+    fc = {"mean_4w": base, "x": winner}
+    src, _, _ = _auto_source(("mean_4w", "x"), fc, act, list(range(8)))
+    assert src == "mean_4w+x"
+    np.testing.assert_allclose(fc[src][8], (base[8] + winner[8]) / 2)
+    blend = wape(act[8], fc[src][8])
+    assert blend <= (wape(act[8], base[8]) + wape(act[8], winner[8])) / 2 + 1e-12
+    assert blend == pytest.approx(0.5, abs=1e-9)  # hand: |(1.2 + 1.8) / 2 - 1| = 0.5, against 0.8 for x alone
