@@ -206,13 +206,15 @@ def staff_command(
     from planner.io.forecast import read_forecast
     from planner.io.requirements import write_requirements
     from planner.io.table import check_writable
-    from planner.pipeline import staff_step
+    from planner.pipeline import staff_step, volume_errors
     from planner.scenario import load_scenario
     from planner.staffing import requirement_summary
 
     scen = load_scenario(scenario)
     check_writable(out, "--out", force)
-    req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast)
+    errors, notes = volume_errors(scen, {})  # a forecast file has no backtest: the scenario's forecast_error
+    req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast, errors=errors)
+    messages = notes + messages
     write_requirements(req, out)
     _print_warnings(messages)
     summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}
@@ -229,8 +231,9 @@ def staff_command(
 
 # ---- forecast (issue 4) ----
 _FORECAST_METHODS_HELP = (
-    "auto (pick by backtest), seasonal_naive, mean_4w, mean_4w_plain, holt_winters, mstl_ets, "
-    "mstl_arima, daily_profile, daily_profile_dom."
+    "auto (mean_4w unless a challenger wins the backtest clearly; then both, half-and-half), seasonal_naive, "
+    "mean_4w, mean_4w_plain, holt_winters, mstl_ets, mstl_arima, daily_profile, daily_profile_dom, "
+    "day_profile_shrunk, combo."
 )
 
 
