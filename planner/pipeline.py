@@ -249,7 +249,6 @@ def check_step(
     the same agents simulated with ``risk_replications`` draws of the volume, and the requirement's
     hours for plain Erlang and each of the scenario's ``confidence_steps``."""
     from planner.queueing import productive_agents
-    from planner.sla.risk import channel_risk, hours_by_confidence
     from planner.sla.service import channel_service, measure, split_team_staffing
 
     errors = errors or {}
@@ -267,6 +266,7 @@ def check_step(
             kinds[ch] = scenario.channel(ch).kind
             blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
         shares = split_team_staffing(productive, required, kinds)
+        stamps = [t.to_pydatetime() for t in starts]
         for ch in r.channels:
             spec = scenario.channel(ch)
             if progress is not None:
@@ -278,7 +278,7 @@ def check_step(
             aht = _aht(spec.aht_s, fc)
             service = channel_service(
                 spec,
-                [t.to_pydatetime() for t in starts],
+                stamps,
                 interval_min,
                 offered,
                 aht,
@@ -288,29 +288,45 @@ def check_step(
                 seed=scenario.solver.seed,
             )
             checks.append(measure(service, spec))
-            if spec.kind == "email":
+            if spec.kind == "email":  # replayed on the forecast only
                 continue
             if progress is not None:
                 progress(f"pricing {ch}'s forecast risk")
-            error, origin = errors.get(ch, (VolumeError(), "none"))
-            stamps = [t.to_pydatetime() for t in starts]
-            drawn = channel_service(
-                spec, stamps, interval_min, offered, aht, shares[ch], scenario.calendar,
-                replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
-            )
-            hours = (
-                hours_by_confidence(
-                    spec, stamps, interval_min, offered, aht, scenario.calendar, error,
-                    sorted({*scenario.confidence_steps, *([spec.sl_confidence] if spec.sl_confidence else [])}),
-                    replications=scenario.risk_replications, seed=scenario.solver.seed,
-                    known={spec.sl_confidence: float(required[ch].sum()) * interval_min / 60.0}
-                    if spec.sl_confidence else None,
-                )
-                if spec.sl_target is not None
-                else ()
-            )
-            risks.append(channel_risk(drawn, spec, error, origin, hours=hours))
+            risks.append(_risk(scenario, spec, stamps, interval_min, offered, aht, shares[ch], required[ch], errors))
     return tuple(checks), tuple(risks), notes
+
+
+def _risk(
+    scenario: Scenario,
+    spec: Any,
+    starts: list[datetime],
+    interval_min: int,
+    offered: np.ndarray,
+    aht: np.ndarray,
+    agents: np.ndarray,
+    required: np.ndarray,
+    errors: dict[str, tuple[VolumeError, str]],
+) -> Any:
+    """One voice or chat channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents
+    against volumes drawn from the forecast's error, and the hours of each confidence step (the plan's own
+    confidence priced by its requirement, not searched again)."""
+    from planner.sla.risk import channel_risk, hours_by_confidence
+    from planner.sla.service import channel_service
+
+    error, origin = errors.get(spec.name, (VolumeError(), "none"))
+    drawn = channel_service(
+        spec, starts, interval_min, offered, aht, agents, scenario.calendar,
+        replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
+    )
+    hours: tuple = ()
+    if spec.sl_target is not None:
+        own = {spec.sl_confidence: float(required.sum()) * interval_min / 60.0} if spec.sl_confidence else {}
+        hours = hours_by_confidence(
+            spec, starts, interval_min, offered, aht, scenario.calendar, error,
+            sorted({*scenario.confidence_steps, *own}),
+            replications=scenario.risk_replications, seed=scenario.solver.seed, known=own,
+        )
+    return channel_risk(drawn, spec, error, origin, hours=hours)
 
 
 def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
