@@ -104,6 +104,8 @@ deterministic_time = 0.5
 time_limit_s = 5
 [check]
 replications = 2
+risk_replications = 20
+confidence_steps = []
 """
 DATA_SAMPLE = "[data]\nsample = true\nsample_weeks = 3\nsample_scale = 0.05\n"
 DATA_HISTORY = '[data]\nhistory = "history.csv"\n'

@@ -44,7 +44,7 @@ def small(extra: dict | None = None, **horizon) -> dict:
         "forecast": {"backtest_weeks": 2},
         "horizon": {"weeks": 1, **horizon},
         "solver": {"deterministic_time": 1.0, "time_limit_s": 30},
-        "check": {"replications": 3},
+        "check": {"replications": 3, "risk_replications": 40, "confidence_steps": []},
     }
     for key, value in (extra or {}).items():
         data[key] = {**data.get(key, {}), **value} if isinstance(value, dict) else value
@@ -298,7 +298,8 @@ def test_plan_from_a_mapped_history_file(tmp_path):
     toml = BASE.replace("[channels.email]\nfirst_reply_working_hours = 4\n", "") + (
         '[staffing]\ninterval_min = 60\n[data]\nhistory = "export.csv"\n'
         '[data.columns]\ninterval_start = "时段"\noffered = "Calls Offered"\naht_s = "AHT"\n'
-        "[forecast]\nbacktest_weeks = 2\n[solver]\ndeterministic_time = 1.0\n[check]\nreplications = 2\n"
+        "[forecast]\nbacktest_weeks = 2\n[solver]\ndeterministic_time = 1.0\n"
+        "[check]\nreplications = 2\nrisk_replications = 20\nconfidence_steps = []\n"
     )
     r = _plan_cli(tmp_path, toml, "--json")
     assert r.returncode == 0, r.stderr

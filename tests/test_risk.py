@@ -19,7 +19,7 @@ from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
 from planner.queueing import evaluate
 from planner.simulation import Workload, draw_calls, roster_from_staffing, simulate_streams
-from planner.sla.risk import confidence_staffing, month_met_probability
+from planner.sla.risk import _uniform_search, confidence_staffing, month_met_probability
 from planner.sla.staffing import ServiceTarget, _allocate, check_target
 
 MONDAY = datetime(2026, 3, 2)
@@ -139,3 +139,16 @@ def test_confidence_needs_a_service_level_target():
     with pytest.raises(PlannerInputError, match="service_level"):
         confidence_staffing(spec, starts, 60, calls, np.full(24, 180.0), VolumeError(), 0.9)
 
+
+
+def test_fallback_search_meets_the_chance_on_its_draws():
+    """The monotone fallback (per-interval Erlang at the design volume, rising targets) returns a plan that
+    passes the chance constraint on the draws, checked here by simulating it again."""
+    calls = _days(7, per_day_calls=120.0)  # small volumes: a day's pass or fail jumps with one agent
+    wl = Workload(MONDAY, 60, calls, 240.0)
+    drawn = draw_calls(wl, replications=100, seed=2, volume_error=VolumeError(0.05, 0.1, 0.02))
+    target = ServiceTarget(0.8, 20.0, "day", 0.9, 0.5)
+    agents = _uniform_search(wl, target, drawn, "erlang-c", None)
+    assert agents is not None
+    chk = check_target(simulate_streams(wl, roster_from_staffing(agents, 60), drawn, answer_s=20.0), target)
+    assert chk.met and chk.share_met.min() >= 0.9
