@@ -64,11 +64,16 @@ class VolumeError:
     Estimated from the forecast's one-week-ahead backtest errors (``forecasts.uncertainty``); a
     doubly-stochastic Poisson model of arrival-rate uncertainty (Jongbloed & Koole 2001, "Managing
     uncertainty in call centres using Poisson mixtures"; Ibrahim et al. 2016, section 2).
+    ``n_weeks``: the backtest weeks behind ``week_log_sd`` (0: take it as exact). A week's error is then
+    drawn from the posterior predictive of a normal sample of that size (Gelman et al., *Bayesian Data
+    Analysis*, 3rd ed., section 3.2): its log-SD from the scaled inverse chi-square with n - 1 degrees of
+    freedom, times sqrt(1 + 1/n) for the unknown mean; eight weeks tell little about the tails.
     """
 
     week_log_sd: float = 0.0
     day_log_sd: float = 0.0
     interval_dispersion: float = 0.0
+    n_weeks: int = 0
 
     @property
     def is_zero(self) -> bool:

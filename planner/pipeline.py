@@ -165,8 +165,10 @@ def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, t
         if spec.volume_error is not None:
             out[spec.name] = (spec.volume_error, "scenario")
         elif spec.name in found:
-            worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in VolumeError.__dataclass_fields__}
-            out[spec.name] = (VolumeError(**worst), "backtest")
+            sds = ("week_log_sd", "day_log_sd", "interval_dispersion")
+            worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in sds}
+            weeks = min(-(-int(x.get("n_days") or 0) // 7) for x in found[spec.name])  # backtest weeks
+            out[spec.name] = (VolumeError(**worst, n_weeks=weeks), "backtest")
         else:
             out[spec.name] = (VolumeError(), "none")
             if spec.sl_confidence is not None:

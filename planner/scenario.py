@@ -137,6 +137,7 @@ class _ForecastError(_Strict):
     week_log_sd: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.0
     day_log_sd: Annotated[float, Field(ge=0.0, le=2.0, allow_inf_nan=False)] = 0.0
     interval_dispersion: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = 0.0
+    n_weeks: Annotated[int, Field(ge=0, le=520)] = 0
 
 
 class _QueueChannel(_Measure):

@@ -371,9 +371,14 @@ def _rng(seed: int, replication: int, stream: int) -> np.random.Generator:
 def _volume_factors(
     g: np.random.Generator, err: VolumeError, n_days: int, n_intervals: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One replication's day factors (week x day, lognormal, mean 1) and interval factors (gamma, mean 1)."""
+    """One replication's day factors (week x day, lognormal, mean 1) and interval factors (gamma, mean 1);
+    with ``err.n_weeks`` the replication's week log-SD is itself drawn (see :class:`VolumeError`)."""
     n_weeks = -(-n_days // 7)
-    week = np.exp(g.normal(-(err.week_log_sd**2) / 2, err.week_log_sd, size=n_weeks))
+    sd = err.week_log_sd
+    if err.n_weeks >= 2 and sd > 0:  # the posterior predictive of an SD estimated from n weeks
+        n = err.n_weeks
+        sd = sd * math.sqrt((1 + 1 / n) * (n - 1) / g.chisquare(n - 1))
+    week = np.exp(g.normal(-(sd**2) / 2, sd, size=n_weeks))
     day = np.exp(g.normal(-(err.day_log_sd**2) / 2, err.day_log_sd, size=n_days))
     phi = err.interval_dispersion
     noise = g.gamma(1.0 / phi, phi, size=n_intervals) if phi > 0 else np.ones(n_intervals)

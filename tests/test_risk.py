@@ -152,3 +152,14 @@ def test_fallback_search_meets_the_chance_on_its_draws():
     assert agents is not None
     chk = check_target(simulate_streams(wl, roster_from_staffing(agents, 60), drawn, answer_s=20.0), target)
     assert chk.met and chk.share_met.min() >= 0.9
+
+
+def test_week_sd_from_few_weeks_widens_the_tail():
+    """With n_weeks = 8 the week factor is the posterior predictive: log W has variance
+    E[sd^2] (1 + 1/n) = sd^2 (n - 1)/(n - 3) (1 + 1/n) (inverse chi-square mean; hand: 0.01 x 7/5 x 9/8)."""
+    calls = np.full(7 * 24, 1.0)  # one week; 2000 replications of its factor
+    wl = Workload(MONDAY, 60, calls, 180.0)
+    drawn = draw_calls(wl, replications=2000, seed=8, volume_error=VolumeError(week_log_sd=0.1, n_weeks=8))
+    log_w = np.log(drawn.day_factor[:, 0])
+    assert np.allclose(drawn.day_factor, drawn.day_factor[:, :1])  # one factor for the whole week
+    assert log_w.var() == pytest.approx(0.01 * 7 / 5 * 9 / 8, rel=0.15)

@@ -145,6 +145,7 @@ class ChannelRisk:
                 "week_log_sd": self.error.week_log_sd,
                 "day_log_sd": self.error.day_log_sd,
                 "interval_dispersion": self.error.interval_dispersion,
+                "n_weeks": self.error.n_weeks,
             },
             "replications": self.replications,
             "p_day_met_min": _num(np.nanmin(self.p_day_met)) if np.isfinite(self.p_day_met).any() else None,
