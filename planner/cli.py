@@ -912,7 +912,7 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
         return
     for line in summary_lines(summary):
         typer.echo(line)
-    typer.echo(f"wrote {out}: summary.json, plan.xlsx, forecast, requirements, schedule, coverage, service CSVs")
+    typer.echo(f"wrote {out}: summary.json, plan.xlsx, forecast, requirements, schedule, coverage, service, risk CSVs")
 
 
 @app.command("plan")
