@@ -207,11 +207,11 @@ def queue_channel_requirements(
     aht_s: np.ndarray,
     interval_min: int,
     calendar: ChineseCalendar,
-    agents: ChannelStaffing | None = None,
+    rule: ChannelStaffing | None = None,
 ) -> ChannelRequirement:
     """Voice (c = 1) or chat (c >= 1): Erlang C/A per open interval, floors, zero outside the window.
 
-    ``agents``: another staffing rule for the channel (e.g. the risk-aware one of ``planner.sla.risk``),
+    ``rule``: another staffing rule for the channel (e.g. the risk-aware one of ``planner.sla.risk``),
     called with the channel's spec, interval starts, calls (zero outside the window), handle times and
     interval length; its agents replace the per-interval Erlang ones (floors and the window still apply).
     """
@@ -226,9 +226,9 @@ def queue_channel_requirements(
     sl, asa, occ = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     busy = is_open & (np.asarray(calls) > 0)
     try:
-        if agents is not None and busy.any():
+        if rule is not None and busy.any():
             inside = np.where(is_open, np.asarray(calls, dtype=float), 0.0)
-            required[:] = np.where(is_open, agents(spec, starts, inside, np.asarray(aht_s, float), interval_min), 0)
+            required[:] = np.where(is_open, rule(spec, starts, inside, np.asarray(aht_s, float), interval_min), 0)
             fractional[:] = required
         elif busy.any():
             res = queueing.required_agents(

@@ -195,12 +195,17 @@ def _num(x: float | None) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _day_groups(service: ChannelService) -> tuple[list[str], np.ndarray]:
+    """The service's dates (ISO) and each interval's index among them."""
+    dates = [t.date().isoformat() for t in service.starts]
+    labels = list(dict.fromkeys(dates))
+    index = {lab: i for i, lab in enumerate(labels)}
+    return labels, np.array([index[d] for d in dates], dtype=np.int64)
+
+
 def day_sums(service: ChannelService) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Per replication and day: the measure's numerator and denominator ([replications, days])."""
-    dates = [t.date() for t in service.starts]
-    labels = list(dict.fromkeys(d.isoformat() for d in dates))
-    index = {lab: i for i, lab in enumerate(labels)}
-    g = np.array([index[d.isoformat()] for d in dates], dtype=np.int64)
+    labels, g = _day_groups(service)
     r = service.numerator.shape[0]
     num = np.zeros((r, len(labels)))
     den = np.zeros((r, len(labels)))
@@ -260,10 +265,7 @@ def channel_risk(
         error=error,
         error_source=error_source,
         days=tuple(labels),
-        day_offered=np.bincount(
-            [labels.index(t.date().isoformat()) for t in service.starts], weights=service.offered,
-            minlength=len(labels),
-        ),
+        day_offered=np.bincount(_day_groups(service)[1], weights=service.offered, minlength=len(labels)),
         day_value=value,
         p_day_met=p_day,
         expected_missed_days_per_month=missed,
@@ -271,7 +273,6 @@ def channel_risk(
         replications=service.replications,
         hours=hours,
     )
-
 
 
 def confidence_rule(error: VolumeError, confidence: float, *, replications: int = 200, seed: int = 0):
