@@ -153,29 +153,38 @@ def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str)
 
 
 def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
-    """Each channel's forecast error: the scenario's ``forecast_error`` when set, else the forecast's
-    backtest (``info["series"][..]["error"]``; the largest of a channel's queues), else none (Poisson only,
-    with a note when the channel asks for a confidence)."""
+    """Each channel's forecast error: the scenario's ``forecast_error`` when set (it overrides the backtest,
+    with a note), else the forecast's backtest (``info["series"][..]["error"]``; the largest of a channel's
+    queues), else none: only Poisson noise is priced, with a note for voice and chat."""
     found: dict[str, list[dict[str, Any]]] = {}
     for x in info.get("series", []):
         if x.get("error"):
             found.setdefault(x["channel"], []).append(x["error"])
     out, notes = {}, []
     for spec in scenario.channels:
-        if spec.volume_error is not None:
-            out[spec.name] = (spec.volume_error, "scenario")
-        elif spec.name in found:
+        backtest = None
+        if spec.name in found:
             sds = ("week_log_sd", "day_log_sd", "interval_dispersion")
             worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in sds}
             weeks = min(-(-int(x.get("n_days") or 0) // 7) for x in found[spec.name])  # backtest weeks
-            out[spec.name] = (VolumeError(**worst, n_weeks=weeks), "backtest")
+            backtest = VolumeError(**worst, n_weeks=weeks)
+        if spec.volume_error is not None:
+            out[spec.name] = (spec.volume_error, "scenario")
+            if backtest is not None:
+                notes.append(
+                    f"channel {spec.name}: [channels.{spec.name}.forecast_error] overrides the backtest's error "
+                    f"(week_log_sd {backtest.week_log_sd:.3f}, day_log_sd {backtest.day_log_sd:.3f}, "
+                    f"interval_dispersion {backtest.interval_dispersion:.3f})"
+                )
+        elif backtest is not None:
+            out[spec.name] = (backtest, "backtest")
         else:
             out[spec.name] = (VolumeError(), "none")
-            if spec.sl_confidence is not None:
+            if spec.kind != "email":
                 notes.append(
-                    f"channel {spec.name}: no backtest error for sl_confidence {spec.sl_confidence:g} (a given "
-                    f"forecast or too short a history): only Poisson noise is priced; set [channels.{spec.name}."
-                    "forecast_error]"
+                    f"channel {spec.name}: no backtest error (a given forecast, or too short a history): the risk "
+                    f"figures{' and sl_confidence' if spec.sl_confidence else ''} price Poisson noise only; set "
+                    f"[channels.{spec.name}.forecast_error]"
                 )
     return out, notes
 
@@ -635,16 +644,18 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         )
         risk = c.get("risk")
         if risk is not None and risk["p_day_met_min"] is not None:
-            steps = ", ".join(
-                f"{x['confidence']:g}: {x['added_hours']:+.0f} h"
-                for x in risk["hours_by_confidence"]
-                if x["confidence"]
-            )
+            source = {"none": "Poisson noise only"}.get(risk["error"]["source"], f"{risk['error']['source']} error")
+            staffed = f"; staffed for confidence {risk['confidence']:g}" if risk["confidence"] else ""
             lines.append(
-                f"    risk ({risk['error']['source']} error): worst day meets with p {risk['p_day_met_min']:.2f}, "
-                f"{risk['expected_missed_days_per_month']:.1f} missed days/month expected, month met with p "
-                f"{risk['p_month_met']:.2f}" + (f"; confidence over plain Erlang {steps}" if steps else "")
+                f"    risk ({source}): worst day meets the target with p {risk['p_day_met_min']:.2f}, "
+                f"{risk['expected_missed_days_per_month']:.1f} missed days/month expected, the month meets the "
+                f"contract with p {risk['p_month_met']:.2f}{staffed}"
             )
+            steps = ", ".join(
+                f"{x['confidence']:g} {x['added_hours']:+.0f} h" for x in risk["hours_by_confidence"] if x["confidence"]
+            )
+            if steps:
+                lines.append(f"    agent-hours over plain per-interval Erlang, by confidence: {steps}")
     for team, t in summary["teams"].items():
         gap = "n/a" if t["gap"] is None else f"{t['gap']:.1%}"
         lines.append(f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h, gap {gap} ({t['status']})")

@@ -56,7 +56,7 @@ _UNIT_HINTS = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _fraction(value: Any) -> Any:
@@ -262,7 +262,7 @@ class _Data(_Strict):
 
 
 class _Horizon(_Strict):
-    start: date | None = None
+    start: Annotated[date, Field(strict=False)] | None = None  # a TOML date, or ISO text "2026-03-02"
     weeks: Annotated[int, Field(ge=1, le=MAX_HORIZON_WEEKS)] = 1
 
 

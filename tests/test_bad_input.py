@@ -330,6 +330,8 @@ BAD = [
          put("scenario.toml", scenario_text(replace=(("service_level = 0.8", "service_level = 80"),)))),
     case("staff-sl-1.0", STAFF, ("scenario.toml", "service_level"),
          put("scenario.toml", scenario_text(replace=(("service_level = 0.8", "service_level = 1.0"),)))),
+    case("staff-sl-as-text", STAFF, ("scenario.toml", "channels.voice.service_level"),
+         put("scenario.toml", scenario_text(replace=(("service_level = 0.8", 'service_level = "0.8"'),)))),
     case("staff-confidence-percent", STAFF, ("scenario.toml", "channels.voice.sl_confidence"),
          put("scenario.toml", scenario_text(replace=(("answer_s = 20\n", "answer_s = 20\nsl_confidence = 95\n"),)))),
     case("staff-confidence-1", STAFF, ("scenario.toml", "channels.voice.sl_confidence"),

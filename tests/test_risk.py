@@ -84,6 +84,13 @@ def test_month_probability_matches_enumeration():
     exact = sum(meets) / 32
     got = month_met_probability(num, den, 0.8, True, seed=1, draws=20000)
     assert got == pytest.approx(exact, abs=0.01)
+    # measured per day: the month meets "every day" only when no block comes from replication 1 (1/32),
+    # and "70 % of days" when at most 9 of its 30 days do
+    for share, most_bad in ((1.0, 0), (0.7, 9)):
+        exact = sum(sum(s for s, bad in zip(sizes, pick, strict=True) if bad) <= most_bad
+                    for pick in itertools.product((0, 1), repeat=5)) / 32
+        got = month_met_probability(num, den, 0.8, True, period="day", min_share=share, seed=1, draws=20000)
+        assert got == pytest.approx(exact, abs=0.01), share
 
 
 def test_greedy_allocation_matches_brute_force_on_erlang_a():

@@ -33,6 +33,7 @@ HEADERS = {
     "met": "达标 met",
     "date": "日期 date",
     "p_met": "达标概率 p_met",
+    "expected_value": "期望值 expected_value",
     "staffing": "配置方式 staffing",
     "confidence": "置信度 confidence",
     "agent_hours": "人时 agent_hours",
@@ -66,7 +67,7 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
             rows.append((f"渠道 {ch}: 单日最低达标概率 lowest P(day met)", risk["p_day_met_min"]))
             rows.append((f"渠道 {ch}: 预计每月未达标天数 expected missed days a month",
                          risk["expected_missed_days_per_month"]))
-            rows.append((f"渠道 {ch}: 月度达标概率 P(month met)", risk["p_month_met"]))
+            rows.append((f"渠道 {ch}: 月度按合同达标概率 P(month meets the contract)", risk["p_month_met"]))
     for team, t in summary["teams"].items():
         rows.append((f"小组 {team}: 人数 agents", t["agents"]))
         rows.append((f"小组 {team}: 计薪工时 paid hours", t["paid_hours"]))

@@ -12,7 +12,9 @@ it (:func:`planner.simulation.draw_calls`), so a plan is judged against the volu
   to rate uncertainty (Gans, Koole & Mandelbaum 2003, section 4.1; Jongbloed & Koole 2001).
 * :func:`channel_risk`: for a staffing already fixed (the roster), per day the probability that the day
   meets its target, the expected number of days a month that miss it, and the probability that the month
-  as a whole meets it. The month is built from the horizon's days, repeated to ``DAYS_PER_MONTH`` days,
+  meets the contract's measure (``sl_period`` month: the month's pooled value; day, interval or week: at
+  least ``sl_min_share`` of the month's periods). The month is built from the horizon's days, repeated to
+  ``DAYS_PER_MONTH`` days,
   each 7-day block taken from an independently chosen replication (a block bootstrap: a week's level error
   is shared by its days, weeks are independent). Missed days a month = the mean miss probability of the
   horizon's measured days x the measured days in a month.
@@ -167,13 +169,14 @@ class ChannelRisk:
         }
 
     def days_frame(self) -> pd.DataFrame:
-        """One row per day: channel, date, offered, expected value, probability of meeting the target."""
+        """One row per day: channel, date, offered, expected_value (under the forecast's error), target,
+        p_met (the probability of meeting the target)."""
         return pd.DataFrame(
             {
                 "channel": self.channel,
                 "date": list(self.days),
                 "offered": self.day_offered,
-                "value": self.day_value,
+                "expected_value": self.day_value,
                 "target": self.target,
                 "p_met": self.p_day_met,
             }
@@ -223,10 +226,24 @@ def _meets(num: np.ndarray, den: np.ndarray, target: float, higher_is_better: bo
 
 
 def month_met_probability(
-    num: np.ndarray, den: np.ndarray, target: float, higher_is_better: bool, *, seed: int = 0,
-    days: int = DAYS_PER_MONTH, draws: int = MONTH_DRAWS,
+    num: np.ndarray,
+    den: np.ndarray,
+    target: float,
+    higher_is_better: bool,
+    *,
+    period: str = "month",
+    min_share: float = 1.0,
+    met: np.ndarray | None = None,
+    counted: np.ndarray | None = None,
+    seed: int = 0,
+    days: int = DAYS_PER_MONTH,
+    draws: int = MONTH_DRAWS,
 ) -> float:
-    """Probability that a month of ``days`` days meets ``target`` (block bootstrap, module docstring)."""
+    """Probability that a month of ``days`` days meets the contract's measure (block bootstrap, module
+    docstring). ``num``/``den`` [replications, days] are the measure's sums per day. ``period`` month: the
+    month's pooled value meets ``target``; week: at least ``min_share`` of its 7-day blocks do; day or
+    interval: at least ``min_share`` of its periods with contacts do, counted per day by ``met`` and
+    ``counted`` [replications, days] (default: the days themselves)."""
     reps, n_days = num.shape
     if not (den > 0).any():
         return math.nan
@@ -234,9 +251,19 @@ def month_met_probability(
     day = np.arange(days) % n_days
     block = np.arange(days) // 7
     pick = rng.integers(0, reps, size=(draws, int(block.max()) + 1))[:, block]  # [draws, days]
-    n = num[pick, day[None, :]].sum(axis=1)
-    d = den[pick, day[None, :]].sum(axis=1)
-    return float(_meets(n, d, target, higher_is_better).mean())
+    n, d = num[pick, day[None, :]], den[pick, day[None, :]]
+    if period == "month":
+        return float(_meets(n.sum(axis=1), d.sum(axis=1), target, higher_is_better).mean())
+    if period == "week":
+        starts = np.arange(0, days, 7)
+        bn, bd = np.add.reduceat(n, starts, axis=1), np.add.reduceat(d, starts, axis=1)
+        ok = _meets(bn, bd, target, higher_is_better) & (bd > 0)
+        share = ok.sum(axis=1) / np.maximum((bd > 0).sum(axis=1), 1)
+        return float((share >= min_share - 1e-12).mean())
+    if met is None or counted is None:
+        met, counted = (_meets(num, den, target, higher_is_better) & (den > 0)).astype(float), (den > 0).astype(float)
+    m, c = met[pick, day[None, :]].sum(axis=1), counted[pick, day[None, :]].sum(axis=1)
+    return float(np.where(c > 0, m / np.maximum(c, 1) >= min_share - 1e-12, True).mean())
 
 
 def channel_risk(
@@ -256,6 +283,14 @@ def channel_risk(
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(has, num.sum(axis=0) / den.sum(axis=0), np.nan)
     measured_per_month = DAYS_PER_MONTH * has.sum() / len(labels)
+    met_n = counted_n = None
+    if spec.sl_period == "interval":  # the contract counts intervals: met and counted intervals per day
+        _, g = _day_groups(service)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = _meets(service.numerator, service.denominator, service.target, higher) & (service.denominator > 0)
+        met_n = np.stack([np.bincount(g, weights=row, minlength=len(labels)) for row in ok.astype(float)])
+        counted_n = np.stack([np.bincount(g, weights=row, minlength=len(labels))
+                              for row in (service.denominator > 0).astype(float)])
     missed = float(np.nanmean(1.0 - p_day) * measured_per_month) if has.any() else math.nan
     return ChannelRisk(
         channel=service.channel,
@@ -269,7 +304,10 @@ def channel_risk(
         day_value=value,
         p_day_met=p_day,
         expected_missed_days_per_month=missed,
-        p_month_met=month_met_probability(num, den, service.target, higher, seed=service.seed),
+        p_month_met=month_met_probability(
+            num, den, service.target, higher, period=spec.sl_period, min_share=spec.sl_min_share,
+            met=met_n, counted=counted_n, seed=service.seed,
+        ),
         replications=service.replications,
         hours=hours,
     )
