@@ -154,7 +154,7 @@ class ChannelRisk:
             "expected_missed_days_per_month": _num(self.expected_missed_days_per_month),
             "p_month_met": _num(self.p_month_met),
             "days": [
-                {"date": d, "offered": _num(o), "value": _num(v), "p_met": _num(p)}
+                {"date": d, "offered": _num(o), "expected_value": _num(v), "p_met": _num(p)}
                 for d, o, v, p in zip(self.days, self.day_offered, self.day_value, self.p_day_met, strict=True)
             ],
             "hours_by_confidence": [
