@@ -47,7 +47,7 @@ class Plan:
     forecast (DESIGN.md schema, ``interval_start`` as datetimes); requirements: productive agents per
     interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
     :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
-    per voice or chat channel (the plan under the forecast's error); timings_s: wall time per step.
+    per rostered channel (the plan under the forecast's error); timings_s: wall time per step.
     """
 
     scenario: Scenario
@@ -155,7 +155,7 @@ def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str)
 def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
     """Each channel's forecast error: the scenario's ``forecast_error`` when set (it overrides the backtest,
     with a note), else the forecast's backtest (``info["series"][..]["error"]``; the largest of a channel's
-    queues), else none: only Poisson noise is priced, with a note for voice and chat."""
+    queues), else none: only Poisson noise is priced, with a note."""
     found: dict[str, list[dict[str, Any]]] = {}
     for x in info.get("series", []):
         if x.get("error"):
@@ -180,12 +180,11 @@ def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, t
             out[spec.name] = (backtest, "backtest")
         else:
             out[spec.name] = (VolumeError(), "none")
-            if spec.kind != "email":
-                notes.append(
-                    f"channel {spec.name}: no backtest error (a given forecast, or too short a history): the risk "
-                    f"figures{' and sl_confidence' if spec.sl_confidence else ''} price Poisson noise only; set "
-                    f"[channels.{spec.name}.forecast_error]"
-                )
+            notes.append(
+                f"channel {spec.name}: no backtest error (a given forecast, or too short a history): the risk "
+                f"figures{' and sl_confidence' if spec.sl_confidence else ''} price Poisson noise only; set "
+                f"[channels.{spec.name}.forecast_error]"
+            )
     return out, notes
 
 
@@ -256,9 +255,9 @@ def check_step(
     errors: dict[str, tuple[VolumeError, str]] | None = None,
 ) -> tuple[tuple, tuple, list[str]]:
     """Every rostered channel measured the contract's way against its team's productive agents, and
-    each voice or chat channel's risk under its forecast error (``errors``, see :func:`volume_errors`):
-    the same agents simulated with ``risk_replications`` draws of the volume, and the requirement's
-    hours for plain Erlang and each of the scenario's ``confidence_steps``."""
+    each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
+    against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
+    plain Erlang and each of the scenario's ``confidence_steps``."""
     from planner.queueing import productive_agents
     from planner.sla.service import channel_service, measure, split_team_staffing
 
@@ -299,8 +298,6 @@ def check_step(
                 seed=scenario.solver.seed,
             )
             checks.append(measure(service, spec))
-            if spec.kind == "email":  # replayed on the forecast only
-                continue
             if progress is not None:
                 progress(f"pricing {ch}'s forecast risk")
             risks.append(_risk(scenario, spec, stamps, interval_min, offered, aht, shares[ch], required[ch], errors))
@@ -318,9 +315,9 @@ def _risk(
     required: np.ndarray,
     errors: dict[str, tuple[VolumeError, str]],
 ) -> Any:
-    """One voice or chat channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents
-    against volumes drawn from the forecast's error, and the hours of each confidence step (the plan's own
-    confidence priced by its requirement, not searched again)."""
+    """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
+    drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
+    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again)."""
     from planner.sla.risk import channel_risk, hours_by_confidence
     from planner.sla.service import channel_service
 
@@ -330,7 +327,7 @@ def _risk(
         replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
     )
     hours: tuple = ()
-    if spec.sl_target is not None:
+    if spec.kind != "email" and spec.sl_target is not None:
         own = {spec.sl_confidence: float(required.sum()) * interval_min / 60.0} if spec.sl_confidence else {}
         hours = hours_by_confidence(
             spec, starts, interval_min, offered, aht, scenario.calendar, error,

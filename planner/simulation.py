@@ -368,7 +368,7 @@ def _rng(seed: int, replication: int, stream: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, replication, stream]))
 
 
-def _volume_factors(
+def volume_factors(
     g: np.random.Generator, err: VolumeError, n_days: int, n_intervals: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """One replication's day factors (week x day, lognormal, mean 1) and interval factors (gamma, mean 1);
@@ -448,7 +448,7 @@ def draw_calls(
         g_arr, g_hnd, g_pat = _rng(seed, r, 0), _rng(seed, r, 1), _rng(seed, r, 2)
         rate = workload.calls
         if err is not None:
-            factors[r], noise = _volume_factors(_rng(seed, r, 3), err, n_days, workload.n_intervals)
+            factors[r], noise = volume_factors(_rng(seed, r, 3), err, n_days, workload.n_intervals)
             rate = rate * factors[r, day] * noise
         elif volume_cv > 0:
             shape = 1.0 / volume_cv**2

@@ -139,7 +139,7 @@ def test_confidence_plan_reports_its_risk(tmp_path):
     assert 0 <= risk["p_month_met"] <= 1
     out = write(p, tmp_path / "plan")
     csv = pd.read_csv(out / "risk.csv")
-    assert set(csv.channel) == {"voice", "chat"}  # real-time channels; email is replayed, not drawn
+    assert set(csv.channel) == {"voice", "chat", "email"}  # email replayed on drawn volumes
     assert csv[csv.channel == "voice"]["p_met"].round(6).tolist() == [round(x, 6) for x in p_days]
     hours = pd.read_excel(out / "plan.xlsx", sheet_name="confidence_hours")
     assert len(hours) == 6  # erlang, confidence 0.5 and 0.9 for voice and for chat

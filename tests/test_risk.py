@@ -170,3 +170,23 @@ def test_week_sd_from_few_weeks_widens_the_tail():
     log_w = np.log(drawn.day_factor[:, 0])
     assert np.allclose(drawn.day_factor, drawn.day_factor[:, :1])  # one factor for the whole week
     assert log_w.var() == pytest.approx(0.01 * 7 / 5 * 9 / 8, rel=0.15)
+
+
+def test_email_risk_is_the_chance_the_backlog_fits():
+    """One agent answers 10 items of 360 s within the hour's deadline; 8 are forecast at 00:00. Only Poisson
+    noise (a zero error): the day meets "every item on time" when at most 10 arrive, P = 0.8159 (Poisson
+    cdf, scipy); 2000 replays."""
+    from scipy import stats
+
+    from planner.calendar import ChineseCalendar
+    from planner.sla.risk import channel_risk
+    from planner.sla.service import channel_service
+
+    spec = ChannelSpec(name="email", kind="email", window=ALWAYS, first_reply_working_hours=1.0, sl_period="day")
+    starts = [MONDAY + timedelta(hours=k) for k in range(24)]
+    items = np.zeros(24)
+    items[0] = 8.0
+    service = channel_service(spec, starts, 60, items, np.full(24, 360.0), np.ones(24), ChineseCalendar(),
+                              replications=2000, seed=1, volume_error=VolumeError())
+    risk = channel_risk(service, spec, VolumeError(), "none")
+    assert risk.p_day_met[0] == pytest.approx(stats.poisson.cdf(10, 8.0), abs=0.03)

@@ -53,7 +53,7 @@ from planner import queueing
 from planner.calendar import ChineseCalendar, due
 from planner.domain import CHANNEL_KINDS, SL_PERIODS, ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
-from planner.simulation import SimulationResult, Workload, roster_from_staffing, simulate
+from planner.simulation import SimulationResult, Workload, roster_from_staffing, simulate, volume_factors
 from planner.sla.staffing import ServiceTarget, check_target
 from planner.staffing import chat_handle_time_s
 
@@ -199,7 +199,8 @@ def channel_service(
         raise PlannerInputError(f"{where}: aht_s must be > 0 where contacts are forecast ({starts[k]})")
     aht = np.where(good, aht, 1.0)  # no contacts: any handle time will do
     if spec.kind == "email":
-        return _deferred_service(spec, starts, interval_min, calls, aht, staff, calendar)
+        return _deferred_service(spec, starts, interval_min, calls, aht, staff, calendar, replications, seed,
+                                 volume_error)
     if spec.kind not in REAL_TIME_KINDS:
         raise PlannerInputError(f"{where}: kind {spec.kind!r} is not one of {', '.join(CHANNEL_KINDS)}")
     return _queue_service(spec, starts, interval_min, calls, aht, staff, replications, seed, volume_error)
@@ -336,8 +337,15 @@ def _deferred_service(
     aht: np.ndarray,
     agents: np.ndarray,
     calendar: ChineseCalendar,
+    replications: int = 1,
+    seed: int = 0,
+    volume_error: VolumeError | None = None,
 ) -> ChannelService:
-    """Email and other deferred work: FIFO replay, first reply within the working-hours deadline."""
+    """Email and other deferred work: FIFO replay, first reply within the working-hours deadline.
+
+    On the forecast as given (one replay), or, with ``volume_error``, on ``replications`` draws of the
+    items: Poisson(forecast x week x day x interval factor), the factors of
+    :func:`planner.simulation.volume_factors`."""
     hours = spec.first_reply_working_hours
     if hours is None or not (math.isfinite(hours) and hours > 0):
         raise PlannerInputError(f"channels.{spec.name}: deferred work needs first_reply_working_hours > 0")
@@ -347,12 +355,27 @@ def _deferred_service(
     deadlines = tuple(due(s, hours, spec.window, calendar) for s in starts)
     deadline_s = np.array([(d - starts[0]).total_seconds() for d in deadlines])
     horizon_s = n * interval_s
-    interval, weight, completion = fifo_completion_s(interval_s, items, aht, agents)
-    on_time = completion <= deadline_s[interval] + _ITEM_TOL * aht[interval]
-    counted = np.isfinite(completion) | (deadline_s[interval] <= horizon_s)
-    num = np.bincount(interval, weights=weight * (on_time & counted), minlength=n)
-    den = np.bincount(interval, weights=weight * counted, minlength=n)
-    carried = np.bincount(interval, weights=weight * ~counted, minlength=n)
+
+    def replay(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        interval, weight, completion = fifo_completion_s(interval_s, counts, aht, agents)
+        on_time = completion <= deadline_s[interval] + _ITEM_TOL * aht[interval]
+        counted = np.isfinite(completion) | (deadline_s[interval] <= horizon_s)
+        return (np.bincount(interval, weights=weight * (on_time & counted), minlength=n),
+                np.bincount(interval, weights=weight * counted, minlength=n),
+                np.bincount(interval, weights=weight * ~counted, minlength=n))
+
+    if volume_error is None:
+        num, den, carried = replay(items)
+        num, den, replications = num[None, :], den[None, :], 1
+    else:
+        day = np.array([(s.date() - starts[0].date()).days for s in starts])
+        rows = []
+        for r in range(replications):
+            g = np.random.default_rng(np.random.SeedSequence([seed, r, 4]))
+            factor, noise = volume_factors(g, volume_error, int(day.max()) + 1, n)
+            rows.append(replay(g.poisson(items * factor[day] * noise).astype(float)))
+        num, den = np.stack([x[0] for x in rows]), np.stack([x[1] for x in rows])
+        carried = np.mean([x[2] for x in rows], axis=0)
     return ChannelService(
         channel=spec.name,
         kind=spec.kind,
@@ -363,11 +386,12 @@ def _deferred_service(
         offered=items,
         agents=agents,
         servers=agents,
-        numerator=num[None, :],
-        denominator=den[None, :],
+        numerator=num,
+        denominator=den,
         predicted=np.full(n, np.nan),
         carried_over=carried,
-        replications=1,
+        replications=replications,
+        seed=seed,
         deadlines=deadlines,
     )
 
