@@ -33,7 +33,7 @@ import pandas as pd
 from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
-from planner.simulation import Workload, draw_calls, roster_from_staffing, simulate_streams
+from planner.simulation import CallStreams, Workload, draw_calls, roster_from_staffing, simulate_streams
 from planner.sla.service import ChannelService
 from planner.sla.staffing import ServiceTarget, check_target, erlang_requirements, sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
@@ -82,7 +82,7 @@ def confidence_staffing(
 
 
 def _uniform_search(
-    workload: Workload, target: ServiceTarget, drawn: Any, model: str, patience_s: float | None
+    workload: Workload, target: ServiceTarget, drawn: CallStreams, model: str, patience_s: float | None
 ) -> np.ndarray | None:
     """The fallback when the per-period search does not settle (small volumes make a period's pass or
     fail jump with one agent): per-interval Erlang at the design volume (the ``min_share`` quantile of the
