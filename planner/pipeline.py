@@ -402,7 +402,7 @@ def plan(
         timings.append((name, now - t))
         t = now
 
-    sample = None
+    sample, source = None, "forecast"
     if forecast is not None:
         from planner.staffing import infer_interval_min
 
@@ -425,7 +425,7 @@ def plan(
 
     errors, msgs = volume_errors(scenario, info)
     notes += msgs
-    req, msgs = staff_step(scenario, fc, errors=errors)
+    req, msgs = staff_step(scenario, fc, source=source, errors=errors)
     notes += msgs
     lap("staffing_s")
 
