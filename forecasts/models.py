@@ -437,6 +437,20 @@ class MSTLModel:
         return Fit(self.name, series.end, series.interval_min, calendar, shape, predict_days)
 
 
+def weekly_level(tot: np.ndarray, dow: np.ndarray, usable: np.ndarray, share: np.ndarray, weeks: int) -> float:
+    """Mean of the last ``weeks`` weekly levels, newest first: a week's usable day totals over their weekday
+    shares (a week with no usable day is skipped); the last 7 days' total without any."""
+    n, levels = len(tot), []
+    for w in range(1, n // 7 + 1):
+        block = slice(n - 7 * w, n - 7 * (w - 1))
+        ok = usable[block] & (share[dow[block]] > 0)
+        if ok.any():
+            levels.append(tot[block][ok].sum() / share[dow[block]][ok].sum())
+        if len(levels) == weeks:
+            break
+    return float(np.mean(levels)) if levels else float(tot[-7:].sum())
+
+
 def day_of_month_factors(tot: np.ndarray, dates: list[date], usable: np.ndarray, n0: float = 5.0) -> np.ndarray:
     """Multiplicative day-of-month effect (index 1..31), shrunk toward 1 with ``n0`` pseudo-days.
 
@@ -498,15 +512,7 @@ class DailyProfile:
                 sel = shape.usable & window & (dow == k)
                 share[k] = np.median(adj[sel]) if sel.any() else 0.0
             share = share / share.sum() if share.sum() > 0 else share
-        levels = []
-        for w in range(1, len(days) // 7 + 1):
-            block = slice(len(days) - 7 * w, len(days) - 7 * (w - 1))
-            ok = shape.usable[block] & (share[dow[block]] > 0)
-            if ok.any():
-                levels.append(adj[block][ok].sum() / share[dow[block]][ok].sum())
-            if len(levels) == self.level_weeks:
-                break
-        level = float(np.mean(levels)) if levels else float(tot[-7:].sum())
+        level = weekly_level(adj, dow, shape.usable, share, self.level_weeks)
         profile = shape.profile
 
         def predict_days(n: int) -> np.ndarray:
@@ -583,15 +589,7 @@ class DayProfileShrunk:
         n = len(days)
         tot = days.sum(axis=1)
         share = shape.share
-        levels = []
-        for w in range(1, n // 7 + 1):  # newest first
-            block = slice(n - 7 * w, n - 7 * (w - 1))
-            ok = shape.usable[block] & (share[dow[block]] > 0)
-            if ok.any():
-                levels.append(tot[block][ok].sum() / share[dow[block]][ok].sum())
-            if len(levels) == self.level_weeks:
-                break
-        level = float(np.mean(levels)) if levels else float(tot[-7:].sum())
+        level = weekly_level(tot, dow, shape.usable, share, self.level_weeks)
         age = (n - 1 - np.arange(n)) // 7
         weight = np.where(shape.usable & (age < self.profile_weeks) & (tot > 0), self.decay**age, 0.0)
         prof, _b = shrunk_profiles(_normalise_rows(days), dow, weight, share)
