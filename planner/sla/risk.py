@@ -34,7 +34,7 @@ from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
 from planner.simulation import CallStreams, Workload, draw_calls, roster_from_staffing, simulate_streams
-from planner.sla.service import ChannelService
+from planner.sla.service import ChannelService, ratio_result
 from planner.sla.staffing import ServiceTarget, check_target, erlang_requirements, sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
 
@@ -208,14 +208,8 @@ def _day_groups(service: ChannelService) -> tuple[list[str], np.ndarray]:
 
 def day_sums(service: ChannelService) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Per replication and day: the measure's numerator and denominator ([replications, days])."""
-    labels, g = _day_groups(service)
-    r = service.numerator.shape[0]
-    num = np.zeros((r, len(labels)))
-    den = np.zeros((r, len(labels)))
-    for k in range(r):
-        num[k] = np.bincount(g, weights=service.numerator[k], minlength=len(labels))
-        den[k] = np.bincount(g, weights=service.denominator[k], minlength=len(labels))
-    return labels, num, den
+    labels, sums = ratio_result(service).group_sums("day")
+    return labels, sums["answered_within"], sums["offered"]
 
 
 def _meets(num: np.ndarray, den: np.ndarray, target: float, higher_is_better: bool) -> np.ndarray:

@@ -497,7 +497,7 @@ def _num(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _ratio_result(service: ChannelService) -> SimulationResult:
+def ratio_result(service: ChannelService) -> SimulationResult:
     """The service's numerator / denominator as a SimulationResult (answered_within / offered), so that
     its period sums and :func:`check_target` apply to any ratio measure."""
     workload = Workload(service.starts[0], service.interval_min, service.offered, 1.0)
@@ -528,7 +528,7 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
         raise PlannerInputError(f"{where}: sl_period must be one of {', '.join(SL_PERIODS)}, got {period!r}")
     if not 0 <= spec.sl_min_share <= 1:
         raise PlannerInputError(f"{where}: sl_min_share must be in [0, 1], got {spec.sl_min_share}")
-    result = _ratio_result(service)
+    result = ratio_result(service)
     labels, sums = result.group_sums(period)
     num, den = sums["answered_within"], sums["offered"]  # [replications, periods]
     pooled_den = den.sum(axis=0)
