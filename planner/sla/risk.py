@@ -33,9 +33,9 @@ import pandas as pd
 from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
-from planner.simulation import CallStreams, Workload, draw_calls, roster_from_staffing, simulate_streams
+from planner.simulation import Workload, draw_calls
 from planner.sla.service import ChannelService, ratio_result
-from planner.sla.staffing import ServiceTarget, check_target, erlang_requirements, sl_aware_staffing
+from planner.sla.staffing import ServiceTarget, sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
 
 DAYS_PER_MONTH = 30  # a contract month of days (the bootstrap's month length)
@@ -75,33 +75,9 @@ def confidence_staffing(
     res = sl_aware_staffing(
         workload, target, drawn, model=spec.model, patience_s=patience, search="marginal", tolerance=TOLERANCE
     )
-    slots = res.staffing if res.met else _uniform_search(workload, target, drawn, spec.model, patience)
-    if slots is None:
+    if not res.met:
         raise PlannerInputError(f"{where}: sl_confidence {confidence:g} cannot be met: {res.reason}")
-    return -(-np.asarray(slots, dtype=np.int64) // c)
-
-
-def _uniform_search(
-    workload: Workload, target: ServiceTarget, drawn: CallStreams, model: str, patience_s: float | None
-) -> np.ndarray | None:
-    """The fallback when the per-period search does not settle (small volumes make a period's pass or
-    fail jump with one agent): per-interval Erlang at the design volume (the ``min_share`` quantile of the
-    drawn day factors) for a rising per-interval target, until the plan passes on the draws. A monotone
-    family, so it ends; more hours than the search's optimum, never fewer than needed."""
-    design = Workload(
-        workload.start, workload.interval_min,
-        workload.calls * max(1.0, float(np.quantile(drawn.day_factor, target.min_share))), workload.aht_s,
-    )
-    floor = target.interval_floor_sl or 0.0
-    for k in range(12):
-        t = 1.0 - (1.0 - target.sl) * 0.7**k  # from the target towards 1 (0.8, 0.86, 0.90, ...)
-        agents = erlang_requirements(design, sl=max(t, floor), answer_s=target.answer_s, model=model,
-                                     patience_s=patience_s)
-        result = simulate_streams(workload, roster_from_staffing(agents, workload.interval_min), drawn,
-                                  answer_s=target.answer_s)
-        if check_target(result, target).met:
-            return agents
-    return None
+    return -(-np.asarray(res.staffing, dtype=np.int64) // c)
 
 
 def in_sample_share(confidence: float, replications: int) -> float:

@@ -421,7 +421,7 @@ def sl_aware_staffing(
             new_t = np.where(converged, hi, new_t)
             step = np.where(both, step, step * 2)
             t = np.clip(new_t, 0.05, 0.99995)
-            if key in seen and converged.all() and not floor_moved:
+            if key in seen and converged.all() and not floor_moved and chk.met:  # a cycle, and a passing plan
                 break
             seen.add(key)
         return it
