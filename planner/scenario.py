@@ -574,17 +574,22 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
     )
 
 
+def read_scenario_data(path: str | Path) -> dict[str, Any]:
+    """The scenario file's TOML as a mapping, not yet validated (UTF-8 with or without BOM, or GBK)."""
+    path = Path(path)
+    if not path.is_file() and not path.is_dir():
+        raise PlannerInputError(f"{path}: scenario file not found")
+    text = read_text(path, "scenario")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerInputError(f"{path}: not valid TOML ({exc})") from None
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file (relative paths inside it are relative to the file).
 
     UTF-8 (with or without BOM) and GBK files are read; every error names the file and the key.
     """
     path = Path(path)
-    if not path.is_file() and not path.is_dir():
-        raise PlannerInputError(f"{path}: scenario file not found")
-    text = read_text(path, "scenario")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlannerInputError(f"{path}: not valid TOML ({exc})") from None
-    return parse_scenario(data, source=str(path), base_dir=path.parent)
+    return parse_scenario(read_scenario_data(path), source=str(path), base_dir=path.parent)
