@@ -114,6 +114,17 @@ class ChineseCalendar:
             return self.is_makeup_day(day)
         return not self.is_statutory_day_off(day)
 
+    def is_statutory_holiday(self, day: dt.date) -> bool:
+        """A day the holiday law itself names (全国年节及纪念日放假办法 art. 2: 13 days a year from 2025, 11
+        before), on which work is paid at 300 % (Labour Law art. 44(3)). The bridged rest days of a holiday
+        period (substituted or observed days) are rest days, not statutory holidays. The dates come from the
+        ``holidays`` package; an override can only take a day away (a ``workday``), not make one statutory.
+        """
+        if day in self._by_date and self._by_date[day].kind == "workday":
+            return False
+        name = _library_year(day.year)[2].get(day, "").lower()
+        return bool(name) and "substitut" not in name and "observed" not in name
+
     def is_holiday_period(self, day: dt.date) -> bool:
         """Inside the official run of days off around a statutory holiday (weekends included)."""
         if self.is_working_day(day):

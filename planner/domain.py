@@ -14,7 +14,7 @@ from typing import Any
 
 from forecasts.io import ALLOWED_INTERVAL_MIN
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.labour import CostRates, ShiftRules
+from planner.labour import CostRates, PayRules, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
 INTERVALS_MIN = ALLOWED_INTERVAL_MIN  # interval lengths that divide an hour (one list, in forecasts.io)
@@ -181,6 +181,7 @@ class Scenario:
     horizon: Horizon = field(default_factory=Horizon)
     rules: ShiftRules = field(default_factory=ShiftRules)
     costs: CostRates = field(default_factory=CostRates)
+    pay: PayRules = field(default_factory=PayRules)
     solver: SolverSettings = field(default_factory=SolverSettings)
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     replications: int = 10

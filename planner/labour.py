@@ -119,3 +119,97 @@ class ShiftRules:
     def max_day_work_min(self) -> int:
         """Daily work cap: 8 h, plus 3 h when overtime is enabled."""
         return STANDARD_DAY_WORK_MIN + (OVERTIME_DAY_MAX_MIN if self.overtime else 0)
+
+
+# --------------------------------------------------------------------------------------------
+# Pay: what a roster costs the vendor (planner.costing)
+# --------------------------------------------------------------------------------------------
+
+HOURS_SYSTEMS = ("standard", "comprehensive")  # 标准工时制, 综合计算工时制
+SETTLEMENT_PERIODS = ("week", "month", "quarter", "year")
+# 劳社部发〔2008〕3号: 21.75 paid days a month (月计薪天数), so the hourly base of overtime pay is the
+# monthly wage / (21.75 x 8 h) = / 174 h.
+PAID_DAYS_PER_MONTH = 21.75
+PAID_HOURS_PER_MONTH = PAID_DAYS_PER_MONTH * STANDARD_DAY_WORK_MIN / 60
+DAYS_PER_MONTH = 365.25 / 12  # a typical calendar month, for scaling a horizon of weeks
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """An employer contribution: ``rate`` (fraction) of the employee's monthly wage clamped to the city's
+    contribution base floor and ceiling (fen)."""
+
+    rate: float
+    base_floor_fen: int
+    base_ceiling_fen: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.rate < 1:
+            raise PlannerInputError(f"pay: contribution rate {self.rate} must be a fraction in [0, 1)")
+        if not 0 <= self.base_floor_fen <= self.base_ceiling_fen:
+            raise PlannerInputError("pay: a contribution base floor must be >= 0 and at most its ceiling")
+
+    def monthly_fen(self, wage_fen: float) -> int:
+        """rate x clamp(wage, floor, ceiling), in fen."""
+        return round(self.rate * min(max(wage_fen, self.base_floor_fen), self.base_ceiling_fen))
+
+
+@dataclass(frozen=True)
+class SupportRole:
+    """Support staff: one ``name`` per ``per_agents`` agents (rounded up per team), on its own wage."""
+
+    name: str
+    per_agents: float
+    monthly_wage_fen: int
+
+
+@dataclass(frozen=True)
+class PayRules:
+    """What the vendor pays (money in integer fen, shares as fractions); see ``planner.costing``.
+
+    monthly_wage_fen: an agent's base monthly wage (a full-time agent; part-time pro rata).
+    hours_system: ``standard`` (8 h a day, 40 h a week; rest-day work beyond the week's working days) or
+    ``comprehensive`` (综合计算工时制: hours over the settlement period's standard are overtime).
+    social_insurance / housing_fund: employer contributions. night_allowance_fen_per_hour: per paid hour
+    inside the rules' night window. rest_day_in_lieu: rest-day work is given a day in lieu (no 200 %).
+    support: team leaders, quality, trainers, WFM. seat/it/overhead_fen_per_fte_month: per FTE, agents and
+    support. margin: the vendor's share of the price (price = cost / (1 - margin)). minimum_wage_fen: the
+    city's monthly minimum wage, which the wage may not undercut.
+    """
+
+    monthly_wage_fen: int = 650_000
+    hours_system: str = "standard"
+    settlement: str = "month"
+    social_insurance: Contribution = Contribution(0.2566, 746_000, 3_730_200)
+    housing_fund: Contribution = Contribution(0.07, 274_000, 3_730_200)
+    night_allowance_fen_per_hour: int = 500
+    rest_day_in_lieu: bool = False
+    support: tuple[SupportRole, ...] = (
+        SupportRole("team_leader", 12, 950_000),
+        SupportRole("quality", 25, 850_000),
+        SupportRole("trainer", 60, 850_000),
+        SupportRole("wfm", 100, 1_000_000),
+    )
+    seat_fen_per_fte_month: int = 150_000
+    it_fen_per_fte_month: int = 50_000
+    overhead_fen_per_fte_month: int = 80_000
+    margin: float = 0.15
+    minimum_wage_fen: int = 274_000
+
+    def __post_init__(self) -> None:
+        if self.hours_system not in HOURS_SYSTEMS:
+            raise PlannerInputError(f"pay: hours_system {self.hours_system!r}: one of {', '.join(HOURS_SYSTEMS)}")
+        if self.settlement not in SETTLEMENT_PERIODS:
+            raise PlannerInputError(f"pay: settlement {self.settlement!r}: one of {', '.join(SETTLEMENT_PERIODS)}")
+        if self.monthly_wage_fen < self.minimum_wage_fen:
+            raise PlannerInputError(
+                f"pay: monthly wage {self.monthly_wage_fen / 100:g} CNY is below the minimum wage "
+                f"{self.minimum_wage_fen / 100:g} CNY"
+            )
+        if not 0 <= self.margin < 1:
+            raise PlannerInputError(f"pay: margin {self.margin} must be a fraction in [0, 1)")
+
+    @property
+    def hourly_fen(self) -> float:
+        """The hourly base of overtime pay: monthly wage / 174 h (21.75 paid days x 8 h)."""
+        return self.monthly_wage_fen / PAID_HOURS_PER_MONTH

@@ -47,7 +47,9 @@ class Plan:
     forecast (DESIGN.md schema, ``interval_start`` as datetimes); requirements: productive agents per
     interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
     :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
-    per rostered channel (the plan under the forecast's error); timings_s: wall time per step.
+    per rostered channel (the plan under the forecast's error); cost: the
+    :class:`planner.costing.CostBreakdown` of the rosters under the scenario's ``[pay]``; timings_s: wall
+    time per step.
     """
 
     scenario: Scenario
@@ -62,6 +64,7 @@ class Plan:
     warnings: tuple[str, ...]
     timings_s: tuple[tuple[str, float], ...]
     risk: tuple[Any, ...] = ()
+    cost: Any = None
 
     @property
     def interval_min(self) -> int:
@@ -337,6 +340,36 @@ def _risk(
     return channel_risk(drawn, spec, error, origin, hours=hours)
 
 
+def cost_step(
+    scenario: Scenario, start: date, requirements: pd.DataFrame, rosters: tuple, service: tuple
+) -> Any:
+    """The rosters priced under the scenario's ``[pay]`` (:mod:`planner.costing`): each team's hours by pay
+    rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""
+    from planner.costing import plan_cost, statutory_holidays_ahead, team_cost
+    from planner.staffing import requirement_summary
+
+    cal, rules = scenario.calendar, scenario.rules
+    teams = []
+    for r in rosters:
+        windows = [scenario.channel(c).window for c in r.channels]
+        open_days = statutory_holidays_ahead(start, cal, lambda d, ws=windows: any(w.spans(d, cal) for w in ws))
+        teams.append(
+            team_cost(
+                r.team, r.channels, r.schedule, start=start, weeks=len(r.weeks), pay=scenario.pay, calendar=cal,
+                night=(rules.night_start_min, rules.night_end_min), holidays_open=open_days,
+                source=f"roster of team {r.team}",
+            )
+        )
+    req = requirement_summary(requirements)
+    return plan_cost(
+        teams,
+        pay=scenario.pay,
+        weeks=scenario.horizon.weeks,
+        handled={c.channel: c.handled for c in service if math.isfinite(c.handled)},
+        required_hours={c: float(x["agent_hours"]) for c, x in req.items()},
+    )
+
+
 def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
     if fixed is not None:
         return np.full(len(fc), float(fixed))
@@ -436,6 +469,8 @@ def plan(
     service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors)
     notes += msgs
     lap("check_s")
+    cost = cost_step(scenario, start, req, rosters, service)
+    lap("cost_s")
     timings.append(("total_s", time.perf_counter() - t_all))
     return Plan(
         scenario=scenario,
@@ -450,6 +485,7 @@ def plan(
         warnings=tuple(dict.fromkeys(notes)),
         timings_s=tuple(timings),
         risk=risk,
+        cost=cost,
     )
 
 
@@ -536,6 +572,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
             "deterministic_time": s.solver.deterministic_time,
         },
         "contract_met": all(c.met for c in p.service),
+        "cost": p.cost.to_dict() if p.cost is not None else None,
         "channels": channels,
         "teams": teams,
         "wall_s": dict(p.timings_s),
@@ -572,6 +609,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     service = pd.concat([c.periods_frame() for c in p.service], ignore_index=True) if p.service else pd.DataFrame()
     risk = pd.concat([r.days_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
     hours = pd.concat([r.hours_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
+    cost = p.cost.lines_frame() if p.cost is not None else pd.DataFrame()
     return {
         "forecast": fc,
         "requirements": p.requirements,
@@ -580,6 +618,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
         "service": service,
         "risk": risk,
         "confidence_hours": hours,
+        "cost": cost,
     }
 
 
@@ -662,8 +701,32 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 f"    SHORT: {t['shortfall_agent_hours']:.1f} agent-hours uncovered "
                 f"({len(t['short_intervals'])} intervals, first {first})"
             )
+    lines += cost_lines(summary.get("cost"))
     lines.append(
         f"  contract {'met' if summary['contract_met'] else 'NOT met'} on the plan; "
         f"{summary['wall_s']['total_s']:.0f} s"
     )
+    return lines
+
+
+def cost_lines(cost: dict[str, Any] | None) -> list[str]:
+    """The plan's cost for people (CNY, rounded)."""
+    if not cost:
+        return []
+    support = sum(cost["support_staff"].values())
+    per = cost["cost_per_contact_cny"]
+    lines = [
+        f"  cost ({cost['hours_system']} hours): {cost['cost_month_cny']:,.0f} CNY a month, "
+        f"{cost['cost_year_cny']:,.0f} a year; {cost['fte']:.1f} agent FTE + {support} support"
+        + ("" if per is None else f"; {per:.2f} CNY a contact"),
+        f"    price at margin {cost['margin']:.0%}: {cost['price_month_cny']:,.0f} CNY a month"
+        + ("" if cost["price_per_contact_cny"] is None else f", {cost['price_per_contact_cny']:.2f} a contact")
+        + ("" if cost["price_per_fte_month_cny"] is None else f", {cost['price_per_fte_month_cny']:,.0f} an FTE-month"),
+    ]
+    flags = cost["overtime_flags"]
+    if flags:
+        lines.append(
+            f"    OVERTIME: {len(flags)} agent-month(s) over 36 h (Labour Law art. 41), first "
+            f"{flags[0]['agent_id']} {flags[0]['month']} ({flags[0]['projected_h']:.1f} h projected)"
+        )
     return lines

@@ -42,7 +42,7 @@ from planner.domain import (
 from planner.errors import PlannerInputError
 from planner.io.holidays import read_overrides
 from planner.io.table import read_text
-from planner.labour import CostRates, ShiftRules
+from planner.labour import PAID_HOURS_PER_MONTH, Contribution, CostRates, PayRules, ShiftRules, SupportRole
 
 SCENARIO_VERSION = 1
 _UNIT_HINTS = {
@@ -312,6 +312,69 @@ class _Check(_Strict):
         return [_fraction(x) for x in v] if isinstance(v, list) else v
 
 
+Money = Annotated[float, Field(ge=0.0, le=10_000_000.0, allow_inf_nan=False)]  # CNY
+
+
+class _Contribution(_Strict):
+    rate: Fraction
+    base_floor_cny: Money
+    base_ceiling_cny: Money
+
+    @field_validator("rate", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fraction(v)
+
+    @model_validator(mode="after")
+    def _order(self) -> _Contribution:
+        if self.base_floor_cny > self.base_ceiling_cny:
+            raise ValueError(f"base_floor_cny {self.base_floor_cny:g} is above base_ceiling_cny "
+                             f"{self.base_ceiling_cny:g}")
+        return self
+
+
+class _SupportRole(_Strict):
+    per_agents: Annotated[float, Field(gt=0.0, le=10_000.0, allow_inf_nan=False)]
+    monthly_wage_cny: Money
+
+
+_PAY = PayRules()
+
+
+def _cny(fen: int) -> float:
+    return fen / 100
+
+
+class _Pay(_Strict):
+    """What the vendor pays; defaults: planner.labour.PayRules (Shanghai figures, scenarios/README.md)."""
+
+    hours_system: Literal["standard", "comprehensive"] = "standard"
+    settlement: Literal["week", "month", "quarter", "year"] = "month"
+    monthly_wage_cny: Annotated[float, Field(gt=0.0, le=1_000_000.0, allow_inf_nan=False)] | None = None
+    hourly_rate_cny: Annotated[float, Field(gt=0.0, le=10_000.0, allow_inf_nan=False)] | None = None
+    minimum_wage_cny: Money = _cny(_PAY.minimum_wage_fen)
+    night_allowance_cny_per_hour: Money = _cny(_PAY.night_allowance_fen_per_hour)
+    rest_day_in_lieu: bool = False
+    seat_cny_per_fte_month: Money = _cny(_PAY.seat_fen_per_fte_month)
+    it_cny_per_fte_month: Money = _cny(_PAY.it_fen_per_fte_month)
+    overhead_cny_per_fte_month: Money = _cny(_PAY.overhead_fen_per_fte_month)
+    margin: Annotated[float, Field(ge=0.0, lt=1.0, allow_inf_nan=False)] = _PAY.margin
+    social_insurance: _Contribution | None = None
+    housing_fund: _Contribution | None = None
+    support: dict[str, _SupportRole] | None = None
+
+    @field_validator("margin", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fraction(v)
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> _Pay:
+        if self.monthly_wage_cny is not None and self.hourly_rate_cny is not None:
+            raise ValueError("give monthly_wage_cny or hourly_rate_cny, not both")
+        return self
+
+
 class _ScenarioFile(_Strict):
     version: Literal[1, 2] = 1
     site: _Site = _Site()
@@ -325,6 +388,7 @@ class _ScenarioFile(_Strict):
     solver: _Solver = _Solver()
     forecast: _Forecast = _Forecast()
     check: _Check = _Check()
+    pay: _Pay = _Pay()
 
     @model_validator(mode="before")
     @classmethod
@@ -505,6 +569,46 @@ def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
     return rules, raw.min_staff
 
 
+def _fen(cny: float) -> int:
+    return round(cny * 100)
+
+
+def _pay(raw: _Pay, source: str) -> PayRules:
+    """The [pay] section in fen; every key defaults to :class:`PayRules`' (a given [pay.support] replaces
+    the default roles)."""
+    wage = _PAY.monthly_wage_fen
+    if raw.monthly_wage_cny is not None:
+        wage = _fen(raw.monthly_wage_cny)
+    elif raw.hourly_rate_cny is not None:
+        wage = round(_fen(raw.hourly_rate_cny) * PAID_HOURS_PER_MONTH)
+
+    def contribution(c: _Contribution | None, default: Contribution) -> Contribution:
+        return default if c is None else Contribution(c.rate, _fen(c.base_floor_cny), _fen(c.base_ceiling_cny))
+
+    support = _PAY.support if raw.support is None else tuple(
+        SupportRole(name, r.per_agents, _fen(r.monthly_wage_cny)) for name, r in raw.support.items()
+    )
+    try:
+        return PayRules(
+            monthly_wage_fen=wage,
+            hours_system=raw.hours_system,
+            settlement=raw.settlement,
+            social_insurance=contribution(raw.social_insurance, _PAY.social_insurance),
+            housing_fund=contribution(raw.housing_fund, _PAY.housing_fund),
+            night_allowance_fen_per_hour=_fen(raw.night_allowance_cny_per_hour),
+            rest_day_in_lieu=raw.rest_day_in_lieu,
+            support=support,
+            seat_fen_per_fte_month=_fen(raw.seat_cny_per_fte_month),
+            it_fen_per_fte_month=_fen(raw.it_cny_per_fte_month),
+            overhead_fen_per_fte_month=_fen(raw.overhead_cny_per_fte_month),
+            margin=raw.margin,
+            minimum_wage_fen=_fen(raw.minimum_wage_cny),
+        )
+    except PlannerInputError as exc:
+        key = "pay.hourly_rate_cny" if raw.hourly_rate_cny is not None else "pay.monthly_wage_cny"
+        raise PlannerInputError(f"{source}: {key}: {str(exc).removeprefix('pay: ')}") from None
+
+
 def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: Path | None = None) -> Scenario:
     """Validate a scenario mapping (already parsed from TOML) and return the core's dataclasses."""
     try:
@@ -545,6 +649,7 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         )
     names = [c.name for c in channels]
     rules, min_staff = _rules(raw.rules, source)
+    pay = _pay(raw.pay, source)
     return Scenario(
         name=raw.site.name,
         timezone=raw.site.timezone,
@@ -559,7 +664,12 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         data=_data(raw.data, names, source, base_dir),
         horizon=Horizon(raw.horizon.start, raw.horizon.weeks),
         rules=rules,
-        costs=CostRates(min_staff=min_staff),
+        costs=CostRates(
+            hourly_rate_fen=round(pay.hourly_fen),
+            night_allowance_fen_per_hour=pay.night_allowance_fen_per_hour,
+            min_staff=min_staff,
+        ),
+        pay=pay,
         solver=SolverSettings(
             time_limit_s=raw.solver.time_limit_s,
             workers=raw.solver.workers,

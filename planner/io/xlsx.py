@@ -4,7 +4,8 @@ Sheets: summary, forecast, requirements, roster (agent x date grid, the one a te
 schedule (every activity row), coverage (scheduled against required per interval and team) and service
 (each channel's contract measure per period against its target), risk (each day's probability of meeting
 the target under the forecast's error) and confidence_hours (the requirement's hours for plain Erlang and
-each confidence step). Headers are bilingual (zh-CN / en).
+each confidence step), cost (every figure of the monthly cost, with the rule it comes from) and, from
+``planner cost --plans``, options (the SLA options side by side). Headers are bilingual (zh-CN / en).
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ HEADERS = {
     "confidence": "置信度 confidence",
     "agent_hours": "人时 agent_hours",
     "added_hours": "增加人时 added_hours",
+    "item": "项目 item",
+    "rule": "规则 rule",
+    "quantity": "数量 quantity",
+    "unit": "单位 unit",
+    "rate_cny": "单价(元) rate_cny",
+    "amount_cny_month": "月金额(元) amount_cny_month",
 }
 
 
@@ -46,7 +53,7 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
     h = summary["horizon"]
     rows: list[tuple[str, Any]] = [
         ("方案 scenario", summary["scenario_name"] or summary["scenario"]),
-        ("计划期 horizon", f"{h['start']} - {h['end']} ({h['weeks']} weeks)"),
+        ("计划期 horizon", f"{h['start']} - {h['end']} ({h['weeks']} week{'s' if h['weeks'] > 1 else ''})"),
         ("时段 interval_min", summary["interval_min"]),
         ("缺勤率 shrinkage", summary["shrinkage"]),
         ("合同达标 contract met", "是 yes" if summary["contract_met"] else "否 no"),
@@ -72,6 +79,21 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
         rows.append((f"小组 {team}: 人数 agents", t["agents"]))
         rows.append((f"小组 {team}: 计薪工时 paid hours", t["paid_hours"]))
         rows.append((f"小组 {team}: 缺口人时 shortfall agent-hours", t["shortfall_agent_hours"]))
+    cost = summary.get("cost")
+    if cost:
+        rows += [
+            ("工时制度 hours system", cost["hours_system"]),
+            ("坐席全职当量 agent FTE", cost["fte"]),
+            ("支持人员 support staff", sum(cost["support_staff"].values())),
+            ("月成本(元) cost a month (CNY)", cost["cost_month_cny"]),
+            ("年成本(元) cost a year (CNY)", cost["cost_year_cny"]),
+            ("每次服务成本(元) cost per contact (CNY)", cost["cost_per_contact_cny"]),
+            ("利润率 margin", cost["margin"]),
+            ("月报价(元) price a month (CNY)", cost["price_month_cny"]),
+            ("每次服务报价(元) price per contact (CNY)", cost["price_per_contact_cny"]),
+            ("每FTE月报价(元) price per FTE-month (CNY)", cost["price_per_fte_month_cny"]),
+            ("月加班超36小时 agent-months over 36 h overtime", len(cost["overtime_flags"])),
+        ]
     rows += [("提示 warning", w) for w in summary["warnings"]]
     return pd.DataFrame(rows, columns=["项目 item", "数值 value"])
 
@@ -90,6 +112,7 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "service": tables["service"],
         "risk": tables["risk"],
         "confidence_hours": tables["confidence_hours"],
+        **{name: tables[name] for name in ("cost", "options") if name in tables},
     }
     try:
         with pd.ExcelWriter(path, engine="openpyxl") as xl:

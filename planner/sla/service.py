@@ -406,7 +406,9 @@ class ChannelCheck:
     ``value``: the measure pooled over replications (nan: no contacts); ``replications_met``: share of
     replications in which the period met the target; ``margin``: by how much it met (>= 0) or missed
     (< 0), in the measure's units, positive = better; ``period_met``: met (periods without contacts:
-    False here, and None in :meth:`to_dict` / NA in :meth:`periods_frame`).
+    False here, and None in :meth:`to_dict` / NA in :meth:`periods_frame`). ``handled``: contacts handled
+    in the horizon: the forecast's times the simulated answered share (voice, chat), or the items less
+    those carried over (email).
     """
 
     channel: str
@@ -434,6 +436,7 @@ class ChannelCheck:
     replications: int
     carried_over: float
     notes: tuple[str, ...] = ()
+    handled: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values, full float precision; NaN and infinities become None."""
@@ -468,6 +471,7 @@ class ChannelCheck:
             "intervals_below_floor": list(self.below_floor),
             "replications": int(self.replications),
             "carried_over": float(self.carried_over),
+            "handled": _num(self.handled),
             "notes": list(self.notes),
             "periods": periods,
         }
@@ -577,6 +581,10 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
     with np.errstate(invalid="ignore", divide="ignore"):
         wp = np.bincount(g, weights=np.where(weight > 0, service.predicted * weight, 0.0), minlength=len(labels))
         predicted = np.where(w > 0, wp / w, np.nan)
+    handled = float(service.offered.sum()) - float(service.carried_over.sum())
+    sim = service.simulation
+    if sim is not None and float(sim.offered.sum()) > 0:  # the forecast's contacts times the answered share
+        handled = float(service.offered.sum()) * float(sim.answered.sum()) / float(sim.offered.sum())
     if service.carried_over.sum() > 0:
         notes.append(f"{service.carried_over.sum():g} items open at the horizon end are due after it (carried over)")
     return ChannelCheck(
@@ -605,6 +613,7 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
         replications=service.replications,
         carried_over=float(service.carried_over.sum()),
         notes=tuple(notes),
+        handled=handled,
     )
 
 
