@@ -884,25 +884,31 @@ def sl_staff_cmd(
 DEMO_SCENARIO = "contract_7x24.toml"
 
 
-def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
-    """Validate the output folder, read the scenario's data, plan in memory, write, print."""
+def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
+    """The scenario's own data: (history, None), (None, forecast) or (None, None) for the sample."""
     from planner.io.forecast import read_forecast
     from planner.io.history import read_history
+
+    data = scen.data
+    if data.forecast is not None:
+        say(f"reading {data.forecast.path}")
+        return None, read_forecast(data.forecast.path, timezone=scen.timezone, columns=data.forecast.columns)
+    if data.history:
+        say(f"reading {', '.join(h.path for h in data.history)}")
+        return read_history(data.history, tz=scen.timezone), None
+    return None, None
+
+
+def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
+    """Validate the output folder, read the scenario's data, plan in memory, write, print."""
     from planner.io.table import prepare_out_dir
     from planner.pipeline import plan, summary_lines, write
 
     out_path = prepare_out_dir(out, force)  # refuse a non-empty folder before any work
     if not any(out_path.iterdir()):
         out_path.rmdir()  # recreated by write(); nothing is left behind if planning fails
-    data = scen.data
-    history = forecast = None
     say = _progress()
-    if data.forecast is not None:
-        say(f"reading {data.forecast.path}")
-        forecast = read_forecast(data.forecast.path, timezone=scen.timezone, columns=data.forecast.columns)
-    elif data.history:
-        say(f"reading {', '.join(h.path for h in data.history)}")
-        history = read_history(data.history, tz=scen.timezone)
+    history, forecast = _scenario_data(scen, say)
     result = plan(scen, history, forecast=forecast, progress=say)
     write(result, out, force=True)
     summary = result.summary()
@@ -926,6 +932,79 @@ def plan_cmd(
     from planner.scenario import load_scenario
 
     _plan_and_write(load_scenario(scenario), out, force, as_json)
+
+
+@app.command("cost")
+def cost_cmd(
+    scenario: str = typer.Argument(..., help="Base scenario TOML (its data is forecast once for every option)."),
+    option: list[str] | None = typer.Option(
+        None, "--option", help="NAME:key=value[,key=value...]: an option, the scenario keys it changes (repeat)."
+    ),
+    options_file: str | None = typer.Option(
+        None, "--options", help="A TOML file of options: each [NAME] table the keys it changes."
+    ),
+    out: str = typer.Option(
+        ..., "--out", help="options.csv; the chart (.png, .html) and workbook (.xlsx) are written beside it."
+    ),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Dask scheduler ADDRESS (tcp://host:8786), or 'local' for a LocalCluster."
+    ),
+    workers: int | None = typer.Option(None, "--workers", help="Parallel workers (default: one per CPU)."),
+    plans: str | None = typer.Option(
+        None, "--plans", help="Also write each option's whole plan into DIR/NAME/ (plan.xlsx with an options sheet)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    as_json: bool = typer.Option(False, "--json", help="Print the options table as one JSON object."),
+) -> None:
+    """SLA options side by side: each option a full plan on the base forecast, priced and compared."""
+    from pathlib import Path
+
+    from planner.io.charts import write_options_chart
+    from planner.io.table import check_writable, prepare_out_dir, write_csv
+    from planner.io.xlsx import write_options_xlsx
+    from planner.pipeline import forecast_part, write
+    from planner.scenario import load_scenario, option_scenarios, parse_option, read_options, read_scenario_data
+    from planner.sweep import OptionJob, compare, run_options, table, table_lines
+
+    if workers is not None and not 1 <= workers <= 256:
+        raise PlannerInputError(f"--workers {workers}: must be between 1 and 256")
+    base = load_scenario(scenario)
+    options = [parse_option(text) for text in option or []]
+    if options_file is not None:
+        options += list(read_options(options_file))
+    scenarios = option_scenarios(read_scenario_data(scenario), options, str(scenario), Path(scenario).parent)
+    csv_path = Path(out)
+    if csv_path.suffix.lower() != ".csv":
+        raise PlannerInputError(f"--out {out}: name a .csv file (the chart and workbook go beside it)")
+    paths = {e: check_writable(csv_path.with_suffix(e), "--out", force) for e in (".csv", ".png", ".html", ".xlsx")}
+    if plans is not None:
+        prepare_out_dir(plans, force)
+    say = _progress()
+    history, forecast = _scenario_data(base, say)
+    part = forecast_part(base, history, forecast=forecast, progress=say)
+    jobs = [OptionJob(o.name, o.label(), sc, part, keep_plan=plans is not None)
+            for o, sc in zip(options, scenarios, strict=True)]
+    say(f"planning {len(jobs)} option(s)" + (f" on Dask ({cluster})" if cluster else ""))
+    results = run_options(jobs, workers=workers, cluster=cluster, progress=say)
+    rows = compare(results)
+    flat = table(rows)
+    write_csv(flat, paths[".csv"])
+    write_options_xlsx(paths[".xlsx"], flat, results)
+    write_options_chart(rows, paths[".png"], paths[".html"])
+    if plans is not None:
+        for r in results:
+            write(r.plan, Path(plans) / r.name, force=True, extra={"options": flat})
+    _print_warnings(list(part.notes))
+    if as_json:
+        emit_json({"scenario": str(scenario), "horizon_start": part.start.isoformat(), "weeks": base.horizon.weeks,
+                   "options": rows})
+        return
+    for line in table_lines(rows):
+        typer.echo(line)
+    missed = [r["option"] for r in rows if not r["contract_met"]]
+    if missed:
+        typer.echo(f"NOT MET on its own plan: {', '.join(missed)} (see the per-channel columns)")
+    typer.echo(f"wrote {paths['.csv']} and its .png, .html, .xlsx" + (f"; plans in {plans}" if plans else ""))
 
 
 @app.command("demo")

@@ -407,34 +407,33 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
     return history, sample
 
 
-def plan(
+@dataclass(frozen=True)
+class Forecasted:
+    """The forecast a plan is built on: the horizon's forecast frame, its summary (``info``), the first
+    planned day, the sample history (or None), where it came from and the notes and time it took."""
+
+    forecast: pd.DataFrame
+    info: dict[str, Any]
+    start: date
+    history: pd.DataFrame | None
+    source: str
+    notes: tuple[str, ...]
+    wall_s: float
+
+
+def forecast_part(
     scenario: Scenario,
     history: History | pd.DataFrame | None = None,
     *,
     forecast: pd.DataFrame | None = None,
     calendar: Any = None,
     progress: Progress | None = None,
-) -> Plan:
-    """The whole plan in memory: no file is read or written here.
-
-    history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
-    when ``[data] sample = true``. forecast: a forecast frame to plan from as is (no forecasting).
-    calendar: the forecast's :class:`forecasts.daycalendar.DayCalendar` (default: from ``[data] holidays``).
-    Reproducible: the same scenario (seed included) and data give the same plan on any machine load while
-    each solve stops on its deterministic time (``[solver] workers = 1``).
-    """
+) -> Forecasted:
+    """The first step of :func:`plan`: the horizon's forecast from the history (or the sample), or a given
+    forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`)."""
     from planner.forecasting import history_calendar
 
-    t_all = t = time.perf_counter()
-    timings: list[tuple[str, float]] = []
-    notes: list[str] = []
-
-    def lap(name: str) -> None:
-        nonlocal t
-        now = time.perf_counter()
-        timings.append((name, now - t))
-        t = now
-
+    t = time.perf_counter()
     sample, source = None, "forecast"
     if forecast is not None:
         from planner.staffing import infer_interval_min
@@ -453,12 +452,54 @@ def plan(
             or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
         )
         fc, info, start, _stop = forecast_step(scenario, hist, cal)
-    notes += info["warnings"]
-    lap("forecast_s")
+    return Forecasted(
+        forecast=fc,
+        info=info,
+        start=start,
+        history=sample,
+        source=source,
+        notes=tuple(info["warnings"]),
+        wall_s=time.perf_counter() - t,
+    )
 
+
+def plan(
+    scenario: Scenario,
+    history: History | pd.DataFrame | None = None,
+    *,
+    forecast: pd.DataFrame | None = None,
+    calendar: Any = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """The whole plan in memory: no file is read or written here.
+
+    history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
+    when ``[data] sample = true``. forecast: a forecast frame to plan from as is (no forecasting).
+    calendar: the forecast's :class:`forecasts.daycalendar.DayCalendar` (default: from ``[data] holidays``).
+    Reproducible: the same scenario (seed included) and data give the same plan on any machine load while
+    each solve stops on its deterministic time (``[solver] workers = 1``).
+    """
+    part = forecast_part(scenario, history, forecast=forecast, calendar=calendar, progress=progress)
+    return plan_on_forecast(scenario, part, progress=progress)
+
+
+def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress | None = None) -> Plan:
+    """Staffing, rosters, the contract check and the cost on a forecast already made (:func:`forecast_part`;
+    the scenario may differ from the one that made it in anything but its data and horizon)."""
+    t_all = t = time.perf_counter()
+    timings: list[tuple[str, float]] = [("forecast_s", part.wall_s)]
+    notes: list[str] = list(part.notes)
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings.append((name, now - t))
+        t = now
+
+    fc, info = part.forecast, part.info
     errors, msgs = volume_errors(scenario, info)
     notes += msgs
-    req, msgs = staff_step(scenario, fc, source=source, errors=errors)
+    req, msgs = staff_step(scenario, fc, source=part.source, errors=errors)
     notes += msgs
     lap("staffing_s")
 
@@ -469,14 +510,14 @@ def plan(
     service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors)
     notes += msgs
     lap("check_s")
-    cost = cost_step(scenario, start, req, rosters, service)
+    cost = cost_step(scenario, part.start, req, rosters, service)
     lap("cost_s")
-    timings.append(("total_s", time.perf_counter() - t_all))
+    timings.append(("total_s", part.wall_s + time.perf_counter() - t_all))
     return Plan(
         scenario=scenario,
-        start=start,
+        start=part.start,
         weeks=scenario.horizon.weeks,
-        history=sample,
+        history=part.history,
         forecast=fc.drop(columns=["_row"], errors="ignore"),
         forecast_info=info,
         requirements=req,
@@ -622,8 +663,9 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     }
 
 
-def write(p: Plan, out_dir: str | Path, force: bool = False) -> Path:
-    """Write the plan's files into ``out_dir`` (a non-empty folder needs ``force``).
+def write(p: Plan, out_dir: str | Path, force: bool = False, extra: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the plan's files into ``out_dir`` (a non-empty folder needs ``force``); ``extra`` tables become
+    sheets of ``plan.xlsx`` too (``planner cost --plans``: the options side by side).
 
     Files are written into a fresh folder beside it and moved in at the end, so a failure never leaves a
     half-written plan.
@@ -649,7 +691,7 @@ def write(p: Plan, out_dir: str | Path, force: bool = False) -> Path:
         write_csv(t["service"], tmp / "service.csv")
         write_csv(t["risk"], tmp / "risk.csv")
         (tmp / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        write_plan_xlsx(tmp / "plan.xlsx", summary, t)
+        write_plan_xlsx(tmp / "plan.xlsx", summary, {**t, **(extra or {})})
         for f in sorted(tmp.iterdir()):
             shutil.move(str(f), out / f.name)
     return out

@@ -45,6 +45,13 @@ HEADERS = {
     "unit": "单位 unit",
     "rate_cny": "单价(元) rate_cny",
     "amount_cny_month": "月金额(元) amount_cny_month",
+    "amount_cny": "月金额(元) amount_cny",
+    "option": "方案选项 option",
+    "changes": "改动 changes",
+    "cost_month_cny": "月成本(元) cost_month_cny",
+    "cost_per_contact_cny": "每次服务成本(元) cost_per_contact_cny",
+    "added_cost_month_cny": "增加月成本(元) added_cost_month_cny",
+    "where_hours_went": "增加人时分布 where_hours_went",
 }
 
 
@@ -114,6 +121,11 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "confidence_hours": tables["confidence_hours"],
         **{name: tables[name] for name in ("cost", "options") if name in tables},
     }
+    _write_sheets(path, sheets)
+
+
+def _write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Each frame a sheet with bilingual headers, the first row and column frozen, columns fitted."""
     try:
         with pd.ExcelWriter(path, engine="openpyxl") as xl:
             for name, df in sheets.items():
@@ -125,3 +137,16 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
                     ws.column_dimensions[col[0].column_letter].width = min(40, max(8, width + 2))
     except OSError as exc:
         raise PlannerInputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def write_options_xlsx(path: str | Path, options: pd.DataFrame, results: Any) -> None:
+    """``planner cost``'s workbook: the options side by side, and every option's cost lines."""
+    lines = [
+        pd.DataFrame(r.summary["cost"]["lines"]).drop(columns=["amount_fen"]).assign(option=r.name)
+        for r in results
+        if r.summary.get("cost")
+    ]
+    cost = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame()
+    if len(cost):
+        cost = cost[["option", *[c for c in cost.columns if c != "option"]]]
+    _write_sheets(path, {"options": options, "cost_lines": cost})

@@ -1,0 +1,75 @@
+"""Charts as files: the SLA options' cost against service (altair; PNG and self-contained HTML through
+vl-convert, no browser and no network needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerInputError
+
+
+def _has_cjk_font() -> bool:
+    """Whether the system has a Chinese font for a PNG (fontconfig's list; HTML leaves it to the browser)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return False
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def options_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
+    """Each channel's worst contract period against the option's cost a month, one panel a channel, the
+    options' targets as a dashed line (rows: :func:`planner.sweep.compare`). ``chinese``: bilingual labels
+    (else English, for a PNG on a system without a Chinese font)."""
+    import altair as alt
+
+    def say(zh: str, en: str) -> str:
+        return f"{zh} {en}" if chinese else en
+
+    data = [
+        {
+            "option": r["option"],
+            "cost_month_cny": r["cost_month_cny"],
+            "channel": f"{ch} ({x['measure']}, {x['period']})",
+            "value": x["worst_period_value"],
+            "target": x["target"],
+            "met": say("达标", "met") if x["met"] else say("未达标", "missed"),
+        }
+        for r in rows
+        for ch, x in r["channels"].items()
+        if x["worst_period_value"] is not None
+    ]
+    base = alt.Chart()
+    x = alt.X("cost_month_cny:Q", title=say("月成本", "cost a month (CNY)"), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=say("最差周期", "worst period (dashed: target)"), scale=alt.Scale(zero=False))
+    line = base.mark_line(color="#9e9e9e").encode(x=x, y=y, order="cost_month_cny:Q")
+    points = base.mark_point(filled=True, size=90).encode(
+        x=x,
+        y=y,
+        color=alt.Color("met:N", title=say("合同", "contract"),
+                        scale=alt.Scale(domain=[say("达标", "met"), say("未达标", "missed")],
+                                        range=["#2e7d32", "#c62828"])),
+        tooltip=["option:N", "cost_month_cny:Q", "value:Q", "target:Q"],
+    )
+    labels = base.mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="option:N")
+    target = base.mark_line(strokeDash=[4, 4], color="#1565c0").encode(x=x, y="target:Q", order="cost_month_cny:Q")
+    return (
+        alt.layer(line, points, labels, target, data=alt.Data(values=data))
+        .properties(width=320, height=260)
+        .facet(facet=alt.Facet("channel:N", title=None), columns=2)
+        .resolve_scale(y="independent")
+        .properties(title=say("服务水平与成本", "service against cost, per option"))
+    )
+
+
+def write_options_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
+    """Write the options chart as PNG and as one HTML file with its scripts inline."""
+    try:
+        options_chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
+        options_chart(rows).save(str(html), inline=True)
+    except OSError as exc:
+        raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None
