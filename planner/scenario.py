@@ -9,7 +9,8 @@ Only this module knows TOML. Unknown keys are rejected with their dotted name, f
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,6 +44,7 @@ from planner.errors import PlannerInputError
 from planner.io.holidays import read_overrides
 from planner.io.table import read_text
 from planner.labour import PAID_HOURS_PER_MONTH, Contribution, CostRates, PayRules, ShiftRules, SupportRole
+from planner.options import Option, apply_option, check_option_names, options_from_tables, split_option
 
 SCENARIO_VERSION = 1
 _UNIT_HINTS = {
@@ -703,3 +705,70 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     return parse_scenario(read_scenario_data(path), source=str(path), base_dir=path.parent)
+
+
+# ---------------------------------------------------------------------------------------------
+# SLA options (planner.options): variants of one scenario, validated here like the scenario itself
+# ---------------------------------------------------------------------------------------------
+
+
+def _option_value(text: str, raw: str, key: str) -> Any:
+    """A command-line option value as TOML, else the plain text (``7x24``); a time of day stays text."""
+    try:
+        doc = tomllib.loads(f"v = {raw}")
+    except tomllib.TOMLDecodeError as exc:
+        if raw[:1] in "[{\"'":
+            raise PlannerInputError(f"--option '{text}': {key}: {raw} is not a TOML value ({exc})") from None
+        return raw
+    value = doc.get("v")
+    return raw if len(doc) != 1 or isinstance(value, time) else value
+
+
+def parse_option(text: str) -> Option:
+    """One ``--option NAME:key=value[,key=value...]`` (see :mod:`planner.options`).
+
+    Each value is read as TOML (``0.9``, ``20``, ``true``, ``"x"``, ``[0.8, 0.9]``, ``{window = "7x24"}``),
+    else kept as plain text (``coverage.window=7x24``, ``open=08:00``). Commas inside brackets, braces or
+    quotes do not separate keys. Errors are one line naming the option text.
+    """
+    name, pairs = split_option(text)
+    return Option(name, tuple((key, _option_value(text, raw, key)) for key, raw in pairs))
+
+
+def parse_options_toml(text: str, source: str) -> tuple[Option, ...]:
+    """The options of an options file's text: each top-level table ``[NAME]`` is one option whose keys
+    (nested tables flattened to dotted keys) are set on the scenario."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerInputError(f"{source}: not valid TOML ({exc})") from None
+    section = next((k for k in doc if k in _ScenarioFile.model_fields), None)
+    if section is not None:
+        raise PlannerInputError(
+            f"{source}: {section}: looks like a scenario key, not an option: put each option's keys under its "
+            f"own table, e.g. [voice90] channels.voice.service_level = 0.9"
+        )
+    return options_from_tables(doc, source)
+
+
+def read_options(path: str | Path) -> tuple[Option, ...]:
+    """An options file (``--options FILE``): TOML, UTF-8 with or without BOM, or GBK; errors name the file."""
+    path = Path(path)
+    if not path.exists():
+        raise PlannerInputError(f"{path}: options file not found")
+    return parse_options_toml(read_text(path, "options"), str(path))
+
+
+def option_scenarios(
+    data: dict[str, Any], options: Sequence[Option], source: str, base_dir: Path | None = None
+) -> tuple[Scenario, ...]:
+    """One validated scenario per option, in order, before any work is done.
+
+    ``data`` is the base scenario's mapping (:func:`read_scenario_data`). Refused: no options, a name given
+    twice, and any option whose scenario does not load; its errors read ``SOURCE: option NAME: key: ...``.
+    """
+    check_option_names(options, source)
+    return tuple(
+        parse_scenario(apply_option(data, option, source), source=f"{source}: option {option.name}", base_dir=base_dir)
+        for option in options
+    )
