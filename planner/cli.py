@@ -962,6 +962,7 @@ def cost_cmd(
     from planner.io.charts import write_options_chart
     from planner.io.table import check_writable, prepare_out_dir, write_csv
     from planner.io.xlsx import write_options_xlsx
+    from planner.parallel import check_cluster
     from planner.pipeline import forecast_part, write
     from planner.scenario import load_scenario, option_scenarios, parse_option, read_options, read_scenario_data
     from planner.sweep import OptionJob, compare, run_options, table, table_lines
@@ -979,6 +980,7 @@ def cost_cmd(
     paths = {e: check_writable(csv_path.with_suffix(e), "--out", force) for e in (".csv", ".png", ".html", ".xlsx")}
     if plans is not None:
         prepare_out_dir(plans, force)
+    check_cluster(cluster)
     say = _progress()
     history, forecast = _scenario_data(base, say)
     part = forecast_part(base, history, forecast=forecast, progress=say)

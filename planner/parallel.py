@@ -135,3 +135,22 @@ def _on_dask(
         client.close()
         if local is not None:
             local.close()
+
+
+def check_cluster(cluster: str | None, connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse a Dask scheduler that cannot be reached (or a missing ``distributed``) before any work is done;
+    ``None`` (the local pool) and ``"local"`` need no check."""
+    if cluster is None or cluster == "local":
+        return
+    try:
+        import distributed
+    except ImportError as exc:
+        raise PlannerInputError(
+            f"--cluster {cluster}: a Dask cluster needs the distributed package (pip install distributed): {exc}"
+        ) from None
+    try:
+        distributed.Client(cluster, timeout=connect_timeout_s).close()
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise PlannerInputError(
+            f"--cluster {cluster}: cannot connect to a Dask scheduler ({' '.join(str(exc).split())})"
+        ) from None

@@ -262,6 +262,7 @@ SIMULATE = "simulate --schedule schedule.csv --forecast forecast.csv --answer-s 
 SL_STAFF = "sl-staff forecast.csv --answer-s 20 --replications 2 --max-iterations 2"
 PLAN = "plan scenario.toml --out plan"
 DEMO = "demo --out demo --time-limit-s 1 --weeks 3 --replications 2"
+COST = "cost scenario.toml --out o.csv"
 # a history with one negative / absurd / duplicated row, and so on
 NEG5 = set_field(5, "offered", "-3")
 DUP5 = lambda lines: [*lines[:6], lines[5], *lines[6:]]  # noqa: E731  data row 5 twice (file rows 6, 7)
@@ -467,6 +468,27 @@ BAD = [
     slow_case("plan-data-channel-unknown", PLAN, "fax",
          _plan(data='[data.channels.fax]\nhistory = "history.csv"\n')),
     case("plan-existing-out", PLAN, "plan", put("plan/summary.json", '{"mine": true}\n')),
+    case("plan-wage-below-minimum", PLAN, "pay.monthly_wage_cny", _plan(add="[pay]\nmonthly_wage_cny = 1000\n")),
+    slow_case("plan-margin-percent", PLAN, "pay.margin", _plan(add="[pay]\nmargin = 15\n")),
+    # ----- cost (SLA options): every option validated before any work
+    case("cost-unknown-key", f"{COST} --option x:channels.voice.colour=1", ("option x", "channels.voice.colour")),
+    case("cost-sl-percent", f"{COST} --option x:channels.voice.service_level=90",
+         ("option x", "channels.voice.service_level")),
+    slow_case("cost-sl-above-1",
+              f"{COST} --option ok:channels.voice.answer_s=10 --option x:channels.voice.service_level=1.5",
+              ("option x", "channels.voice.service_level")),
+    case("cost-two-options-one-name",
+         f"{COST} --option a:channels.voice.answer_s=10 --option a:channels.voice.answer_s=30", "option a"),
+    case("cost-forecast-key", f"{COST} --option x:data.sample_scale=2", ("option x", "data.sample_scale")),
+    case("cost-unknown-channel", f"{COST} --option x:channels.fax.answer_s=1", ("option x", "channels.fax")),
+    case("cost-no-options", COST, "--option"),
+    case("cost-bad-syntax", f"{COST} --option x", "--option"),
+    case("cost-options-binary", f"{COST} --options bin.dat", "bin.dat", put("bin.dat", BINARY)),
+    case("cost-existing-out", f"{COST} --option x:channels.voice.answer_s=10", "o.csv", put("o.csv", "keep me\n")),
+    slow_case("cost-out-not-csv", "cost scenario.toml --out o.txt --option x:channels.voice.answer_s=10", "--out"),
+    slow_case("cost-workers-zero", f"{COST} --option x:channels.voice.answer_s=10 --workers 0", "--workers"),
+    case("cost-cluster-unreachable", f"{COST} --option x:channels.voice.answer_s=10 --cluster tcp://127.0.0.1:9",
+         "--cluster"),
     # ----- demo
     case("demo-existing-out", DEMO, "demo", put("demo/summary.json", '{"mine": true}\n')),
     case("demo-out-is-a-file", "demo --out taken.txt --time-limit-s 1 --weeks 3 --replications 2", "taken.txt",
