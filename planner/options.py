@@ -133,8 +133,8 @@ def split_option(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     where = f"--option '{text}'"
     name, colon, body = text.partition(":")
     name = name.strip()
-    if not colon:
-        raise PlannerInputError(f"{where}: expected NAME:key=value[,key=value...]")
+    if not colon or "=" in name:  # no name: "channels.voice.answer_s=20", "coverage.open=08:00"
+        raise PlannerInputError(f"{where}: expected NAME:key=value[,key=value...] (each option is named)")
     if problem := check_name(name):
         raise PlannerInputError(f"{where}: {problem}")
     try:

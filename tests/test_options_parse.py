@@ -94,6 +94,8 @@ def test_option_names(name):
     ("text", "problem"),
     [
         ("voice90", "expected NAME:key=value"),
+        ("channels.voice.answer_s=20", "expected NAME:key=value[,key=value...] (each option is named)"),
+        ("coverage.open=08:00", "expected NAME:key=value[,key=value...] (each option is named)"),
         (":k=1", "empty option name"),
         ("a b:k=1", "option name 'a b' may hold only"),
         ("-x:k=1", "option name '-x' may hold only"),
