@@ -443,8 +443,12 @@ def schedule_cmd(
     overtime: bool | None = typer.Option(None, "--overtime/--no-overtime", help="allow overtime: 3 h/day, 36 h/month"),
     min_staff: int | None = typer.Option(None, "--min-staff", help="hard floor of agents when demand > 0 [1]"),
     shrinkage: float | None = typer.Option(None, "--shrinkage", help="fraction in [0,1): schedule required/(1-F) [0]"),
-    hourly_rate_cny: float = typer.Option(30.0, "--hourly-rate", help="paid hour (CNY)"),
-    night_allowance_cny: float = typer.Option(5.0, "--night-allowance", help="per hour 22:00-06:00 (CNY)"),
+    hourly_rate_cny: float | None = typer.Option(
+        None, "--hourly-rate", help="paid hour (CNY) [the scenario's [pay] wage / 174 h, else 30]"
+    ),
+    night_allowance_cny: float | None = typer.Option(
+        None, "--night-allowance", help="per hour in the night window (CNY) [the scenario's [pay], else 5]"
+    ),
     agents: str | None = typer.Option(None, "--agents", help="named agents CSV (DESIGN.md schema)"),
     frozen: str | None = typer.Option(None, "--frozen", help="published schedule.csv to keep in part"),
     frozen_until: str | None = typer.Option(
@@ -503,14 +507,17 @@ def schedule_cmd(
         raise PlannerInputError(f"--deterministic-time {settings.deterministic_time}: must be > 0")
     if not (settings.time_limit_s > 0 and settings.workers >= 1 and 0 <= settings.target_gap < 1):
         raise PlannerInputError("need --time-limit-s > 0, --workers >= 1, --gap in [0,1)")
-    if hourly_rate_cny < 0 or night_allowance_cny < 0:
+    if (hourly_rate_cny or 0) < 0 or (night_allowance_cny or 0) < 0:
         raise PlannerInputError("--hourly-rate and --night-allowance must be >= 0")
     floor = min_staff if min_staff is not None else (scen.costs.min_staff if scen else 1)
     if floor < 0:
         raise PlannerInputError(f"--min-staff {floor}: must be >= 0")
+    base = scen.costs if scen else CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=500)
     costs = CostRates(
-        hourly_rate_fen=round(hourly_rate_cny * 100),
-        night_allowance_fen_per_hour=round(night_allowance_cny * 100),
+        hourly_rate_fen=base.hourly_rate_fen if hourly_rate_cny is None else round(hourly_rate_cny * 100),
+        night_allowance_fen_per_hour=(
+            base.night_allowance_fen_per_hour if night_allowance_cny is None else round(night_allowance_cny * 100)
+        ),
         min_staff=floor,
     )
     share = shrinkage if shrinkage is not None else (scen.shrinkage if scen else 0.0)

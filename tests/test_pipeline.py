@@ -71,7 +71,7 @@ def test_plan_holds_every_step_in_memory(one_week):
     assert {c.channel for c in p.service} == {"voice", "chat", "email"}
     assert {c.measure for c in p.service} >= {"first_reply_share"}
     names = [k for k, _ in p.timings_s]
-    assert names == ["forecast_s", "staffing_s", "roster_s", "check_s", "total_s"]
+    assert names == ["forecast_s", "staffing_s", "roster_s", "check_s", "cost_s", "total_s"]
 
 
 def test_each_roster_passes_the_independent_checker(one_week):
@@ -101,7 +101,16 @@ def test_write_gives_every_file_and_a_workbook(one_week, tmp_path):
         assert svc["periods"] and {"period", "value", "target", "met"} <= set(svc["periods"][0])
     wb = openpyxl.load_workbook(out / "plan.xlsx", read_only=True)
     assert wb.sheetnames == ["summary", "forecast", "requirements", "roster", "schedule", "coverage", "service",
-                             "risk", "confidence_hours"]
+                             "risk", "confidence_hours", "cost"]
+    # the cost: its lines add up to the month, the sheet ends with cost, margin and price
+    cost = summary["cost"]
+    assert sum(x["amount_fen"] for x in cost["lines"]) == cost["cost_month_fen"]
+    assert cost["price_month_fen"] == round(cost["cost_month_fen"] / (1 - cost["margin"]))
+    assert cost["headcount"] == sum(t["agents"] for t in summary["teams"].values())
+    assert cost["horizon_hours"]["paid_h"] == pytest.approx(sum(t["paid_hours"] for t in summary["teams"].values()))
+    sheet = pd.read_excel(out / "plan.xlsx", sheet_name="cost")
+    assert list(sheet.iloc[-3:, 1]) == ["cost", "margin", "price"]
+    assert sheet.iloc[-1, -1] == pytest.approx(cost["price_month_cny"])
     grid = pd.read_excel(out / "plan.xlsx", sheet_name="roster")
     sched = pd.read_csv(out / "schedule.csv")
     assert len(grid) == sched["agent_id"].nunique()  # one row per agent
