@@ -271,7 +271,14 @@ def classify_hours(
     ``start``: the first day of the roster's weeks; every shift must start inside the ``weeks`` from it.
     ``night``: the night window (start, end) in minutes after midnight.
     """
-    pieces = _pieces(schedule, night, source)
+    return _classify(_pieces(schedule, night, source), start, weeks, pay, calendar, source)
+
+
+def _classify(
+    pieces: pd.DataFrame, start: date, weeks: int, pay: PayRules, calendar: ChineseCalendar, source: str
+) -> tuple[tuple[AgentHours, ...], dict[tuple[str, date], float]]:
+    """:func:`classify_hours` on the paid time already split at midnight (:func:`_pieces`)."""
+    pieces = pieces.copy()
     stop = start + timedelta(days=7 * weeks)
     if len(pieces) and (pieces["day"].min() < start or pieces["day"].max() >= stop):
         bad = pieces["day"].min() if pieces["day"].min() < start else pieces["day"].max()
@@ -424,12 +431,10 @@ def team_cost(
 ) -> TeamCost:
     """A team's monthly cost lines (module docstring). ``holidays_open``: the statutory holidays of the year
     ahead on which the team's window is open (:func:`statutory_holidays_ahead`)."""
-    agents, premium = classify_hours(
-        schedule, start=start, weeks=weeks, pay=pay, calendar=calendar, night=night, source=source
-    )
+    pieces = _pieces(schedule, night, source)
+    agents, premium = _classify(pieces, start, weeks, pay, calendar, source)
     month = DAYS_PER_MONTH / (7 * weeks)  # horizon -> a typical month
     hourly = pay.hourly_fen
-    pieces = _pieces(schedule, night, source)
     holiday_month_h = _expected_holiday_minutes(pieces, holidays_open, start, weeks, calendar) / 60 / 12
     share = np.array([a.wage_share for a in agents])
     fte = float(share.sum())
