@@ -945,10 +945,12 @@ def plan_cmd(
 def cost_cmd(
     scenario: str = typer.Argument(..., help="Base scenario TOML (its data is forecast once for every option)."),
     option: list[str] | None = typer.Option(
-        None, "--option", help="NAME:key=value[,key=value...]: an option, the scenario keys it changes (repeat)."
+        None, "--option", metavar="NAME:KEY=VALUE,...",
+        help="An option: its name and the scenario keys it changes, e.g. v90:channels.voice.service_level=0.9 "
+        "(repeat for more options).",
     ),
     options_file: str | None = typer.Option(
-        None, "--options", help="A TOML file of options: each [NAME] table the keys it changes."
+        None, "--options", metavar="FILE", help="A TOML file of options: each [NAME] table the keys it changes."
     ),
     out: str = typer.Option(
         ..., "--out", help="options.csv; the chart (.png, .html) and workbook (.xlsx) are written beside it."
