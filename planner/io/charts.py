@@ -1,5 +1,6 @@
 """Charts as files: the SLA options' cost against service (altair; PNG and self-contained HTML through
-vl-convert, no browser and no network needed)."""
+vl-convert, no browser and no network needed). The HTML draws SVG, so its text is text (searchable, and the
+browser picks a font that has each Chinese character)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,6 @@ def write_options_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: s
     """Write the options chart as PNG and as one HTML file with its scripts inline."""
     try:
         options_chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
-        options_chart(rows).save(str(html), inline=True)
+        options_chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
     except OSError as exc:
         raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None
