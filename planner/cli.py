@@ -1018,6 +1018,132 @@ def cost_cmd(
     typer.echo(f"wrote {paths['.csv']} and its .png, .html, .xlsx" + (f"; plans in {plans}" if plans else ""))
 
 
+# ---- check (issue 13): the client's adequacy check of a vendor roster ----
+CHECK_EPILOG = (
+    "Exit codes: 0 the roster is adequate; 3 it is not (the verdict, gaps and the fix are printed); "
+    "2 bad input (one line naming the file, row or field)."
+)
+
+
+def _column_flags(values: list[str] | None) -> dict[str, str]:
+    out = {}
+    for text in values or []:
+        name, sep, column = text.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise PlannerInputError(f"--column {text}: write NAME=COLUMN, e.g. shift_start=上班时间")
+        out[name.strip()] = column.strip()
+    return out
+
+
+def check_lines(d: dict[str, Any]) -> list[str]:
+    """The verdict for people (what ``planner check`` prints)."""
+    h = d["horizon"]
+    lines = [
+        f"roster {h['start']} to {h['end']} ({h['weeks']} week(s)), {d['agents']} agents: "
+        + ("ADEQUATE" if d["adequate"] else "NOT ADEQUATE")
+    ]
+    for ch, c in d["channels"].items():
+        worst = c["worst_period"]
+        share = "n/a" if c["share_met"] is None else f"{c['share_met']:.0%}"
+        value = "n/a" if worst["value"] is None else f"{worst['value']:.3f}"
+        lines.append(
+            f"  {ch:<8} {c['measure']} {c['period']}: {share} of periods meet {c['target']:g} "
+            f"(need {c['min_share']:.0%}); worst {worst['period']} {value} -> {'MET' if c['met'] else 'NOT MET'}"
+        )
+        for p in c["periods"]:
+            if p["met"] is False:
+                lines.append(f"    {p['period']}: {p['value']:.3f} < {c['target']:g} (by {-p['margin']:.3f})")
+    if d["labour"]:
+        lines.append(f"  labour: {len(d['labour'])} violation(s)")
+        for v in d["labour"][:20]:
+            lines.append(f"    {v['rule']}: {v['agent_id']} {' -> '.join(v['dates'])}: {v['detail']} ({v['law']})")
+        if len(d["labour"]) > 20:
+            lines.append(f"    ... and {len(d['labour']) - 20} more")
+    else:
+        lines.append("  labour: no violation (rest, daily and weekly hours, a rest day a week)")
+    if d["gaps"]:
+        lines.append(f"  gaps: {len(d['gaps'])} interval(s) short, {d['missing_agent_hours']:.1f} agent-hours missing")
+        for g in d["gaps"][:20]:
+            lines.append(f"    {g['team']} {g['interval_start']}: {g['scheduled']:g} scheduled < {g['need']} needed "
+                         f"({g['missing_agents']:g} missing)")
+        if len(d["gaps"]) > 20:
+            lines.append(f"    ... and {len(d['gaps']) - 20} more")
+    else:
+        lines.append("  gaps: none (the requirement is covered in every interval)")
+    fix = d["fix"]
+    if fix["added_shifts"]:
+        lines.append(f"  fix: add {fix['added_shifts']} shift(s), {fix['added_agent_hours']:.1f} agent-hours; "
+                     f"with them the roster is {'ADEQUATE' if d['recheck_adequate'] else 'still NOT ADEQUATE'}")
+        for x in fix["shifts"][:20]:
+            lunch = f" lunch {x['lunch_start'][11:]}-{x['lunch_end'][11:]}" if x["lunch_start"] else ""
+            lines.append(f"    {x['agent_id']} {x['date']} {x['start'][11:]}-{x['end'][11:]}{lunch}")
+        if len(fix["shifts"]) > 20:
+            lines.append(f"    ... and {len(fix['shifts']) - 20} more")
+    lines += [f"  note: {n}" for n in d["notes"]]
+    return lines
+
+
+@app.command("check", epilog=CHECK_EPILOG)
+def check_cmd(
+    schedule: str = typer.Option(
+        ..., "--schedule", help="The vendor's roster: schedule CSV/XLSX (agent_id, date, activity, start, end[, team]) "
+        "or a per-agent shift list (agent_id, date, shift_start, shift_end[, lunch_start, lunch_end, team])."
+    ),
+    forecast: str = typer.Option(..., "--forecast", help="Forecast CSV/XLSX covering the roster's weeks."),
+    scenario: str = typer.Option(..., "--scenario", help="Scenario TOML: targets, measures, shrinkage, rules, costs."),
+    columns: str | None = typer.Option(
+        None, "--columns", help="TOML mapping a shift list's columns: agent_id, date, shift_start, shift_end, "
+        "lunch_start, lunch_end, team = \"the file's column\" (top level or under [columns])."
+    ),
+    column: list[str] | None = typer.Option(
+        None, "--column", help="NAME=COLUMN: one mapping of a shift list's column (repeat; overrides --columns)."
+    ),
+    out: str | None = typer.Option(
+        None, "--out", help="Folder for check.xlsx, check.html and fix_schedule.csv (new or empty, or --force)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the check's files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as one JSON object."),
+) -> int:
+    """The client's adequacy check of a vendor roster: labour rules, the contract per target and period,
+    the intervals short of the requirement, and the cheapest shifts to add.
+
+    Exit 0: adequate (legal, every target met, the requirement covered). Exit 3: not adequate. Exit 2: bad
+    input.
+    """
+    from planner.check import check_roster
+    from planner.io.forecast import read_forecast
+    from planner.io.schedule import is_shift_list, read_schedule, read_shift_list
+    from planner.io.table import prepare_out_dir
+    from planner.scenario import load_scenario, read_column_map
+
+    _must_exist(schedule, "schedule")
+    _must_exist(forecast, "forecast")
+    scen = load_scenario(scenario)
+    mapping = {**(read_column_map(columns) if columns else {}), **_column_flags(column)}
+    if out is not None:
+        prepare_out_dir(out, force)
+    say = _progress()
+    say(f"reading {schedule}")
+    roster = read_shift_list(schedule, mapping) if is_shift_list(schedule, mapping) else read_schedule(schedule)
+    fc = read_forecast(forecast, timezone=scen.timezone)
+    say("checking the roster")
+    result = check_roster(scen, roster, fc, schedule_source=schedule, forecast_source=forecast)
+    payload = result.to_dict()
+    if out is not None:
+        from planner.io.check import write_check
+
+        write_check(result, out)
+    _print_warnings(payload["notes"])
+    if as_json:
+        emit_json(payload)
+    else:
+        for line in check_lines(payload):
+            typer.echo(line)
+        if out is not None:
+            typer.echo(f"wrote {out}: check.xlsx, check.html, fix_schedule.csv")
+    return 0 if result.adequate else 3
+
+
 @app.command("demo")
 def demo_cmd(
     out: str = typer.Option(..., "--out", help="Folder for the demo's files (must be empty or new, or --force)."),

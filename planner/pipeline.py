@@ -261,50 +261,92 @@ def check_step(
     each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
     against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
     plain Erlang and each of the scenario's ``confidence_steps``."""
-    from planner.queueing import productive_agents
-    from planner.sla.service import channel_service, measure, split_team_staffing
-
     errors = errors or {}
     checks, risks, notes = [], [], []
     for r in rosters:
-        cov = r.coverage
-        starts = pd.to_datetime(cov["interval_start"])
-        interval_min = r.demands[0].interval_min
-        productive = productive_agents(cov["scheduled"].to_numpy(dtype=float), scenario.shrinkage)
-        required, kinds, blocks, opens = {}, {}, {}, {}
-        for ch in r.channels:
-            rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
-            required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
-            opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
-            kinds[ch] = scenario.channel(ch).kind
-            blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
-        shares = split_team_staffing(productive, required, kinds)
-        stamps = [t.to_pydatetime() for t in starts]
-        for ch in r.channels:
-            spec = scenario.channel(ch)
+        starts = pd.to_datetime(r.coverage["interval_start"])
+        runs = team_service(
+            scenario, forecast, requirements, r.channels, starts, r.demands[0].interval_min,
+            r.coverage["scheduled"].to_numpy(dtype=float), progress,
+        )
+        for run in runs:
+            checks.append(run.check)
             if progress is not None:
-                progress(f"checking {ch} against the contract")
-            fc = blocks[ch]
-            offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
-            if spec.kind != "email":  # a closed line takes no calls: they are not staffed (staffing warns)
-                offered = offered * opens[ch]
-            aht = _aht(spec.aht_s, fc)
-            service = channel_service(
-                spec,
-                stamps,
-                interval_min,
-                offered,
-                aht,
-                shares[ch],
-                scenario.calendar,
-                replications=scenario.replications,
-                seed=scenario.solver.seed,
-            )
-            checks.append(measure(service, spec))
-            if progress is not None:
-                progress(f"pricing {ch}'s forecast risk")
-            risks.append(_risk(scenario, spec, stamps, interval_min, offered, aht, shares[ch], required[ch], errors))
+                progress(f"pricing {run.spec.name}'s forecast risk")
+            risks.append(_risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
+                               run.agents, run.required, errors))
     return tuple(checks), tuple(risks), notes
+
+
+@dataclass(frozen=True)
+class ChannelRun:
+    """One channel of a team played against its forecast: the spec, the interval starts, offered contacts,
+    handle time [s], the channel's share of the team's productive agents, its requirement (productive
+    agents) per interval and the contract's measure (:class:`planner.sla.service.ChannelCheck`)."""
+
+    spec: Any
+    starts: list[datetime]
+    interval_min: int
+    offered: np.ndarray
+    aht_s: np.ndarray
+    agents: np.ndarray
+    required: np.ndarray
+    check: Any
+
+
+def team_service(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    requirements: pd.DataFrame,
+    channels: tuple[str, ...],
+    starts: pd.DatetimeIndex | pd.Series,
+    interval_min: int,
+    scheduled: np.ndarray,
+    progress: Progress | None = None,
+) -> tuple[ChannelRun, ...]:
+    """A team's scheduled agents per interval (``scheduled``, at ``starts``) measured the contract's way on
+    each of its ``channels``: ``floor(scheduled * (1 - shrinkage))`` productive agents shared among the
+    channels (:func:`planner.sla.service.split_team_staffing`), then simulated or replayed
+    (:func:`planner.sla.service.channel_service`) and measured (:func:`planner.sla.service.measure`).
+    The plan's check and the client's check of a vendor roster (:mod:`planner.check`) both call it."""
+    from planner.queueing import productive_agents
+    from planner.sla.service import channel_service, measure, split_team_staffing
+
+    starts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    productive = productive_agents(np.asarray(scheduled, dtype=float), scenario.shrinkage)
+    required, kinds, blocks, opens = {}, {}, {}, {}
+    for ch in channels:
+        rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
+        required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
+        opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
+        kinds[ch] = scenario.channel(ch).kind
+        blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
+    shares = split_team_staffing(productive, required, kinds)
+    stamps = [t.to_pydatetime() for t in starts]
+    runs = []
+    for ch in channels:
+        spec = scenario.channel(ch)
+        if progress is not None:
+            progress(f"checking {ch} against the contract")
+        fc = blocks[ch]
+        offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
+        if spec.kind != "email":  # a closed line takes no calls: they are not staffed (staffing warns)
+            offered = offered * opens[ch]
+        aht = _aht(spec.aht_s, fc)
+        service = channel_service(
+            spec,
+            stamps,
+            interval_min,
+            offered,
+            aht,
+            shares[ch],
+            scenario.calendar,
+            replications=scenario.replications,
+            seed=scenario.solver.seed,
+        )
+        runs.append(ChannelRun(spec, stamps, interval_min, offered, aht, shares[ch], required[ch],
+                               measure(service, spec)))
+    return tuple(runs)
 
 
 def _risk(

@@ -772,3 +772,29 @@ def option_scenarios(
         parse_scenario(apply_option(data, option, source), source=f"{source}: option {option.name}", base_dir=base_dir)
         for option in options
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Column mappings of a vendor's shift list (planner check --columns FILE)
+# ---------------------------------------------------------------------------------------------
+
+
+def read_column_map(path: str | Path) -> dict[str, str]:
+    """A column mapping TOML (``agent_id = "工号"``, top level or under ``[columns]``): schema name -> the
+    file's column name. Values must be strings."""
+    path = Path(path)
+    if not path.is_file():
+        raise PlannerInputError(f"{path}: column mapping file not found")
+    try:
+        doc = tomllib.loads(read_text(path, "column mapping"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerInputError(f"{path}: not valid TOML ({exc})") from None
+    table = doc.get("columns", doc)
+    if not isinstance(table, dict):
+        raise PlannerInputError(f"{path}: [columns] must be a table of name = \"column\"")
+    out = {}
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise PlannerInputError(f"{path}: {key}: give the file's column name as a string")
+        out[str(key)] = value
+    return out

@@ -41,8 +41,10 @@ FORECASTS_FILE_EDGES = ("forecasts/io.py", "forecasts/daycalendar.py")
 PIPELINE = "planner/pipeline.py"
 PIPELINE_WRITER = "write"  # the one function of pipeline.py that may write files / call planner.io
 # SLA-option sweeps (DESIGN.md: "pipeline, options" are one layer): sweep.py runs each option's plan through
-# the pipeline. What an option is (options.py) is an engine-level pure module.
-OPTIONS = ("planner/sweep.py",)
+# the pipeline. What an option is (options.py) is an engine-level pure module. The client's adequacy check
+# (check.py) staffs the forecast and measures each team through the pipeline's steps (staff_step,
+# given_forecast_step, team_service): the same layer, opening no file.
+OPTIONS = ("planner/sweep.py", "planner/check.py")
 NOT_ENGINES = (
     *FILE_EDGES,
     PIPELINE,

@@ -17,14 +17,21 @@ from planner.scheduling.demand import Agent
 
 
 def read_schedule(path: str | Path) -> pd.DataFrame:
-    """Read a schedule.csv with validated columns, activities and times (start < end)."""
+    """Read a schedule.csv with validated columns, activities and times (start < end); an optional
+    ``team`` column is kept."""
     path = Path(path)
     df = read_table(path, "schedule")
+    if df.empty:
+        raise PlannerInputError(f"{path}: no schedule rows")
     need = ["agent_id", "date", "activity", "start", "end"]
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise PlannerInputError(f"{path}: missing column(s) {', '.join(missing)}")
+    team = df["team"].astype(str).str.strip() if "team" in df.columns else None
     df = df[need].copy()
+    empty = df["agent_id"].astype(str).str.strip() == ""
+    if empty.any():
+        raise PlannerInputError(f"{path}: row {int(empty.to_numpy().nonzero()[0][0]) + 2}: agent_id is empty")
     for col in need:
         df[col] = df[col].astype(str).str.strip()
     bad_act = ~df["activity"].isin(ACTIVITIES)
@@ -48,7 +55,110 @@ def read_schedule(path: str | Path) -> pd.DataFrame:
     if back.any():
         i = int(back.to_numpy().nonzero()[0][0])
         raise PlannerInputError(f"{path}: row {i + 2}: end is not after start")
+    if team is not None:
+        df["team"] = team
     return df
+
+
+SHIFT_FIELDS = ("agent_id", "date", "shift_start", "shift_end", "lunch_start", "lunch_end", "team")
+SHIFT_REQUIRED = ("agent_id", "date", "shift_start", "shift_end")
+SHIFT_ALIASES = {"agent_id": ("agent",), "shift_start": ("start",), "shift_end": ("end",)}
+
+
+def is_shift_list(path: str | Path, columns: dict[str, str] | None = None) -> bool:
+    """Whether a roster file is a per-agent shift list (no ``activity`` column, or a mapping given)."""
+    if columns:
+        return True
+    head = read_table(Path(path), "schedule")
+    return "activity" not in {str(c).strip().lower() for c in head.columns}
+
+
+def read_shift_list(path: str | Path, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """A per-agent shift list (one row per agent and date: ``agent_id, date, shift_start, shift_end``
+    and optionally ``lunch_start, lunch_end, team``) as schedule rows (work, lunch, work).
+
+    ``columns`` maps these names to the file's (``shift_start = "上班时间"``); unmapped names are looked
+    up as is, case-insensitively (``agent`` for ``agent_id``, ``start``/``end`` for the shift's times also
+    work). Times are ``HH:MM`` on the row's date or full ``YYYY-MM-DDTHH:MM``; a clock-time end at or
+    before the start is the next morning (a night shift). Errors name the file, row and field."""
+    path = Path(path)
+    df = read_table(path, "shift list")
+    if df.empty:
+        raise PlannerInputError(f"{path}: no shift rows")
+    columns = dict(columns or {})
+    stray = [k for k in columns if k not in SHIFT_FIELDS]
+    if stray:
+        raise PlannerInputError(f"column mapping: '{stray[0]}' is not one of {', '.join(SHIFT_FIELDS)}")
+    by_lower = {str(c).strip().lower(): c for c in df.columns}
+    found: dict[str, str] = {}
+    for name in SHIFT_FIELDS:
+        if name in columns:
+            col = by_lower.get(columns[name].strip().lower())
+            if col is None:
+                raise PlannerInputError(
+                    f"{path}: column '{columns[name]}' (mapped to {name}) is missing (have: {', '.join(df.columns)})"
+                )
+            found[name] = col
+            continue
+        for alias in (name, *SHIFT_ALIASES.get(name, ())):
+            if alias in by_lower:
+                found[name] = by_lower[alias]
+                break
+    missing = [n for n in SHIFT_REQUIRED if n not in found]
+    if missing:
+        raise PlannerInputError(
+            f"{path}: missing column '{missing[0]}' (have: {', '.join(df.columns)}; map it with --columns or --column)"
+        )
+    if ("lunch_start" in found) != ("lunch_end" in found):
+        raise PlannerInputError(f"{path}: lunch_start and lunch_end go together")
+    rows = []
+    for i, rec in enumerate(df.to_dict("records")):
+        row = i + 2
+        aid = str(rec[found["agent_id"]]).strip()
+        if not aid:
+            raise PlannerInputError(f"{path}: row {row}: agent_id is empty")
+        day_text = str(rec[found["date"]]).strip()
+        day = pd.to_datetime(normalise_timestamp(day_text), format="%Y-%m-%d", errors="coerce")
+        if pd.isna(day):
+            raise PlannerInputError(f"{path}: row {row}: date '{day_text}' is not YYYY-MM-DD")
+
+        def when(name: str, after: pd.Timestamp | None = None, rec=rec, row=row, day=day) -> pd.Timestamp | None:
+            text = str(rec[found[name]]).strip() if name in found else ""
+            if not text:
+                return None
+            if ":" in text and len(text) <= 5:
+                t = day + pd.Timedelta(minutes=_parse_hhmm(text, path, row, name))
+                if after is not None and t <= after:
+                    t += pd.Timedelta(days=1)  # clock time past midnight: the next morning
+                return t
+            t = pd.to_datetime(normalise_timestamp(text), format="ISO8601", errors="coerce")
+            if pd.isna(t):
+                raise PlannerInputError(f"{path}: row {row}: {name} '{text}' is not HH:MM or YYYY-MM-DDTHH:MM")
+            return t
+
+        start = when("shift_start")
+        if start is None:
+            raise PlannerInputError(f"{path}: row {row}: shift_start is empty")
+        end = when("shift_end", start)
+        if end is None:
+            raise PlannerInputError(f"{path}: row {row}: shift_end is empty")
+        if end <= start:
+            raise PlannerInputError(f"{path}: row {row}: shift_end is not after shift_start")
+        lunch_s = when("lunch_start", start)
+        lunch_e = when("lunch_end", lunch_s) if lunch_s is not None else None
+        team = str(rec[found["team"]]).strip() if "team" in found else ""
+        parts = [("work", start, end)]
+        if lunch_s is not None:
+            if lunch_e is None or not (start <= lunch_s < lunch_e <= end):
+                raise PlannerInputError(f"{path}: row {row}: the lunch is not inside the shift")
+            parts = [("work", start, lunch_s), ("lunch", lunch_s, lunch_e), ("work", lunch_e, end)]
+        for act, a, b in parts:
+            if b > a:
+                rows.append({"agent_id": aid, "date": day, "activity": act, "start": a, "end": b, "team": team})
+    out = pd.DataFrame(rows)
+    if "team" not in found:
+        out = out.drop(columns=["team"])
+    return out
 
 
 def _parse_hhmm(text: str, path: Path, row: int, col: str) -> int:
