@@ -160,15 +160,16 @@ ITEM_COLUMNS = ("item_id", "channel", "received", "first_reply", "resolved")
 
 def read_items(path: str, scenario: Scenario) -> pd.DataFrame:
     """Written items, one row each: ``received`` (required), ``first_reply`` and ``resolved`` (empty while
-    open), optional ``channel`` (default ``email``; a written channel of the scenario) and ``item_id``."""
+    open; at least one of the two columns), optional ``channel`` (default ``email``; a written channel of the
+    scenario) and ``item_id``. Other columns of a ticket export (subject, agent, ...) are ignored."""
     source = str(path)
     df = read_table(path, "items")
     df.columns = [str(c).strip().lower() for c in df.columns]
     if "received" not in df.columns:
         raise PlannerInputError(f"{source}: missing column 'received' (found: {', '.join(df.columns) or 'none'})")
-    unknown = [c for c in df.columns if c not in ITEM_COLUMNS]
-    if unknown:
-        raise PlannerInputError(f"{source}: unknown column '{unknown[0]}' (items have {', '.join(ITEM_COLUMNS)})")
+    if "first_reply" not in df.columns and "resolved" not in df.columns:
+        raise PlannerInputError(f"{source}: missing column 'first_reply' or 'resolved' (found: {', '.join(df.columns)})"
+                                "; other columns (subject, agent, ...) are ignored")
     written = [c.name for c in scenario.channels if c.kind == "email"]
     if not written:
         raise PlannerInputError(f"{source}: the scenario has no written (email-type) channel for items")

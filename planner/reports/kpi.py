@@ -246,27 +246,28 @@ def _deadline_outcome(
 # ---------------------------------------------------------------------------------------------
 
 
-def _ratio(num: pd.Series, den: pd.Series) -> tuple[float | None, float]:
+def _ratio(num: np.ndarray, den: np.ndarray) -> tuple[float | None, float]:
     """sum(num) / sum(den) over the rows where both are known (None when the denominator is 0)."""
-    ok = num.notna() & den.notna()
+    ok = ~(np.isnan(num) | np.isnan(den))
     d = float(den[ok].sum())
     return (float(num[ok].sum()) / d if d > 0 else None), d
 
 
 def _kpis(g: pd.DataFrame, it: pd.DataFrame | None, spec: ChannelSpec, targets: ReportTargets) -> tuple[Kpi, ...]:
     """Every KPI of one period and channel from its in-window rows ``g`` and its items ``it``."""
-    has = set(g.columns)
-    nan = pd.Series(np.nan, index=g.index)
-    col = lambda name: g[name] if name in has else nan  # noqa: E731
+    nan = np.full(len(g), np.nan)
+    cols = {c: g[c].to_numpy(dtype=float) for c in (*COUNT_COLUMNS, "asa_s") if c in g.columns}
+    col = lambda name: cols.get(name, nan)  # noqa: E731
     queue = spec.kind != "email"
     sl, n_sl = _ratio(col("answered_within_threshold"), col("offered"))
-    ok = col("asa_s").notna() & col("answered").notna()
-    w = float(col("answered")[ok].sum())
-    asa = float((col("asa_s")[ok] * col("answered")[ok]).sum()) / w if w > 0 else None
+    asa_s, answered = col("asa_s"), col("answered")
+    ok = ~(np.isnan(asa_s) | np.isnan(answered))
+    w = float(answered[ok].sum())
+    asa = float((asa_s[ok] * answered[ok]).sum()) / w if w > 0 else None
     abandon, n_ab = _ratio(col("abandoned"), col("offered"))
     fcr, n_fcr = _ratio(col("resolved_first_contact"), col("answered"))
     csat, n_csat = _ratio(col("csat_satisfied"), col("csat_responses"))
-    complaints = float(col("complaints").sum()) if col("complaints").notna().any() else None
+    complaints = float(np.nansum(col("complaints"))) if (~np.isnan(col("complaints"))).any() else None
     reply, n_reply = _ratio(col("replied_within_deadline"), col("offered"))
     resolved, n_res = _ratio(col("resolved_within_deadline"), col("offered"))
     if it is not None and len(it):  # an items file wins over interval counts
@@ -293,18 +294,18 @@ def _kpis(g: pd.DataFrame, it: pd.DataFrame | None, spec: ChannelSpec, targets: 
 def _rows(
     actuals: pd.DataFrame, outcomes: pd.DataFrame, scenario: Scenario, period: str
 ) -> tuple[PeriodRow, ...]:
-    keys = set()
     a = actuals.assign(pstart=actuals["kpi_day"].map(lambda d: period_start(d, period)))
     o = outcomes.assign(pstart=outcomes["day"].map(lambda d: period_start(d, period)))
-    keys |= set(zip(a["pstart"], a["channel"], strict=True))
-    keys |= set(zip(o["pstart"], o["channel"], strict=True))
+    groups = {k: g for k, g in a.groupby(["pstart", "channel"], sort=False)}
+    item_groups = {k: g for k, g in o.groupby(["pstart", "channel"], sort=False)} if len(o) else {}
     order = {c.name: i for i, c in enumerate(scenario.channels)}
+    empty_items = o.iloc[0:0]
     rows = []
-    for start, channel in sorted(keys, key=lambda k: (k[0], order[k[1]])):
+    for start, channel in sorted(set(groups) | set(item_groups), key=lambda k: (k[0], order[k[1]])):
         spec = scenario.channel(channel)
-        g = a[(a["pstart"] == start) & (a["channel"] == channel)]
+        g = groups.get((start, channel), a.iloc[0:0])
         inside, outside = g[g["in_window"]], g[~g["in_window"]]
-        it = o[(o["pstart"] == start) & (o["channel"] == channel)]
+        it = item_groups.get((start, channel), empty_items)
         vol = lambda f: {c: float(f[c].sum()) if c in f else 0.0 for c in ("offered", "answered", "abandoned")}  # noqa: E731
         items = {}
         if len(it):
@@ -350,7 +351,7 @@ def build_report(
         raise ValueError(f"period: '{period}' must be one of {', '.join(PERIODS)}")
     a = actuals.copy()
     a["interval_start"] = pd.to_datetime(a["interval_start"])
-    a["in_window"] = False
+    a["in_window"] = np.zeros(len(a), dtype=bool)
     a["kpi_day"] = a["interval_start"].dt.date
     for spec in scenario.channels:
         sel = (a["channel"] == spec.name).to_numpy()
