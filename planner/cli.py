@@ -1183,6 +1183,58 @@ def demo_cmd(
     _plan_and_write(scen, out, force, as_json)
 
 
+# ---- report: the contract's service report from actuals (issue 13) ----
+
+
+@app.command("report")
+def report_cmd(
+    actuals: str = typer.Argument(..., help="Actuals CSV/XLSX (history schema: interval_start, offered, ...)."),
+    scenario: str = typer.Option(..., "--scenario", help="Scenario TOML: channels, targets, windows, [report]."),
+    period: str = typer.Option("day", "--period", help="day, week (Mon-Sun) or month."),
+    out: str = typer.Option(..., "--out", help="report.xlsx or report.html (the suffix picks the format)."),
+    items: str | None = typer.Option(
+        None, "--items", help="Written items CSV/XLSX: received, first_reply, resolved[, channel, item_id]."
+    ),
+    lang: str = typer.Option("zh", "--lang", help="zh: Chinese headings first, then English; en: English only."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+    as_json: bool = typer.Option(False, "--json", help="Print {period, rows, summary} as one JSON object."),
+) -> None:
+    """The contract's service report: KPIs per period and channel against their targets (合同 2.1-2.6)."""
+    from pathlib import Path
+
+    from planner.io.actuals import read_actuals, read_items, report_columns
+    from planner.io.report import FORMATS, write_report
+    from planner.io.table import check_writable
+    from planner.reports import PERIODS, build_report
+    from planner.reports.text import LANGS, fmt_kpi, met_text
+    from planner.scenario import load_scenario
+
+    if period not in PERIODS:
+        raise PlannerInputError(f"--period: '{period}' must be one of {', '.join(PERIODS)}")
+    if lang not in LANGS:
+        raise PlannerInputError(f"--lang: '{lang}' must be one of {', '.join(LANGS)}")
+    if Path(out).suffix.lower() not in FORMATS:
+        raise PlannerInputError(f"--out {out}: name a .xlsx or .html file (the suffix picks the format)")
+    _must_exist(actuals, "actuals")
+    if items is not None:
+        _must_exist(items, "items")
+    scen = load_scenario(scenario)
+    check_writable(out, "--out", force)
+    frame = read_actuals(actuals, scen, report_columns(scen))
+    item_frame = read_items(items, scen) if items is not None else None
+    report = build_report(frame, scen, period, item_frame)
+    write_report(out, report, lang)
+    _print_warnings(report.notes)
+    if as_json:
+        emit_json(report.as_json())
+        return
+    for v in report.verdicts:
+        met = f"{v.met}/{v.measured} {period}s met" if v.target is not None else ""
+        typer.echo(f"{v.channel:<10} {v.name:<18} {fmt_kpi(v.name, v.total_value, 'en'):>10}  {met:<18} "
+                   f"{met_text(v.all_met, 'en')}")
+    typer.echo(f"wrote {out}")
+
+
 def _as_flag(message: str, argv: list[str]) -> str:
     """An engine names its parameter (``answer_s must be >= 0``); on the command line it is a flag: name
     the flag the user typed (``--answer-s must be >= 0``), with a hint where percent was written."""

@@ -164,6 +164,27 @@ class ForecastSettings:
 
 
 @dataclass(frozen=True)
+class ReportTargets:
+    """Contract targets the service report checks beyond each channel's own (合同 2.2, 2.3, 2.5).
+
+    fcr_target: first-contact resolution, resolved_first_contact / answered (2.3: 75 %).
+    csat_target: satisfied / responses of the satisfaction survey (2.5: 80 %).
+    first_reply_target: share of written items first replied to within ``first_reply_working_hours``
+    (2.1; 1.0: every item). resolution_working_hours [working h of the channel's window]: the deadline of
+    a standard request (2.2: one working day = 9 h of a 09:00-18:00 window); resolution_target: the share
+    that must meet it. columns: the report's own column mapping (schema name -> file column), over
+    ``[data.columns]``.
+    """
+
+    fcr_target: float = 0.75
+    csat_target: float = 0.80
+    first_reply_target: float = 1.0
+    resolution_working_hours: float = 9.0
+    resolution_target: float = 1.0
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A loaded scenario: site, calendar, coverage, channels, teams, data, horizon, rules and solver."""
 
@@ -187,6 +208,7 @@ class Scenario:
     replications: int = 10
     risk_replications: int = 200
     confidence_steps: tuple[float, ...] = (0.8, 0.9, 0.95)
+    report: ReportTargets = field(default_factory=ReportTargets)
 
     def channel(self, name: str) -> ChannelSpec:
         """The spec of one channel (KeyError if absent)."""

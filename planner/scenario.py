@@ -35,6 +35,7 @@ from planner.domain import (
     DataSource,
     ForecastSettings,
     Horizon,
+    ReportTargets,
     Scenario,
     SolverSettings,
     Team,
@@ -237,6 +238,12 @@ class _Columns(_Strict):
     csat_responses: Column | None = None
     csat_satisfied: Column | None = None
     complaints: Column | None = None
+    # an export with a date column and a time-range column ("09:00-09:30") instead of interval_start
+    date: Column | None = None
+    interval: Column | None = None
+    # written channels (report): counts of the interval's items replied to / resolved within the deadline
+    replied_within_deadline: Column | None = None
+    resolved_within_deadline: Column | None = None
 
 
 class _ChannelFile(_Strict):
@@ -377,6 +384,22 @@ class _Pay(_Strict):
         return self
 
 
+class _Report(_Strict):
+    """The service report's targets beyond the channels' own (合同 2.2, 2.3, 2.5); see ReportTargets."""
+
+    fcr_target: Fraction = 0.75
+    csat_target: Fraction = 0.80
+    first_reply_target: Fraction = 1.0
+    resolution_working_hours: Annotated[float, Field(gt=0.0, le=10 * 366 * 24, allow_inf_nan=False)] = 9.0
+    resolution_target: Fraction = 1.0
+    columns: _Columns = _Columns()
+
+    @field_validator("fcr_target", "csat_target", "first_reply_target", "resolution_target", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fraction(v)
+
+
 class _ScenarioFile(_Strict):
     version: Literal[1, 2] = 1
     site: _Site = _Site()
@@ -391,6 +414,7 @@ class _ScenarioFile(_Strict):
     forecast: _Forecast = _Forecast()
     check: _Check = _Check()
     pay: _Pay = _Pay()
+    report: _Report = _Report()
 
     @model_validator(mode="before")
     @classmethod
@@ -683,6 +707,14 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         replications=raw.check.replications,
         risk_replications=raw.check.risk_replications,
         confidence_steps=tuple(sorted(set(raw.check.confidence_steps))),
+        report=ReportTargets(
+            fcr_target=raw.report.fcr_target,
+            csat_target=raw.report.csat_target,
+            first_reply_target=raw.report.first_reply_target,
+            resolution_working_hours=raw.report.resolution_working_hours,
+            resolution_target=raw.report.resolution_target,
+            columns=_columns(raw.report.columns),
+        ),
     )
 
 

@@ -43,9 +43,12 @@ GLYPHS_JS = r"""
 }
 """
 
-# drawn pixels of every chart: vega-embed renders a canvas or an SVG
+# drawn pixels of every chart: a canvas, or an SVG (vega-embed's or one inlined by vl-convert)
 CHARTS_JS = r"""
-() => Array.from(document.querySelectorAll('canvas, svg.marks')).map(el => {
+() => Array.from(document.querySelectorAll('canvas, svg')).filter(el => {
+  const box = el.getBoundingClientRect();  // charts, not icons (vega-embed's menu button is an svg)
+  return !el.parentElement.closest('svg') && box.width >= 100 && box.height >= 60;
+}).map(el => {
   if (el.tagName.toLowerCase() === 'canvas') {
     const g = el.getContext('2d');
     const d = g.getImageData(0, 0, el.width, el.height).data;
@@ -77,7 +80,7 @@ def render(browser, html: Path, name: str) -> tuple[list[dict], list[dict]]:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route("http*://**", lambda route: route.abort())  # self-contained: nothing may come from the web
     page.goto(html.resolve().as_uri())
-    page.wait_for_selector("canvas, svg.marks", timeout=30_000)
+    page.wait_for_selector("canvas, svg", timeout=30_000)
     page.wait_for_timeout(500)  # let vega finish drawing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -105,3 +108,25 @@ def test_the_options_chart_renders_with_chinese_and_marks(browser, tmp_path):
     ]
     write_options_chart(rows, tmp_path / "o.png", tmp_path / "o.html")
     assert_rendered(*render(browser, tmp_path / "o.html", "options"))
+
+
+def test_the_clients_check_page_renders_with_chinese_and_its_chart(browser, tmp_path):
+    """A vendor roster with agents removed at the peak: the page a client forwards (not adequate, gaps, fix)."""
+    from test_check import SCENARIO, _forecast
+
+    from planner.check import check_roster
+    from planner.io.check import check_html
+    from planner.pipeline import roster_step, staff_step
+    from planner.scenario import parse_scenario
+    from planner.staffing import validate_forecast
+
+    scen = parse_scenario(__import__("tomllib").loads(SCENARIO), source="s.toml")
+    fc = validate_forecast(_forecast(), source="forecast", timezone=scen.timezone)
+    req, _ = staff_step(scen, fc)
+    (roster,), _ = roster_step(scen, req)
+    sched = roster.schedule
+    cut = sched[~(sched["agent_id"].isin(sorted(sched["agent_id"].unique())[:3]) & (sched["date"] == "2026-03-17"))]
+    result = check_roster(scen, cut, _forecast())
+    page = tmp_path / "check.html"
+    page.write_text(check_html(result), encoding="utf-8")
+    assert_rendered(*render(browser, page, "check"))

@@ -7,9 +7,12 @@ Columns are matched case-insensitively; a mapped column that the file lacks is n
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from forecasts.io import History, HistoryError, aggregate_history, parse_history
+from forecasts.timefmt import normalise_timestamp
 from planner.domain import ColumnMap
 from planner.errors import PlannerInputError
 from planner.io.table import read_table
@@ -37,9 +40,45 @@ def map_columns(df: pd.DataFrame, source: ColumnMap) -> pd.DataFrame:
     return out
 
 
+def combine_date_interval(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    """An export with a ``date`` column and an ``interval`` column (``09:00-09:30``, or ``09:00``) instead of
+    ``interval_start``: the two joined into ``interval_start`` (``2026-03-16T09:00``). Rows are named by
+    their file row (header = row 1) when a cell cannot be read. Frames with ``interval_start`` pass unchanged.
+    """
+    cols = {str(c).strip().lower(): c for c in df.columns}
+    if "interval_start" in cols or "interval" not in cols:
+        return df
+    if "date" not in cols:
+        raise PlannerInputError(f"{source}: an 'interval' column (09:00-09:30) needs a 'date' column beside it")
+    dates = df[cols["date"]].astype(str).str.strip().map(normalise_timestamp)
+    spans = df[cols["interval"]].astype(str).str.strip()
+    starts = []
+    for i, (d, span) in enumerate(zip(dates, spans, strict=True)):
+        m = _SPAN.match(span)
+        if not m or len(d) < 10 or not _DATE.match(d[:10]):
+            field = "interval" if not m else "date"
+            shown = span if not m else df[cols["date"]].iloc[i]
+            raise PlannerInputError(
+                f"{source}: row {i + 2}, field '{field}': cannot read {shown!r} "
+                "(expected a date like 2026-03-16 and a time span like 09:00-09:30)"
+            )
+        h, mi = int(m.group(1)), int(m.group(2))
+        if h > 23 or mi > 59:
+            raise PlannerInputError(f"{source}: row {i + 2}, field 'interval': {span!r} is not a time of day")
+        starts.append(f"{d[:10]}T{h:02d}:{mi:02d}")
+    out = df.drop(columns=[cols["date"], cols["interval"]])
+    out.insert(0, "interval_start", starts)
+    return out
+
+
+_SPAN = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*[-~–至]\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def history_frame(source: ColumnMap) -> pd.DataFrame:
-    """One history file as a raw frame in the schema's column names (strings, as read)."""
-    return map_columns(read_table(source.path, "history"), source)
+    """One history file as a raw frame in the schema's column names (strings, as read); a ``date`` +
+    ``interval`` (``09:00-09:30``) layout is joined into ``interval_start``."""
+    return combine_date_interval(map_columns(read_table(source.path, "history"), source), source.path)
 
 
 def read_history(
