@@ -130,3 +130,20 @@ def test_the_clients_check_page_renders_with_chinese_and_its_chart(browser, tmp_
     page = tmp_path / "check.html"
     page.write_text(check_html(result), encoding="utf-8")
     assert_rendered(*render(browser, page, "check"))
+
+
+def test_the_service_report_renders_with_chinese_and_its_charts(browser, tmp_path):
+    """The daily report a service manager sends (合同 2.6), in Chinese then English."""
+    from test_reports import GOOD, SCENARIO_TOML
+
+    from planner.cli import main
+
+    (tmp_path / "s.toml").write_text(SCENARIO_TOML, encoding="utf-8")
+    (tmp_path / "a.csv").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        main(["report", str(tmp_path / "a.csv"), "--scenario", str(tmp_path / "s.toml"), "--period", "day",
+              "--out", str(tmp_path / "report.html")])
+    assert done.value.code == 0
+    glyphs, charts = render(browser, tmp_path / "report.html", "report_day")
+    assert_rendered(glyphs, charts)
+    assert len(charts) >= 2  # volume, service level and ASA by day
