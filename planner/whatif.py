@@ -87,7 +87,7 @@ def requirement_grid(requirements: pd.DataFrame, channel: str) -> pd.DataFrame:
     ``required`` (productive agents, the mean over the horizon's weeks): the heatmap's cells."""
     rows = requirements[requirements["channel"] == channel]
     t = pd.to_datetime(rows["interval_start"])
-    frame = pd.DataFrame({"weekday": t.dt.weekday.to_numpy(), "time": t.dt.strftime("%H:%M").to_numpy(),
+    frame = pd.DataFrame({"weekday": t.dt.day_of_week.to_numpy(), "time": t.dt.strftime("%H:%M").to_numpy(),
                           "required": rows["required"].to_numpy(dtype=float)})
     out = frame.groupby(["weekday", "time"], as_index=False)["required"].mean()
     out["weekday_name"] = out["weekday"].map(dict(enumerate(WEEKDAYS)))

@@ -24,6 +24,11 @@ def new_app(lang: str = "en", record: dict | None = None) -> AppTest:
     return at
 
 
+def open_page(at: AppTest, name: str) -> AppTest:
+    at.run()
+    return at.switch_page(f"planner/ui/scripts/{name}.py").run()
+
+
 def no_trouble(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -88,3 +93,54 @@ def test_start_names_an_unreadable_scenario(content, words):
     at.file_uploader(key="start_scenario_file").set_value(("s.toml", content, "application/toml")).run()
     assert not at.exception
     assert len(at.error) == 1 and "s.toml" in at.error[0].value and words in at.error[0].value
+
+
+def test_forecast_page_shows_the_band_and_the_backtest(record):
+    at = new_app("en", record)
+    open_page(at, "forecast")
+    no_trouble(at)
+    assert at.selectbox(key="forecast_channel").value == "chat"
+    backtest = at.dataframe[0].value
+    assert list(backtest.columns) == ["Channel", "Model chosen", "Backtest WAPE", "Backtest weeks", "Runner-up"]
+    assert len(backtest) == 4
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def heatmap_total(at: AppTest) -> float:
+    (metric,) = [m for m in at.metric if m.label == "Agents required"]
+    return float(metric.value.replace(",", ""))
+
+
+def test_staffing_whatif_redraws_the_heatmap(record):
+    at = new_app("en", record)
+    open_page(at, "staffing")
+    no_trouble(at)
+    at.selectbox(key="staffing_channel").set_value("voice").run()
+    before = heatmap_total(at)
+    at.slider(key="whatif_volume").set_value(50).run()
+    no_trouble(at)
+    after = heatmap_total(at)
+    assert after > before
+    at.slider(key="whatif_sl_voice").set_value(0.95).run()
+    assert heatmap_total(at) > after
+    at.selectbox(key="whatif_window").set_value("weekday").run()
+    no_trouble(at)
+    assert heatmap_total(at) < after  # open 45 h a week instead of 168
+    assert "ms" in " ".join(c.value for c in at.caption)
+
+
+def test_roster_page_gantt_coverage_and_resolve(record):
+    at = new_app("zh", record)
+    open_page(at, "roster")
+    no_trouble(at)
+    assert at.selectbox(key="roster_team").value == "voice"
+    assert len(at.get("vega_lite_chart")) == 2
+    grid = at.dataframe[0].value
+    assert grid.columns[0] == "agent_id" and len(grid.columns) == 8  # agent + 7 days
+    at.number_input(key="roster_days").set_value(4)
+    at.number_input(key="roster_limit").set_value(5.0)
+    at.button(key="roster_resolve").click().run()
+    no_trouble(at)
+    resolved = at.session_state["resolved"][record["key"]]["voice"]
+    worked = resolved.schedule[resolved.schedule["activity"] == "work"].groupby("agent_id")["date"].nunique()
+    assert worked.max() <= 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -57,6 +58,7 @@ def guarded(render: Callable[[], None]) -> Callable[[], None]:
             if name in ("HistoryError", "ScheduleError", "ValidationError", "UnicodeDecodeError"):
                 st.error(input_message(exc))
             else:
+                logging.getLogger("planner.ui").exception("page error")  # the server's log, not the page
                 st.error(tr("error_bug", kind=name))
 
     page.__name__ = render.__name__
@@ -80,7 +82,7 @@ def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     a, b, _ = st.columns([1, 1, 6])
     a.download_button(tr("download_csv"), df.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv",
                       "text/csv", key=f"{key}_csv")
-    b.download_button(tr("download_xlsx"), xlsx_bytes(df, name), f"{name}.xlsx",
+    b.download_button(tr("download_xlsx"), lambda: xlsx_bytes(df, name), f"{name}.xlsx",
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 
