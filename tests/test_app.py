@@ -144,3 +144,78 @@ def test_roster_page_gantt_coverage_and_resolve(record):
     resolved = at.session_state["resolved"][record["key"]]["voice"]
     worked = resolved.schedule[resolved.schedule["activity"] == "work"].groupby("agent_id")["date"].nunique()
     assert worked.max() <= 4
+
+
+def csv_bytes(df) -> bytes:
+    return df.to_csv(index=False).encode("utf-8")
+
+
+def test_check_page_checks_the_plans_own_roster(record):
+    from planner.pipeline import tables
+
+    at = new_app("en", record)
+    open_page(at, "check")
+    no_trouble(at)
+    at.file_uploader(key="check_roster_file").set_value(
+        ("vendor.csv", csv_bytes(tables(record["plan"])["schedule"]), "text/csv")).run()
+    at.button(key="check_run").click().run()
+    assert not at.exception
+    verdicts = [x.value for x in at.success] + [x.value for x in at.error]
+    assert verdicts and verdicts[0] in ("The roster is adequate", "The roster is not adequate")
+    assert any(m.value.startswith("Labour rules:") for m in at.markdown)
+    assert len(at.dataframe) >= 2
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("vendor.csv", b"", "empty"),
+    ("vendor.csv", b"\x00\x01\x02\x03", "binary"),
+    ("vendor.csv", b"who,when\nA,2026-03-16\n", "agent_id"),
+])
+def test_check_page_names_a_bad_roster(record, name, content, words):
+    at = new_app("en", record)
+    open_page(at, "check")
+    at.file_uploader(key="check_roster_file").set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and name in at.error[0].value and words in at.error[0].value, at.error[0].value
+
+
+def test_reports_page_on_the_sample_history(record):
+    at = new_app("zh", record)
+    open_page(at, "reports")
+    no_trouble(at)
+    at.file_uploader(key="reports_file").set_value(
+        ("actuals.csv", csv_bytes(record["plan"].history), "text/csv")).run()
+    no_trouble(at)
+    assert len(at.dataframe) == 2
+    at.radio(key="reports_period").set_value("week").run()
+    no_trouble(at)
+    assert "每周服务绩效报告" in [s.value for s in at.subheader]
+
+
+def test_reports_page_names_wrong_columns(record):
+    at = new_app("en", record)
+    open_page(at, "reports")
+    at.file_uploader(key="reports_file").set_value(("actuals.csv", b"a,b\n1,2\n", "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "actuals.csv" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_options_page_runs_two_options(record):
+    at = new_app("en", record)
+    open_page(at, "options")
+    no_trouble(at)
+    at.button(key="options_run").click().run()
+    no_trouble(at)
+    options = at.dataframe[0].value
+    assert sorted(options["option"]) == ["v80", "v90"]
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_options_page_names_a_bad_option(record):
+    at = new_app("en", record)
+    open_page(at, "options")
+    at.text_area(key="options_text").set_value("v1:channels.voice.no_such_key=1").run()
+    at.button(key="options_run").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "no_such_key" in at.error[0].value

@@ -121,6 +121,8 @@ def with_upload(up: Upload, fn: Callable[[str], Any]) -> Any:
     taken out of any error message, so it names the file the user uploaded."""
     if not up.data.strip():
         raise PlannerInputError(f"{up.name}: the file is empty")
+    if Path(up.name).suffix.lower() != ".xlsx" and b"\x00" in up.data[:4096]:
+        raise PlannerInputError(f"{up.name}: not a text file (binary data); upload CSV (UTF-8 or GBK) or XLSX")
     with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
         path = Path(tmp) / up.name
         path.write_bytes(up.data)
