@@ -111,3 +111,45 @@ def agent_bars(schedule: pd.DataFrame) -> pd.DataFrame:
     out["start"] = pd.to_datetime(out["start"])
     out["end"] = pd.to_datetime(out["end"])
     return out
+
+
+def whatif_mapping(data: dict, what: WhatIf) -> tuple[dict, list[str]]:
+    """A scenario file's mapping with the levers written in as keys (a new mapping), and the levers that
+    are no scenario keys (volume and handle-time factors), described for a comment in the saved file."""
+    import copy
+
+    out = copy.deepcopy(data)
+    staffing = out.setdefault("staffing", {})
+    if what.shrinkage is not None:
+        staffing["shrinkage"] = what.shrinkage
+    channels = out.setdefault("channels", {})
+    for name, target in what.sl_targets:
+        channels.setdefault(name, {})["service_level"] = target
+    if what.max_occupancy is not None:
+        staffing["max_occupancy"] = what.max_occupancy
+        for ch in channels.values():
+            if "max_occupancy" in ch:
+                ch["max_occupancy"] = what.max_occupancy
+    if what.window != "scenario":
+        out["coverage"] = {"window": what.window}
+        for ch in channels.values():
+            if "coverage" in ch:
+                ch["coverage"] = {"window": what.window}
+    notes = []
+    if what.volume_factor != 1.0:
+        notes.append(f"what-if: forecast volume x {what.volume_factor:g} (not a scenario key)")
+    if what.aht_factor != 1.0:
+        notes.append(f"what-if: handle time x {what.aht_factor:g} (not a scenario key)")
+    return out, notes
+
+
+def flat_keys(data: dict, prefix: str = "") -> dict[str, object]:
+    """A nested mapping as dotted keys: ``{"channels.voice.service_level": 0.8, ...}``."""
+    out: dict[str, object] = {}
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flat_keys(v, f"{key}."))
+        else:
+            out[key] = v
+    return out

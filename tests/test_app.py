@@ -219,3 +219,51 @@ def test_options_page_names_a_bad_option(record):
     at.button(key="options_run").click().run()
     assert not at.exception
     assert len(at.error) == 1 and "no_such_key" in at.error[0].value
+
+
+def test_scenarios_save_asks_before_overwriting_and_compares(record, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_SAVE_DIR", str(tmp_path))
+    at = new_app("en", record)
+    open_page(at, "staffing")
+    at.slider(key="whatif_sl_voice").set_value(0.9).run()
+    at.switch_page("planner/ui/scripts/scenarios.py").run()
+    no_trouble(at)
+    at.text_input(key="scenarios_name").set_value("v90.toml").run()
+    at.button(key="scenarios_save").click().run()
+    no_trouble(at)
+    saved = tmp_path / "v90.toml"
+    assert "service_level = 0.9" in saved.read_text(encoding="utf-8")
+    saved.write_text("# mine\n", encoding="utf-8")
+    at.button(key="scenarios_save").click().run()
+    assert any("exists" in w.value for w in at.warning)
+    assert saved.read_text(encoding="utf-8") == "# mine\n"  # not yet
+    at.button(key="scenarios_cancel").click().run()
+    assert saved.read_text(encoding="utf-8") == "# mine\n"
+    at.button(key="scenarios_save").click().run()
+    at.button(key="scenarios_overwrite").click().run()
+    no_trouble(at)
+    assert "service_level = 0.9" in saved.read_text(encoding="utf-8")
+    at.selectbox(key="scenarios_left").set_value("(current what-if)")
+    at.selectbox(key="scenarios_right").set_value("contract_7x24.toml").run()
+    no_trouble(at)
+    diff = at.dataframe[0].value
+    row = diff[diff["Key"] == "channels.voice.service_level"]
+    assert list(row["A"]) == ["0.9"] and list(row["B"]) == ["0.8"]
+
+
+def test_two_sessions_do_not_share_results(record):
+    planned, fresh = new_app("en", record), new_app("en")
+    open_page(planned, "roster")
+    open_page(fresh, "roster")
+    no_trouble(planned)
+    assert len(planned.get("vega_lite_chart")) == 2
+    assert [i.value for i in fresh.info] == ["Plan first on the Start page."]
+    assert "record" not in fresh.session_state
+
+
+def test_every_label_has_both_languages():
+    from planner.ui.text import TEXT
+
+    for key, (zh, en) in TEXT.items():
+        assert zh and en, key
+        assert zh.count("{") == en.count("{"), key

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent / "scripts"
-NAMES = ("start", "forecast", "staffing", "roster", "check", "options", "reports")
+NAMES = ("start", "forecast", "staffing", "roster", "check", "options", "reports", "scenarios")
 
 
 def script(name: str) -> str:
