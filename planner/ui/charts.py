@@ -38,7 +38,7 @@ def heatmap(grid: pd.DataFrame, channel: str, lang: str) -> Any:
         tooltip=[alt.Tooltip("day:O", title=text.t("weekday", lang)),
                  alt.Tooltip("time:O", title=text.t("time_of_day", lang)),
                  alt.Tooltip("required:Q", title=text.t("required", lang), format=".1f")],
-    ).properties(title=text.t("heatmap_title", lang, ch=channel), height=260)
+    ).properties(title=text.t("heatmap_title", lang, ch=channel), height=300)
 
 
 def gantt(bars: pd.DataFrame, team: str, lang: str) -> Any:
