@@ -1235,6 +1235,30 @@ def report_cmd(
     typer.echo(f"wrote {out}")
 
 
+@app.command("app")
+def app_cmd(
+    port: int = typer.Option(8501, "--port", help="Port to serve the app on (loopback unless --address)."),
+    address: str = typer.Option("127.0.0.1", "--address", help="Address to listen on."),
+) -> int:
+    """Start the Streamlit front end (app.py) on built-in data (needs the [app] extra: pip install -e '.[app]')."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise PlannerInputError("streamlit is not installed: pip install -e '.[app]'")
+    if not 1 <= port <= 65535:
+        raise PlannerInputError(f"--port {port}: must be between 1 and 65535")
+    script = Path(__file__).resolve().parents[1] / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    typer.echo(f"planner app: http://{address}:{port} (Ctrl+C stops it)")
+    try:
+        return subprocess.call(cmd, cwd=script.parent)
+    except KeyboardInterrupt:
+        return 0
+
+
 def _as_flag(message: str, argv: list[str]) -> str:
     """An engine names its parameter (``answer_s must be >= 0``); on the command line it is a flag: name
     the flag the user typed (``--answer-s must be >= 0``), with a hint where percent was written."""

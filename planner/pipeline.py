@@ -663,6 +663,38 @@ def summary_of(p: Plan) -> dict[str, Any]:
     }
 
 
+def headline(summary: dict[str, Any]) -> dict[str, Any]:
+    """The plan's headline for people (the app's start page): agent FTE, headcount, cost a month and per
+    channel the contract's measure on its worst period, simulated and as predicted by the staffing model,
+    against the target."""
+    cost = summary.get("cost") or {}
+    channels = []
+    for ch, c in summary["channels"].items():
+        svc = c.get("service")
+        if svc is None:
+            continue
+        worst = svc["worst_period"]["period"]
+        period = next((p for p in svc["periods"] if p["period"] == worst), None)
+        channels.append({
+            "channel": ch,
+            "measure": svc["measure"],
+            "period": svc["period"],
+            "worst_period": worst,
+            "target": svc["target"],
+            "simulated": svc["worst_period"]["value"],
+            "predicted": None if period is None else period["predicted"],
+            "share_met": svc["share_met"],
+            "met": svc["met"],
+        })
+    return {
+        "fte": cost.get("fte"),
+        "headcount": cost.get("headcount"),
+        "cost_month_cny": cost.get("cost_month_cny"),
+        "contract_met": summary["contract_met"],
+        "channels": channels,
+    }
+
+
 PLAN_FILES = (
     "forecast.csv",
     "requirements.csv",

@@ -730,6 +730,54 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
         raise PlannerInputError(f"{path}: not valid TOML ({exc})") from None
 
 
+def scenario_data_from_text(text: str, source: str = "scenario") -> dict[str, Any]:
+    """A scenario's TOML text (an upload, a saved what-if) as a mapping, not yet validated; errors name ``source``."""
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PlannerInputError(f"{source}: not valid TOML ({exc})") from None
+
+
+def _toml_value(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v, where) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v, where)}" for k, v in value.items()) + "}"
+    raise PlannerInputError(f"{where}: {type(value).__name__} cannot be written to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else _toml_value(key, key)
+
+
+def scenario_toml(data: dict[str, Any], header: str = "") -> str:
+    """A scenario mapping as TOML text that :func:`scenario_data_from_text` reads back to the same mapping
+    (tables as ``[a.b]`` sections; ``header`` lines become comments at the top)."""
+    lines = [f"# {line}" for line in header.splitlines()]
+
+    def table(d: dict[str, Any], path: tuple[str, ...]) -> None:
+        plain = {k: v for k, v in d.items() if not isinstance(v, dict)}
+        subs = {k: v for k, v in d.items() if isinstance(v, dict)}
+        if path and (plain or not subs):
+            lines.append("")
+            lines.append("[" + ".".join(_toml_key(k) for k in path) + "]")
+        for k, v in plain.items():
+            lines.append(f"{_toml_key(k)} = {_toml_value(v, '.'.join((*path, k)))}")
+        for k, v in subs.items():
+            table(v, (*path, k))
+
+    table(data, ())
+    return "\n".join(lines).strip("\n") + "\n"
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario TOML file (relative paths inside it are relative to the file).
 

@@ -1,0 +1,88 @@
+"""The app's altair charts: every title and axis in the session's language (data in, chart out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from planner.ui import text
+
+
+def forecast_chart(history: pd.DataFrame | None, forecast: pd.DataFrame, lang: str) -> Any:
+    """History (grey) and forecast (blue) with the 80 % band (``offered_lo``-``offered_hi``)."""
+    t = lambda k: text.t(k, lang)  # noqa: E731
+    fc = forecast.assign(interval_start=pd.to_datetime(forecast["interval_start"]))
+    x = alt.X("interval_start:T", title=t("time"))
+    band = alt.Chart(fc).mark_area(opacity=0.25, color="#1565c0").encode(
+        x=x, y=alt.Y("offered_lo:Q", title=t("offered")), y2="offered_hi:Q")
+    line = alt.Chart(fc.assign(series=t("forecast"))).mark_line(color="#1565c0").encode(
+        x=x, y="offered:Q", tooltip=["interval_start:T", "offered:Q", "offered_lo:Q", "offered_hi:Q"])
+    layers = [band, line]
+    if history is not None and len(history):
+        h = history.assign(interval_start=pd.to_datetime(history["interval_start"]),
+                           offered=pd.to_numeric(history["offered"], errors="coerce"))
+        layers.insert(0, alt.Chart(h).mark_line(color="#757575", strokeWidth=1).encode(x=x, y="offered:Q"))
+    return alt.layer(*layers).properties(title=t("forecast_title"), height=320)
+
+
+def heatmap(grid: pd.DataFrame, channel: str, lang: str) -> Any:
+    """Agents required per weekday and time of day (:func:`planner.whatif.requirement_grid`)."""
+    days = text.t("weekdays", lang).split(",")
+    g = grid.assign(day=grid["weekday"].map(dict(enumerate(days))))
+    return alt.Chart(g).mark_rect().encode(
+        x=alt.X("time:O", title=text.t("time_of_day", lang), sort=sorted(g["time"].unique())),
+        y=alt.Y("day:O", title=text.t("weekday", lang), sort=days),
+        color=alt.Color("required:Q", title=text.t("required", lang), scale=alt.Scale(scheme="orangered")),
+        tooltip=[alt.Tooltip("day:O", title=text.t("weekday", lang)),
+                 alt.Tooltip("time:O", title=text.t("time_of_day", lang)),
+                 alt.Tooltip("required:Q", title=text.t("required", lang), format=".1f")],
+    ).properties(title=text.t("heatmap_title", lang, ch=channel), height=300)
+
+
+def gantt(bars: pd.DataFrame, team: str, lang: str) -> Any:
+    """The schedule as bars by agent (:func:`planner.whatif.agent_bars`)."""
+    agents = sorted(bars["agent_id"].unique())
+    return alt.Chart(bars).mark_bar().encode(
+        x=alt.X("start:T", title=text.t("time", lang)),
+        x2="end:T",
+        y=alt.Y("agent_id:N", title=text.t("agent", lang), sort=agents),
+        color=alt.Color("activity:N", title=text.t("activity", lang)),
+        tooltip=["agent_id:N", "activity:N", "start:T", "end:T"],
+    ).properties(title=text.t("gantt_title", lang, team=team), height=max(200, 14 * len(agents)))
+
+
+def coverage_chart(cov: pd.DataFrame, team: str, lang: str) -> Any:
+    """Scheduled agents against the agents needed (after shrinkage), gaps as red points
+    (:func:`planner.whatif.coverage_gaps`)."""
+    x = alt.X("interval_start:T", title=text.t("time", lang))
+    long = pd.concat([
+        cov[["interval_start"]].assign(series=text.t("scheduled", lang), agents=cov["scheduled"].astype(float)),
+        cov[["interval_start"]].assign(series=text.t("need", lang), agents=cov["need"]),
+    ])
+    lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
+        x=x, y=alt.Y("agents:Q", title=text.t("agent", lang)), color=alt.Color("series:N", title=None))
+    gaps = alt.Chart(cov[cov["gap"]]).mark_point(color="#c62828", filled=True, size=50).encode(
+        x=x, y="scheduled:Q", tooltip=["interval_start:T", "scheduled:Q", "need:Q"])
+    return alt.layer(lines, gaps).properties(title=text.t("coverage_title", lang, team=team), height=280)
+
+
+def options_chart(rows: list[dict[str, Any]], lang: str) -> Any:
+    """Each option's worst contract period against its cost a month, per channel (rows of
+    :func:`planner.sweep.compare`); the target dashed."""
+    t = lambda k: text.t(k, lang)  # noqa: E731
+    data = pd.DataFrame([
+        {"option": r["option"], "cost": r["cost_month_cny"], "channel": ch, "value": x["worst_period_value"],
+         "target": x["target"], "met": text.yes_no(x["met"], lang)}
+        for r in rows for ch, x in r["channels"].items() if x["worst_period_value"] is not None
+    ])
+    x = alt.X("cost:Q", title=t("cost_month"), scale=alt.Scale(zero=False))
+    y = alt.Y("value:Q", title=t("worst_value"), scale=alt.Scale(zero=False))
+    base = alt.Chart(data)
+    points = base.mark_point(filled=True, size=90).encode(
+        x=x, y=y, color=alt.Color("channel:N", title=t("channel")), shape=alt.Shape("met:N", title=t("met")),
+        tooltip=["option:N", "channel:N", "cost:Q", "value:Q", "target:Q"])
+    labels = base.mark_text(dy=-12).encode(x=x, y=y, text="option:N")
+    target = base.mark_rule(strokeDash=[4, 4]).encode(y="target:Q", color="channel:N")
+    return alt.layer(points, labels, target).properties(title=t("options_chart"), height=320)

@@ -1,0 +1,45 @@
+"""Forecast: history and forecast with the 80 % band, the backtest table and the model chosen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from planner.ui import charts, text
+from planner.ui.common import guarded, lang, need_record, table, tr
+
+
+def render() -> None:
+    st.title(tr("page_forecast"))
+    rec = need_record()
+    if rec is None:
+        return
+    plan, lg = rec["plan"], lang()
+    fc = plan.forecast
+    channels = list(dict.fromkeys(fc["channel"]))
+    ch = st.selectbox(tr("channel"), channels, key="forecast_channel")
+    hist = plan.history
+    if hist is not None and "channel" in hist.columns:
+        hist = hist[hist["channel"] == ch]
+        last = pd.to_datetime(hist["interval_start"]).max()
+        hist = hist[pd.to_datetime(hist["interval_start"]) > last - pd.Timedelta(days=21)]
+    elif hist is None:
+        st.caption(tr("no_history"))
+    st.altair_chart(charts.forecast_chart(hist, fc[fc["channel"] == ch], lg), width="stretch")
+    st.subheader(tr("backtest"))
+    rows = [
+        {
+            tr("channel"): x["channel"],
+            tr("model"): x.get("model"),
+            tr("wape"): text.fmt_pct(x.get("backtest_wape"), lg),
+            tr("backtest_weeks"): x.get("backtest_weeks"),
+            tr("runner_up"): x.get("runner_up"),
+        }
+        for x in plan.forecast_info.get("series", [])
+    ]
+    table(pd.DataFrame(rows), "backtest", "forecast_backtest")
+    table(fc[fc["channel"] == ch].assign(interval_start=lambda d: d["interval_start"].astype(str)),
+          f"forecast_{ch}", "forecast_table")
+
+
+page = guarded(render)

@@ -1,0 +1,79 @@
+"""Staffing: requirements per channel as a weekday x time-of-day heatmap, redrawn from what-if levers by
+:func:`planner.pipeline.staff_step` on the plan's cached forecast (no plan is rerun)."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from planner.ui import charts, text
+from planner.ui.common import guarded, labeller, lang, need_record, table, tr
+
+
+def levers(scenario) -> object:
+    from planner.whatif import WINDOWS, WhatIf
+
+    with st.expander(tr("whatif"), expanded=True):
+        a, b = st.columns(2)
+        volume = a.slider(tr("volume_pct"), -50, 100, 0, 5, key="whatif_volume")
+        aht = b.slider(tr("aht_pct"), -50, 100, 0, 5, key="whatif_aht")
+        targets = []
+        queues = [c for c in scenario.channels if c.kind != "email" and c.sl_target is not None]
+        cols = st.columns(max(1, len(queues)))
+        for col, spec in zip(cols, queues, strict=False):
+            targets.append((spec.name, col.slider(tr("sl_target", ch=spec.name), 0.5, 0.99, float(spec.sl_target),
+                                                  0.01, key=f"whatif_sl_{spec.name}")))
+        c, d, e = st.columns(3)
+        shrink = c.slider(tr("shrinkage"), 0.0, 0.6, float(scenario.shrinkage), 0.01, key="whatif_shrinkage")
+        occ_now = max((s.max_occupancy for s in queues), default=1.0)
+        occ = d.slider(tr("occupancy"), 0.5, 1.0, float(occ_now), 0.01, key="whatif_occupancy")
+        say = labeller()
+        window = e.selectbox(tr("window"), WINDOWS, key="whatif_window", format_func=lambda k: say(f"window_{k}"))
+    return WhatIf(volume_factor=1 + volume / 100, aht_factor=1 + aht / 100, sl_targets=tuple(targets),
+                  shrinkage=shrink, max_occupancy=occ if occ != occ_now else None, window=window)
+
+
+def whatif_requirements(rec: dict, what) -> tuple:
+    """The requirements under the levers, and the seconds it took."""
+    from planner.pipeline import staff_step, volume_errors
+    from planner.whatif import apply_whatif
+
+    t0 = time.perf_counter()
+    part = rec["part"]
+    scen, fc = apply_whatif(rec["plan"].scenario, part.forecast, what)
+    errors, _ = volume_errors(scen, part.info)
+    req, notes = staff_step(scen, fc, source=part.source, errors=errors)
+    return req, notes, time.perf_counter() - t0
+
+
+def render() -> None:
+    from planner.staffing import requirement_summary
+    from planner.whatif import requirement_grid
+
+    st.title(tr("page_staffing"))
+    rec = need_record()
+    if rec is None:
+        return
+    lg = lang()
+    plan = rec["plan"]
+    what = levers(plan.scenario)
+    req, notes, wall = whatif_requirements(rec, what)
+    st.session_state["whatif"] = what
+    channels = list(dict.fromkeys(req["channel"]))
+    ch = st.selectbox(tr("channel"), channels, key="staffing_channel")
+    grid = requirement_grid(req, ch)
+    st.altair_chart(charts.heatmap(grid, ch, lg), width="stretch")
+    now = requirement_summary(req).get(ch, {}).get("agent_hours")
+    base = requirement_summary(plan.requirements).get(ch, {}).get("agent_hours")
+    st.metric(tr("required"), text.fmt_num(now, lg, 0),
+              delta=None if now is None or base is None else text.fmt_num(now - base, lg, 0))
+    st.caption(tr("required_hours", h=text.fmt_num(now, lg, 0), base=text.fmt_num(base, lg, 0)) + " · "
+               + tr("redraw", ms=text.fmt_num(wall * 1000, lg)))
+    for n in notes[:5]:
+        st.caption(n)
+    out = req.assign(interval_start=req["interval_start"].astype(str))
+    table(out[out["channel"] == ch], f"requirements_{ch}", "staffing_table")
+
+
+page = guarded(render)

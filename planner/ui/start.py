@@ -1,0 +1,104 @@
+"""Start: pick a shipped scenario or upload one, with a history file or the built-in sample, and plan."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from planner.ui import engine, text
+from planner.ui.common import guarded, labeller, lang, record, tr, upload
+
+
+def _inputs() -> tuple[dict, str, engine.Upload | None] | None:
+    source = st.radio(tr("scenario_source"), ["shipped", "uploaded"], key="start_source", horizontal=True,
+                      format_func=labeller())
+    if source == "shipped":
+        names = engine.shipped_scenarios()
+        name = st.selectbox(tr("scenario"), names, key="start_scenario",
+                            index=names.index(engine.DEFAULT_SCENARIO) if engine.DEFAULT_SCENARIO in names else 0)
+        data, where = engine.shipped_data(name), name
+    else:
+        up = upload("scenario_file", "start_scenario_file", ["toml"])
+        if up is None:
+            st.info(tr("upload_scenario_first"))
+            return None
+        data, where = engine.uploaded_data(up), up.name
+    hist_from = st.radio(tr("history_source"), ["history_sample", "history_upload"], key="start_history",
+                         horizontal=True, format_func=labeller())
+    history = None
+    if hist_from == "history_upload":
+        history = upload("history_file", "start_history_file", ["csv", "xlsx"])
+        if history is None:
+            st.info(tr("upload_history_first"))
+            return None
+    elif not data.get("data", {}).get("history") and not data.get("data", {}).get("forecast"):
+        data = engine.merged(data, {"data": {"sample": True}})
+    if st.checkbox(tr("quick"), key="start_quick"):
+        data = engine.quick(data)
+    return data, where, history
+
+
+def headline(rec: dict) -> None:
+    from planner.pipeline import headline as plan_headline
+
+    lg = lang()
+    summary = rec["plan"].summary()
+    h = plan_headline(summary)
+    st.subheader(tr("headline"))
+    st.caption(tr("horizon", start=text.fmt_date(summary["horizon"]["start"], lg),
+                  end=text.fmt_date(summary["horizon"]["end"], lg)))
+    a, b, c = st.columns(3)
+    a.metric(tr("fte"), text.fmt_num(h["fte"], lg, 1))
+    b.metric(tr("headcount"), text.fmt_num(h["headcount"], lg))
+    c.metric(tr("cost_month"), text.fmt_money(h["cost_month_cny"], lg))
+    (st.success if h["contract_met"] else st.warning)(tr("contract_met" if h["contract_met"] else "contract_missed"))
+    rows = [
+        {
+            tr("channel"): x["channel"],
+            tr("measure"): f"{x['measure']} / {x['period']}",
+            tr("worst_period"): x["worst_period"],
+            tr("target"): text.fmt_measure(x["measure"], x["target"], lg),
+            tr("predicted"): text.fmt_measure(x["measure"], x["predicted"], lg),
+            tr("simulated"): text.fmt_measure(x["measure"], x["simulated"], lg),
+            tr("share_met"): text.fmt_pct(x["share_met"], lg, 0),
+            tr("met"): text.yes_no(x["met"], lg),
+        }
+        for x in h["channels"]
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="start_headline")
+    if summary["warnings"]:
+        with st.expander(tr("warnings")):
+            for w in summary["warnings"]:
+                st.write(w)
+
+
+def render() -> None:
+    st.title(tr("app_title"))
+    got = _inputs()
+    if got is not None and st.button(tr("plan_button"), key="start_plan", type="primary"):
+        data, where, history = got
+        bar = st.progress(0.0, text=tr("planning"))
+        with st.status(tr("planning"), expanded=False) as box:
+            steps = [0]
+
+            def say(message: str) -> None:
+                steps[0] += 1
+                box.write(message)
+                bar.progress(min(0.95, steps[0] / 12), text=f"{tr('planning')} {message}")
+
+            try:
+                rec = engine.plan_now(data, where, history, say)
+            except Exception:
+                box.update(label=tr("plan_failed"), state="error")
+                bar.empty()
+                raise
+            box.update(label=tr("planned", s=text.fmt_num(rec["wall_s"], lang(), 1)), state="complete")
+        bar.progress(1.0, text=tr("planned", s=text.fmt_num(rec["wall_s"], lang(), 1)))
+        st.session_state["record"] = rec
+        st.session_state.pop("whatif_result", None)
+    rec = record()
+    if rec is not None:
+        headline(rec)
+
+
+page = guarded(render)

@@ -1,0 +1,231 @@
+"""Every label, message and chart title of the app in zh-CN and English, and the locale's number and date
+formats. Chinese follows the contract's wording (服务水平, 服务标准, 首次呼叫解决率, 客户满意度, 服务覆盖时间,
+甲方/乙方). Pure: no streamlit here, so it is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+LANGS = ("zh", "en")
+LANG_NAMES = {"zh": "中文", "en": "English"}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": ("客户服务排班规划", "Contact-centre workforce planner"),
+    "language": ("语言 Language", "Language 语言"),
+    "page_start": ("开始", "Start"),
+    "page_forecast": ("预测", "Forecast"),
+    "page_staffing": ("人员需求", "Staffing"),
+    "page_roster": ("排班", "Roster"),
+    "page_check": ("排班审核(甲方)", "Check (client)"),
+    "page_options": ("服务标准方案", "SLA options"),
+    "page_reports": ("服务报告", "Reports"),
+    "page_scenarios": ("情景", "Scenarios"),
+    # errors
+    "error_input": ("输入有误:{msg}", "Input problem: {msg}"),
+    "error_bug": ("出现内部错误({kind}),请联系维护人员;本页其他内容不受影响。",
+                  "Internal error ({kind}); please tell the maintainers. Nothing else on the page is affected."),
+    "need_plan": ("请先在“开始”页生成计划。", "Plan first on the Start page."),
+    "upload_empty": ("{name}:文件为空", "{name}: the file is empty"),
+    "upload_binary": ("{name}:不是文本文件(二进制数据)", "{name}: not a text file (binary data)"),
+    # start
+    "scenario": ("情景", "Scenario"),
+    "scenario_source": ("情景来源", "Scenario from"),
+    "shipped": ("内置情景", "a shipped scenario"),
+    "uploaded": ("上传情景文件", "an uploaded file"),
+    "scenario_file": ("情景文件(TOML)", "Scenario file (TOML)"),
+    "history_source": ("历史数据", "History"),
+    "history_sample": ("内置样例数据", "built-in sample"),
+    "history_upload": ("上传历史数据", "an uploaded file"),
+    "history_file": ("历史数据文件(CSV/XLSX)", "History file (CSV/XLSX)"),
+    "quick": ("快速预览(小样例、60分钟时段、短求解)", "Quick preview (small sample, 60-min intervals, short solve)"),
+    "plan_button": ("生成计划", "Plan"),
+    "planning": ("正在规划……", "Planning…"),
+    "planned": ("计划完成,用时 {s} 秒", "Planned in {s} s"),
+    "plan_failed": ("规划未完成", "Planning stopped"),
+    "upload_scenario_first": ("请上传情景文件。", "Upload a scenario file."),
+    "upload_history_first": ("请上传历史数据文件。", "Upload a history file."),
+    "headline": ("计划概要", "Headline"),
+    "fte": ("坐席FTE", "Agent FTE"),
+    "headcount": ("人数", "Headcount"),
+    "cost_month": ("月成本(元)", "Cost a month (CNY)"),
+    "contract": ("服务标准(SLA)", "Contract (SLA)"),
+    "contract_met": ("计划达到服务标准", "The plan meets the contract"),
+    "contract_missed": ("计划未达到服务标准", "The plan does not meet the contract"),
+    "channel": ("渠道", "Channel"),
+    "measure": ("考核指标", "Measure"),
+    "period": ("周期", "Period"),
+    "worst_period": ("最差周期", "Worst period"),
+    "target": ("目标", "Target"),
+    "predicted": ("预测服务水平", "Predicted"),
+    "simulated": ("仿真服务水平", "Simulated"),
+    "share_met": ("达标周期占比", "Periods met"),
+    "met": ("达标", "Met"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "warnings": ("提示", "Notes"),
+    "horizon": ("计划期:{start} 至 {end}", "Horizon: {start} to {end}"),
+    # forecast
+    "forecast_title": ("历史与预测(阴影:80% 区间)", "History and forecast (band: 80 %)"),
+    "offered": ("来电量", "Offered"),
+    "time": ("时间", "Time"),
+    "series": ("序列", "Series"),
+    "history": ("历史", "History"),
+    "forecast": ("预测", "Forecast"),
+    "backtest": ("回测", "Backtest"),
+    "model": ("所选模型", "Model chosen"),
+    "wape": ("回测误差(WAPE)", "Backtest WAPE"),
+    "backtest_weeks": ("回测周数", "Backtest weeks"),
+    "runner_up": ("次优模型", "Runner-up"),
+    "no_history": ("计划使用给定的预测,无历史数据。", "The plan used a given forecast: no history to show."),
+    # staffing
+    "whatif": ("假设分析", "What-if"),
+    "volume_pct": ("业务量变化(%)", "Volume change (%)"),
+    "aht_pct": ("平均处理时长变化(%)", "Handle time change (%)"),
+    "sl_target": ("{ch} 服务水平目标", "{ch} service-level target"),
+    "shrinkage": ("缺勤与非工作时间占比", "Shrinkage"),
+    "occupancy": ("最高占用率", "Occupancy cap"),
+    "window": ("服务覆盖时间", "Coverage window"),
+    "window_scenario": ("按情景", "as in the scenario"),
+    "window_7x24": ("7天24小时", "7x24"),
+    "window_weekday": ("周一至周五 9:00-18:00", "Mon-Fri 09:00-18:00"),
+    "heatmap_title": ("{ch} 需求人数(星期 × 时段,计划期平均)", "{ch}: agents required (weekday × time of day, mean)"),
+    "weekday": ("星期", "Weekday"),
+    "time_of_day": ("时段", "Time of day"),
+    "required": ("需求人数", "Agents required"),
+    "required_hours": ("需求人时:{h}(计划为 {base})", "Required agent-hours: {h} (plan: {base})"),
+    "redraw": ("重算用时 {ms} 毫秒", "Redrawn in {ms} ms"),
+    "weekdays": ("一,二,三,四,五,六,日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
+    # roster
+    "team": ("小组", "Team"),
+    "gantt_title": ("{team} 排班(按坐席)", "{team}: schedule by agent"),
+    "agent": ("坐席", "Agent"),
+    "activity": ("活动", "Activity"),
+    "start": ("开始", "Start"),
+    "end": ("结束", "End"),
+    "coverage_title": ("{team} 排班人数与需求(红点:缺口)", "{team}: scheduled against requirement (red: gaps)"),
+    "scheduled": ("排班人数", "Scheduled"),
+    "need": ("需排班人数", "Needed"),
+    "gaps": ("缺口时段:{n} 个", "Intervals short: {n}"),
+    "rules": ("排班规则", "Rules"),
+    "min_rest_hours": ("最短休息时间(小时)", "Minimum rest (h)"),
+    "days_per_week": ("每周工作天数", "Working days a week"),
+    "time_limit": ("求解时限(秒)", "Time limit (s)"),
+    "resolve": ("重新排班", "Re-solve"),
+    "resolving": ("正在排班……", "Rostering…"),
+    "resolved": ("已重新排班,用时 {s} 秒", "Re-solved in {s} s"),
+    "downloads": ("下载", "Downloads"),
+    "plan_xlsx": ("下载 plan.xlsx", "Download plan.xlsx"),
+    "grid_csv": ("下载排班表(坐席 × 日期)", "Download the roster grid (agent × day)"),
+    "agents_n": ("坐席人数:{n}", "Agents: {n}"),
+    # check
+    "vendor_roster": ("乙方排班文件(CSV/XLSX)", "Vendor roster (CSV/XLSX)"),
+    "forecast_file": ("预测文件(CSV/XLSX;留空则用当前计划的预测)", "Forecast (CSV/XLSX; empty: the plan's forecast)"),
+    "check_button": ("审核", "Check"),
+    "checking": ("正在审核……", "Checking…"),
+    "adequate": ("排班满足合同要求", "The roster is adequate"),
+    "not_adequate": ("排班不满足合同要求", "The roster is not adequate"),
+    "labour": ("劳动法规检查:{n} 项违规", "Labour rules: {n} violation(s)"),
+    "gap_rows": ("缺口:{n} 个时段,缺 {h} 人时", "Gaps: {n} interval(s), {h} agent-hours missing"),
+    "fix": ("最低成本补充:增加 {n} 个班次,{h} 人时", "Cheapest fix: add {n} shift(s), {h} agent-hours"),
+    "recheck_ok": ("补充后满足要求", "With them the roster is adequate"),
+    "recheck_no": ("补充后仍不满足要求", "With them it is still not adequate"),
+    "upload_roster_first": ("请上传乙方排班文件。", "Upload the vendor's roster."),
+    # options
+    "options_help": ("每行一个方案:名称:键=值,键=值(例如 v90:channels.voice.service_level=0.9)",
+                     "One option a line: NAME:key=value,key=value (e.g. v90:channels.voice.service_level=0.9)"),
+    "options_text": ("服务标准方案", "SLA options"),
+    "run_options": ("计算方案", "Run options"),
+    "running_options": ("正在计算 {n} 个方案……", "Planning {n} option(s)…"),
+    "options_chart": ("服务水平与成本", "Service against cost"),
+    "option": ("方案", "Option"),
+    "cost_per_contact": ("每次服务成本(元)", "Cost per contact (CNY)"),
+    "paid_hours_week": ("每周付薪人时", "Paid hours a week"),
+    "worst_value": ("最差周期", "Worst period"),
+    "options_first": ("请至少写一个方案。", "Write at least one option."),
+    # reports
+    "actuals_file": ("实际数据文件(CSV/XLSX)", "Actuals (CSV/XLSX)"),
+    "report_period": ("报告周期", "Period"),
+    "day": ("每日服务概要报告", "Daily service summary"),
+    "week": ("每周服务绩效报告", "Weekly service performance report"),
+    "month": ("每月服务总结报告", "Monthly service report"),
+    "report_button": ("生成报告", "Build the report"),
+    "upload_actuals_first": ("请上传实际数据文件。", "Upload an actuals file."),
+    "report_xlsx": ("下载 report.xlsx", "Download report.xlsx"),
+    "report_html": ("下载 report.html", "Download report.html"),
+    "kpi_summary": ("达标汇总", "Targets met and missed"),
+    # scenarios
+    "save_title": ("保存当前假设为情景文件", "Save the current what-if as a scenario file"),
+    "save_name": ("文件名", "File name"),
+    "save_button": ("保存", "Save"),
+    "save_folder": ("保存位置:{dir}", "Saved into: {dir}"),
+    "saved": ("已保存 {path}", "Saved {path}"),
+    "exists": ("{path} 已存在。覆盖吗?", "{path} exists. Overwrite it?"),
+    "overwrite": ("覆盖", "Overwrite"),
+    "cancel": ("取消", "Cancel"),
+    "cancelled": ("未保存。", "Not saved."),
+    "bad_name": ("文件名只能包含字母、数字、-、_ 和 .", "A file name may hold only letters, digits, -, _ and ."),
+    "download_toml": ("下载情景文件", "Download the scenario file"),
+    "compare_title": ("比较两个情景", "Compare two scenarios"),
+    "left": ("情景 A", "Scenario A"),
+    "right": ("情景 B", "Scenario B"),
+    "key": ("键", "Key"),
+    "same": ("两个情景相同。", "The two scenarios are the same."),
+    "no_whatif": ("(当前假设)", "(current what-if)"),
+    "download_csv": ("CSV", "CSV"),
+    "download_xlsx": ("XLSX", "XLSX"),
+}
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The text of ``key`` in ``lang`` (``zh`` or ``en``), with ``values`` filled in."""
+    zh, en = TEXT[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+def fmt_num(value: float | None, lang: str, digits: int = 0) -> str:
+    """A number with thousands separators (both locales use ``,`` and ``.``); ``—`` for none."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float | None, lang: str, digits: int = 1) -> str:
+    """A fraction as a percentage: ``80.0%`` (zh) or ``80.0 %`` (en)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    return f"{value * 100:.{digits}f}%" if lang == "zh" else f"{value * 100:.{digits}f} %"
+
+
+def fmt_money(value: float | None, lang: str) -> str:
+    """Yuan: ``¥123,456`` (zh) or ``CNY 123,456`` (en)."""
+    if value is None:
+        return "—"
+    return f"¥{value:,.0f}" if lang == "zh" else f"CNY {value:,.0f}"
+
+
+def fmt_date(day: dt.date | str, lang: str) -> str:
+    """``2026年3月16日`` (zh) or ``16 Mar 2026`` (en)."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def fmt_measure(measure: str, value: float | None, lang: str) -> str:
+    """A contract measure's value: shares as percentages, ``asa`` in seconds."""
+    if value is None:
+        return "—"
+    if "asa" in measure:
+        return f"{value:,.1f} 秒" if lang == "zh" else f"{value:,.1f} s"
+    return fmt_pct(value, lang)
+
+
+def yes_no(flag: bool | None, lang: str) -> str:
+    return "—" if flag is None else t("yes" if flag else "no", lang)

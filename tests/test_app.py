@@ -1,0 +1,269 @@
+"""The Streamlit app, page by page, with streamlit's AppTest (no browser): widgets set by key, the values
+shown asserted, and no exception. One quick plan (the shipped 7x24 scenario, quick preview: a small sample
+at 60-min intervals, a short solve) is made once and put into each test's session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 120
+
+
+def new_app(lang: str = "en", record: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    if record is not None:
+        at.session_state["record"] = record
+    return at
+
+
+def open_page(at: AppTest, name: str) -> AppTest:
+    at.run()
+    return at.switch_page(f"planner/ui/scripts/{name}.py").run()
+
+
+def no_trouble(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.fixture(scope="module")
+def record() -> dict:
+    """A quick plan, as the Start page makes it (planner.ui.engine.plan_now)."""
+    from planner.ui import engine
+
+    data = engine.quick(engine.merged(engine.shipped_data(engine.DEFAULT_SCENARIO), {"data": {"sample": True}}))
+    return engine.plan_now(data, engine.DEFAULT_SCENARIO, None, lambda _m: None)
+
+
+def test_start_plans_the_shipped_scenario_and_shows_the_headline():
+    at = new_app("en")
+    at.run()
+    no_trouble(at)
+    assert at.selectbox(key="start_scenario").value == "contract_7x24.toml"
+    at.checkbox(key="start_quick").check().run()
+    at.button(key="start_plan").click().run()
+    no_trouble(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) == {"Agent FTE", "Headcount", "Cost a month (CNY)"}
+    assert float(metrics["Agent FTE"]) > 0
+    assert metrics["Cost a month (CNY)"].startswith("CNY ")
+    head = at.dataframe[0].value
+    assert list(head["Channel"]) == ["voice", "chat", "email", "social"]
+    assert {"Target", "Predicted", "Simulated", "Met"} <= set(head.columns)
+    assert "record" in at.session_state
+
+
+def test_start_in_chinese(record):
+    at = new_app("zh", record)
+    at.run()
+    no_trouble(at)
+    labels = {m.label for m in at.metric}
+    assert labels == {"坐席FTE", "人数", "月成本(元)"}
+    assert any(m.value.startswith("¥") for m in at.metric)
+    assert "渠道" in at.dataframe[0].value.columns
+
+
+def test_start_names_a_scenario_with_an_unknown_key():
+    at = new_app("en")
+    at.run()
+    at.radio(key="start_source").set_value("uploaded").run()
+    at.file_uploader(key="start_scenario_file").set_value(
+        ("bad.toml", b'version = 2\n[site]\nname = "x"\nbogus_key = 1\n', "application/toml")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "bad.toml" in at.error[0].value and "bogus_key" in at.error[0].value
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "empty"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b"version = = 2", "TOML"),
+])
+def test_start_names_an_unreadable_scenario(content, words):
+    at = new_app("en")
+    at.run()
+    at.radio(key="start_source").set_value("uploaded").run()
+    at.file_uploader(key="start_scenario_file").set_value(("s.toml", content, "application/toml")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "s.toml" in at.error[0].value and words in at.error[0].value
+
+
+def test_forecast_page_shows_the_band_and_the_backtest(record):
+    at = new_app("en", record)
+    open_page(at, "forecast")
+    no_trouble(at)
+    assert at.selectbox(key="forecast_channel").value == "chat"
+    backtest = at.dataframe[0].value
+    assert list(backtest.columns) == ["Channel", "Model chosen", "Backtest WAPE", "Backtest weeks", "Runner-up"]
+    assert len(backtest) == 4
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def heatmap_total(at: AppTest) -> float:
+    (metric,) = [m for m in at.metric if m.label == "Agents required"]
+    return float(metric.value.replace(",", ""))
+
+
+def test_staffing_whatif_redraws_the_heatmap(record):
+    at = new_app("en", record)
+    open_page(at, "staffing")
+    no_trouble(at)
+    at.selectbox(key="staffing_channel").set_value("voice").run()
+    before = heatmap_total(at)
+    at.slider(key="whatif_volume").set_value(50).run()
+    no_trouble(at)
+    after = heatmap_total(at)
+    assert after > before
+    at.slider(key="whatif_sl_voice").set_value(0.95).run()
+    assert heatmap_total(at) > after
+    at.selectbox(key="whatif_window").set_value("weekday").run()
+    no_trouble(at)
+    assert heatmap_total(at) < after  # open 45 h a week instead of 168
+    assert "ms" in " ".join(c.value for c in at.caption)
+
+
+def test_roster_page_gantt_coverage_and_resolve(record):
+    at = new_app("zh", record)
+    open_page(at, "roster")
+    no_trouble(at)
+    assert at.selectbox(key="roster_team").value == "voice"
+    assert len(at.get("vega_lite_chart")) == 2
+    grid = at.dataframe[0].value
+    assert grid.columns[0] == "agent_id" and len(grid.columns) == 8  # agent + 7 days
+    at.number_input(key="roster_days").set_value(4)
+    at.number_input(key="roster_limit").set_value(5.0)
+    at.button(key="roster_resolve").click().run()
+    no_trouble(at)
+    resolved = at.session_state["resolved"][record["key"]]["voice"]
+    worked = resolved.schedule[resolved.schedule["activity"] == "work"].groupby("agent_id")["date"].nunique()
+    assert worked.max() <= 4
+
+
+def csv_bytes(df) -> bytes:
+    return df.to_csv(index=False).encode("utf-8")
+
+
+def test_check_page_checks_the_plans_own_roster(record):
+    from planner.pipeline import tables
+
+    at = new_app("en", record)
+    open_page(at, "check")
+    no_trouble(at)
+    at.file_uploader(key="check_roster_file").set_value(
+        ("vendor.csv", csv_bytes(tables(record["plan"])["schedule"]), "text/csv")).run()
+    at.button(key="check_run").click().run()
+    assert not at.exception
+    verdicts = [x.value for x in at.success] + [x.value for x in at.error]
+    assert verdicts and verdicts[0] in ("The roster is adequate", "The roster is not adequate")
+    assert any(m.value.startswith("Labour rules:") for m in at.markdown)
+    assert len(at.dataframe) >= 2
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("vendor.csv", b"", "empty"),
+    ("vendor.csv", b"\x00\x01\x02\x03", "binary"),
+    ("vendor.csv", b"who,when\nA,2026-03-16\n", "agent_id"),
+])
+def test_check_page_names_a_bad_roster(record, name, content, words):
+    at = new_app("en", record)
+    open_page(at, "check")
+    at.file_uploader(key="check_roster_file").set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and name in at.error[0].value and words in at.error[0].value, at.error[0].value
+
+
+def test_reports_page_on_the_sample_history(record):
+    at = new_app("zh", record)
+    open_page(at, "reports")
+    no_trouble(at)
+    at.file_uploader(key="reports_file").set_value(
+        ("actuals.csv", csv_bytes(record["plan"].history), "text/csv")).run()
+    no_trouble(at)
+    assert len(at.dataframe) == 2
+    at.radio(key="reports_period").set_value("week").run()
+    no_trouble(at)
+    assert "每周服务绩效报告" in [s.value for s in at.subheader]
+
+
+def test_reports_page_names_wrong_columns(record):
+    at = new_app("en", record)
+    open_page(at, "reports")
+    at.file_uploader(key="reports_file").set_value(("actuals.csv", b"a,b\n1,2\n", "text/csv")).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "actuals.csv" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_options_page_runs_two_options(record):
+    at = new_app("en", record)
+    open_page(at, "options")
+    no_trouble(at)
+    at.button(key="options_run").click().run()
+    no_trouble(at)
+    options = at.dataframe[0].value
+    assert sorted(options["option"]) == ["v80", "v90"]
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_options_page_names_a_bad_option(record):
+    at = new_app("en", record)
+    open_page(at, "options")
+    at.text_area(key="options_text").set_value("v1:channels.voice.no_such_key=1").run()
+    at.button(key="options_run").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "no_such_key" in at.error[0].value
+
+
+def test_scenarios_save_asks_before_overwriting_and_compares(record, tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANNER_SAVE_DIR", str(tmp_path))
+    at = new_app("en", record)
+    open_page(at, "staffing")
+    at.slider(key="whatif_sl_voice").set_value(0.9).run()
+    at.switch_page("planner/ui/scripts/scenarios.py").run()
+    no_trouble(at)
+    at.text_input(key="scenarios_name").set_value("v90.toml").run()
+    at.button(key="scenarios_save").click().run()
+    no_trouble(at)
+    saved = tmp_path / "v90.toml"
+    assert "service_level = 0.9" in saved.read_text(encoding="utf-8")
+    saved.write_text("# mine\n", encoding="utf-8")
+    at.button(key="scenarios_save").click().run()
+    assert any("exists" in w.value for w in at.warning)
+    assert saved.read_text(encoding="utf-8") == "# mine\n"  # not yet
+    at.button(key="scenarios_cancel").click().run()
+    assert saved.read_text(encoding="utf-8") == "# mine\n"
+    at.button(key="scenarios_save").click().run()
+    at.button(key="scenarios_overwrite").click().run()
+    no_trouble(at)
+    assert "service_level = 0.9" in saved.read_text(encoding="utf-8")
+    at.selectbox(key="scenarios_left").set_value("(current what-if)")
+    at.selectbox(key="scenarios_right").set_value("contract_7x24.toml").run()
+    no_trouble(at)
+    diff = at.dataframe[0].value
+    row = diff[diff["Key"] == "channels.voice.service_level"]
+    assert list(row["A"]) == ["0.9"] and list(row["B"]) == ["0.8"]
+
+
+def test_two_sessions_do_not_share_results(record):
+    planned, fresh = new_app("en", record), new_app("en")
+    open_page(planned, "roster")
+    open_page(fresh, "roster")
+    no_trouble(planned)
+    assert len(planned.get("vega_lite_chart")) == 2
+    assert [i.value for i in fresh.info] == ["Plan first on the Start page."]
+    assert "record" not in fresh.session_state
+
+
+def test_every_label_has_both_languages():
+    from planner.ui.text import TEXT
+
+    for key, (zh, en) in TEXT.items():
+        assert zh and en, key
+        assert zh.count("{") == en.count("{"), key

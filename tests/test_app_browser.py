@@ -1,0 +1,160 @@
+"""The app in a real browser: ``streamlit run app.py`` on loopback, driven through Debian's Chromium by
+playwright. It plans (quick preview), walks every page in both languages, moves a what-if control and sees
+the heatmap change, uploads a malformed scenario and sees the message, and keeps a screenshot of every page
+under ``artifacts/app/`` (``$PLANNER_ARTIFACTS`` overrides the folder). Slow: about a minute.
+
+In CI (``CI=true``) a missing Chromium is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("PLANNER_ARTIFACTS", ROOT / "artifacts")) / "app"
+PAGES = ("start", "forecast", "staffing", "roster", "check", "options", "reports", "scenarios")
+TITLES = {
+    "en": ("Start", "Forecast", "Staffing", "Roster", "Check (client)", "SLA options", "Reports", "Scenarios"),
+    "zh": ("开始", "预测", "人员需求", "排班", "排班审核(甲方)", "服务标准方案", "服务报告", "情景"),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    pytest.importorskip("streamlit")
+    port = free_port()
+    env = {**os.environ, "PLANNER_SAVE_DIR": str(tmp_path_factory.mktemp("saved"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("streamlit did not start within 30 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("/usr/bin/chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("no /usr/bin/chromium here (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def settle(page, timeout_ms: int = 120_000) -> None:
+    """Wait until streamlit has finished running the script (no 'Running...' status widget)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def go(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    settle(page)
+
+
+def no_traceback(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_walk_every_page_in_both_languages(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server)
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stSidebar"] label', has_text="English").click()
+    settle(page)
+    assert page.locator("h1", has_text="Contact-centre workforce planner").count() == 1
+
+    # a malformed scenario upload: a readable message, no traceback
+    page.locator("label", has_text="an uploaded file").first.click()
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        files=[{"name": "bad.toml", "mimeType": "application/toml", "buffer": b"[site]\nbogus_key = 1\n"}])
+    page.wait_for_selector("text=Input problem", timeout=30_000)
+    assert "bogus_key" in page.inner_text('[data-testid="stAlert"]')
+    no_traceback(page)
+    page.screenshot(path=str(ARTIFACTS / "start-bad-upload-en.png"), full_page=True)
+    page.locator("label", has_text="a shipped scenario").first.click()
+    settle(page)
+
+    # plan (quick preview)
+    page.locator("label", has_text="Quick preview").click()
+    settle(page)
+    page.locator("button", has_text="Plan").first.click()
+    page.wait_for_selector("text=Headline", timeout=180_000)
+    settle(page)
+    no_traceback(page)
+
+    for lang in ("en", "zh"):
+        if lang == "zh":
+            page.locator('[data-testid="stSidebar"] label', has_text="中文").click()
+            settle(page)
+        for name, title in zip(PAGES, TITLES[lang], strict=True):
+            go(page, title)
+            no_traceback(page)
+            assert page.locator('[data-testid="stAlert"]', has_text="Internal error").count() == 0
+            assert page.locator('[data-testid="stAlert"]', has_text="内部错误").count() == 0
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+        if lang == "zh":
+            go(page, "人员需求")
+            assert page.locator("text=需求人数").count() >= 1
+
+    # a what-if control redraws the heatmap
+    go(page, "人员需求")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(timeout=30_000)
+    before = chart.screenshot()
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    settle(page)
+    page.wait_for_timeout(1000)
+    after = page.locator('[data-testid="stVegaLiteChart"]').first.screenshot()
+    assert before != after
+    page.screenshot(path=str(ARTIFACTS / "staffing-whatif-zh.png"), full_page=True)
+    no_traceback(page)
+    page.close()
