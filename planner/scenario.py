@@ -71,7 +71,8 @@ def _fraction(value: Any) -> Any:
 
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Seconds = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+MAX_SECONDS = 86_400.0  # a day: an answer time, patience or handle time beyond it is a typo, not a term
+Seconds = Annotated[float, Field(gt=0.0, le=MAX_SECONDS, allow_inf_nan=False)]
 
 
 class _Site(_Strict):

@@ -34,3 +34,35 @@ def shared_dir() -> Path:
             pytest.fail("../shared is not beside this checkout, and CI must not skip the tests that need it")
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+def needs(module: str):
+    """Import ``module`` for a test: skipped when it is not installed, except in CI, where it must be
+    (``.ci/run`` installs every test dependency) and its absence fails."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if IN_CI:
+            pytest.fail(f"{module} is not installed, and CI must not skip the tests that need it")
+        pytest.skip(f"{module} is not installed", allow_module_level=True)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("PLANNER_ARTIFACTS", ROOT / "artifacts"))  # screenshots people look at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through playwright (its own browser download is not used); in CI a
+    missing Chromium fails rather than skips."""
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("/usr/bin/chromium is missing: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("no /usr/bin/chromium here (apt-get install chromium fonts-noto-cjk)")
+    sync_playwright = needs("playwright.sync_api").sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()

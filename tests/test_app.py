@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import needs
 
-pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest
+AppTest = needs("streamlit.testing.v1").AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -479,6 +479,8 @@ BAD = [
               ("option x", "channels.voice.service_level")),
     case("cost-two-options-one-name",
          f"{COST} --option a:channels.voice.answer_s=10 --option a:channels.voice.answer_s=30", "option a"),
+    case("cost-absurd-answer-s", f"{COST} --option x:channels.voice.answer_s=1e308",
+         ("option x", "channels.voice.answer_s")),
     case("cost-forecast-key", f"{COST} --option x:data.sample_scale=2", ("option x", "data.sample_scale")),
     case("cost-unknown-channel", f"{COST} --option x:channels.fax.answer_s=1", ("option x", "channels.fax")),
     case("cost-no-options", COST, "--option"),

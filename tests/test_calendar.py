@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import needs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,7 +75,7 @@ def test_official_makeup_days_and_holiday_periods(year):
 
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_agrees_with_chinesecalendar_every_day(year):
-    chinese_calendar = pytest.importorskip("chinese_calendar")
+    chinese_calendar = needs("chinese_calendar")
     for d in _days(year):
         assert CAL.is_working_day(d) == chinese_calendar.is_workday(d), d
         on_holiday, name = chinese_calendar.get_holiday_detail(d)

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import needs
 
 from forecasts.daycalendar import NO_HOLIDAYS, CalendarError, DayCalendar, china_calendar, load_calendar
 from forecasts.io import Series
@@ -167,7 +168,7 @@ def test_holiday_without_history_is_like_the_quietest_day():
 
 
 def test_china_calendar_matches_chinesecalendar_package():
-    cc = pytest.importorskip("chinese_calendar")
+    cc = needs("chinese_calendar")
     cal = china_calendar(range(2020, 2027))
     d = dt.date(2020, 1, 1)
     mismatches = []

@@ -8,14 +8,12 @@ In CI (``CI=true``) a missing Chromium is a failure, not a skip.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import ARTIFACTS
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("PLANNER_ARTIFACTS", ROOT / "artifacts"))
 
 # each CJK character of the page drawn with its element's font, compared with a codepoint no font has
 GLYPHS_JS = r"""
@@ -60,19 +58,6 @@ CHARTS_JS = r"""
 })
 """
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("/usr/bin/chromium is missing: .ci/run installs it (apt-get install chromium)")
-        pytest.skip("no /usr/bin/chromium here (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def render(browser, html: Path, name: str) -> tuple[list[dict], list[dict]]:

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import needs
 
 from planner.errors import PlannerInputError
 from planner.parallel import map_jobs
@@ -46,7 +47,7 @@ def test_same_results_in_job_order_and_errors_through_every_runner(runner):
 
 
 def test_a_running_scheduler_by_its_address():
-    distributed = pytest.importorskip("distributed")
+    distributed = needs("distributed")
     with distributed.LocalCluster(
         n_workers=1,
         threads_per_worker=2,

@@ -8,6 +8,7 @@ import mpmath
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import needs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import linalg, stats
@@ -297,7 +298,7 @@ def test_cross_check_against_pyworkforce_erlang_c():
     pyworkforce starts its search at round(A + 1) and so never tries floor(A) + 1 when the fractional
     part of A is >= 0.5 (Python's round): there we are right, as the check below proves from the
     definition (our n meets the target with n > A, and n - 1 < A is unstable)."""
-    erlang_c = pytest.importorskip("pyworkforce.queuing").ErlangC
+    erlang_c = needs("pyworkforce.queuing").ErlangC
     agree = differ = 0
     for calls in (1, 5, 20, 100, 400, 1500):
         for aht_s in (30, 120, 300, 600):

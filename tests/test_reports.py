@@ -322,6 +322,7 @@ BAD = {
     "duplicate": ("2026-03-16T09:00,voice,10,5,0,4,3,1\n2026-03-16T09:00,voice,1,1,0,1,3,1\n",
                   r"row 3, field 'interval_start': duplicate of row 2"),
     "answered plus abandoned": ("2026-03-16T09:00,voice,10,8,3,4,3,1\n", r"row 2, field 'abandoned'"),
+    "absurd volume": ("2026-03-16T09:00,voice,1e15,5,0,4,3,1\n", r"row 2, field 'offered': 1e\+15 contacts"),
 }
 
 

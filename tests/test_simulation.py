@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import needs
 from sim_oracles import erlang_a, erlang_c_service_level, event_list_fcfs
 
 from planner.errors import PlannerInputError
@@ -184,7 +185,7 @@ def test_more_agents_never_lengthen_a_wait_with_common_random_numbers():
 # ---- Ciw --------------------------------------------------------------------------------------------
 def test_agrees_with_ciw_on_time_varying_arrivals_with_abandonment():
     """Ciw 3 (Palmer et al. 2019) and this simulator on M_t/M/6+M: 54 and 108 calls per half-hour in turn."""
-    ciw = pytest.importorskip("ciw")
+    ciw = needs("ciw")
     days, aht_s, patience_s, answer_s, agents = 6, 120.0, 180.0, 20.0, 6
     horizon = days * 86400.0
     within = offered = abandoned = 0

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from forecasts.io import MAX_CONTACTS_PER_INTERVAL
 from forecasts.timefmt import normalise_timestamp
 from planner.domain import ColumnMap, Scenario
 from planner.errors import PlannerInputError
@@ -59,6 +60,14 @@ def _numbers(df: pd.DataFrame, column: str, source: str, label: str) -> np.ndarr
     if neg.size:
         i = int(neg[0])
         raise PlannerInputError(f"{source}: row {i + 2}, field {label}: negative value {df[column].iloc[i]}")
+    if column == "offered":  # the history reader's bound on one interval's contacts
+        absurd = np.flatnonzero(values > MAX_CONTACTS_PER_INTERVAL)
+        if absurd.size:
+            i = int(absurd[0])
+            raise PlannerInputError(
+                f"{source}: row {i + 2}, field {label}: {values[i]:.4g} contacts in one interval is not a real "
+                f"volume (more than {MAX_CONTACTS_PER_INTERVAL:.0e}); fix or remove the row"
+            )
     return values
 
 
