@@ -1232,6 +1232,13 @@ def report_cmd(
         met = f"{v.met}/{v.measured} {period}s met" if v.target is not None else ""
         typer.echo(f"{v.channel:<10} {v.name:<18} {fmt_kpi(v.name, v.total_value, 'en'):>10}  {met:<18} "
                    f"{met_text(v.all_met, 'en')}")
+    offered: dict[str, float] = {}
+    for r in report.rows:
+        offered[r.channel] = offered.get(r.channel, 0.0) + r.volume["offered"]
+    typer.echo("offered in the window: " + ", ".join(f"{c} {n:,.0f}" for c, n in offered.items()))
+    if not report.verdicts:
+        typer.echo("no KPI could be measured: the actuals need answered, answered_within_threshold (and for "
+                   "the others their columns, docs/reports.md)")
     typer.echo(f"wrote {out}")
 
 
