@@ -81,8 +81,26 @@ def settle(page, timeout_ms: int = 120_000) -> None:
 
 
 def go(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    """Open a page from the sidebar and wait for its address, then for the script to finish (conditions,
+    not sleeps: a busy machine only waits longer)."""
+    link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
+    href = link.get_attribute("href")
+    if href and page.url.rstrip("/") == href.rstrip("/"):
+        return
+    link.click()
+    if href:
+        page.wait_for_url(href.rstrip("/") + "*", timeout=120_000)
     settle(page)
+
+
+def changed(locator, before: bytes, limit_s: float = 120.0) -> bool:
+    """Whether the element's picture differs from ``before`` within a generous limit (polled)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if locator.screenshot() != before:
+            return True
+        locator.page.wait_for_timeout(250)
+    return False
 
 
 def no_traceback(page) -> None:
@@ -144,9 +162,7 @@ def test_walk_every_page_in_both_languages(server, browser):
     for _ in range(10):
         page.keyboard.press("ArrowRight")
     settle(page)
-    page.wait_for_timeout(1000)
-    after = page.locator('[data-testid="stVegaLiteChart"]').first.screenshot()
-    assert before != after
+    assert changed(page.locator('[data-testid="stVegaLiteChart"]').first, before)
     page.screenshot(path=str(ARTIFACTS / "staffing-whatif-zh.png"), full_page=True)
     no_traceback(page)
     page.close()

@@ -65,7 +65,7 @@ def render(browser, html: Path, name: str) -> tuple[list[dict], list[dict]]:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.route("http*://**", lambda route: route.abort())  # self-contained: nothing may come from the web
     page.goto(html.resolve().as_uri())
-    page.wait_for_selector("canvas, svg", timeout=30_000)
+    page.wait_for_selector("canvas, svg", timeout=120_000)
     page.wait_for_timeout(500)  # let vega finish drawing
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -9,9 +9,10 @@ import datetime as dt
 import math
 from typing import Any
 
+from planner.reports.text import fmt_date as report_date
+
 LANGS = ("zh", "en")
 LANG_NAMES = {"zh": "中文", "en": "English"}
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
@@ -210,12 +211,8 @@ def fmt_money(value: float | None, lang: str) -> str:
 
 
 def fmt_date(day: dt.date | str, lang: str) -> str:
-    """``2026年3月16日`` (zh) or ``16 Mar 2026`` (en)."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day[:10])
-    if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    """``2026年3月16日`` (zh) or ``16 Mar 2026`` (en): the reports' format, for a date or ISO text."""
+    return report_date(dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day, lang)
 
 
 def fmt_measure(measure: str, value: float | None, lang: str) -> str:
