@@ -159,10 +159,11 @@ def split_option(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return name, tuple(pairs)
 
 
-def _flatten(table: Mapping[str, Any], path: tuple[str, ...] = ()) -> Iterable[tuple[tuple[str, ...], Any]]:
+def flatten(table: Mapping[str, Any], path: tuple[str, ...] = ()) -> Iterable[tuple[tuple[str, ...], Any]]:
+    """Each leaf of a nested mapping with its key path (an empty table is a leaf)."""
     for key, value in table.items():
         if isinstance(value, Mapping) and value:
-            yield from _flatten(value, (*path, key))
+            yield from flatten(value, (*path, key))
         else:
             yield (*path, key), value
 
@@ -184,7 +185,7 @@ def options_from_tables(doc: Mapping[str, Any], source: str) -> tuple[Option, ..
             raise PlannerInputError(
                 f"{source}: {name}: an option is a table: write [{name}] and its key = value lines under it"
             )
-        leaves = list(_flatten(table))
+        leaves = list(flatten(table))
         if not leaves:
             raise PlannerInputError(f"{source}: option {name}: no keys (an empty option)")
         for path, _ in leaves:

@@ -724,11 +724,7 @@ def read_scenario_data(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file() and not path.is_dir():
         raise PlannerInputError(f"{path}: scenario file not found")
-    text = read_text(path, "scenario")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlannerInputError(f"{path}: not valid TOML ({exc})") from None
+    return scenario_data_from_text(read_text(path, "scenario"), str(path))
 
 
 def scenario_data_from_text(text: str, source: str = "scenario") -> dict[str, Any]:

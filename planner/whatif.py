@@ -15,6 +15,7 @@ import pandas as pd
 from planner.calendar import weekday_window, window_7x24
 from planner.domain import Scenario
 from planner.errors import PlannerInputError
+from planner.options import flatten
 
 WINDOWS = ("scenario", "7x24", "weekday")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -74,7 +75,7 @@ def apply_whatif(scenario: Scenario, forecast: pd.DataFrame, what: WhatIf) -> tu
         window=window or scenario.window,
     )
     fc = forecast.copy()
-    for col in ("offered", "offered_lo", "offered_hi", scenario.volume_column):
+    for col in ("offered", "offered_lo", "offered_hi"):  # the scenario's volume column is one of these
         if col in fc.columns:
             fc[col] = fc[col] * what.volume_factor
     if "aht_s" in fc.columns:
@@ -143,13 +144,7 @@ def whatif_mapping(data: dict, what: WhatIf) -> tuple[dict, list[str]]:
     return out, notes
 
 
-def flat_keys(data: dict, prefix: str = "") -> dict[str, object]:
-    """A nested mapping as dotted keys: ``{"channels.voice.service_level": 0.8, ...}``."""
-    out: dict[str, object] = {}
-    for k, v in data.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.update(flat_keys(v, f"{key}."))
-        else:
-            out[key] = v
-    return out
+def flat_keys(data: dict) -> dict[str, object]:
+    """A nested mapping as dotted keys: ``{"channels.voice.service_level": 0.8, ...}`` (an empty table is a
+    leaf, as in an options file)."""
+    return {".".join(path): value for path, value in flatten(data)}
