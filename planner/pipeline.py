@@ -23,7 +23,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -452,7 +452,9 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
 @dataclass(frozen=True)
 class Forecasted:
     """The forecast a plan is built on: the horizon's forecast frame, its summary (``info``), the first
-    planned day, the sample history (or None), where it came from and the notes and time it took."""
+    planned day, the sample history (or None), where it came from and the notes and time it took;
+    ``recent``: the last weeks of the history it was made from (``interval_start, channel, offered``; None
+    for a given forecast), to draw beside the forecast."""
 
     forecast: pd.DataFrame
     info: dict[str, Any]
@@ -461,6 +463,21 @@ class Forecasted:
     source: str
     notes: tuple[str, ...]
     wall_s: float
+    recent: pd.DataFrame | None = None
+
+
+def recent_history(history: History, days: int = 21) -> pd.DataFrame:
+    """The last ``days`` days of each channel's history, summed over queues, as a history-schema frame."""
+    parts = []
+    for s in history.series:
+        starts = s.start + pd.to_timedelta(np.arange(len(s.offered)) * s.interval_min, unit="min")
+        parts.append(pd.DataFrame({"interval_start": starts, "channel": s.channel, "offered": s.offered}))
+    if not parts:
+        return pd.DataFrame(columns=["interval_start", "channel", "offered"])
+    df = pd.concat(parts).groupby(["channel", "interval_start"], as_index=False)["offered"].sum()
+    df = df[["interval_start", "channel", "offered"]]
+    last = df.groupby("channel")["interval_start"].transform("max")
+    return df[df["interval_start"] > last - pd.Timedelta(days=days)].reset_index(drop=True)
 
 
 def forecast_part(
@@ -476,7 +493,7 @@ def forecast_part(
     from planner.forecasting import history_calendar
 
     t = time.perf_counter()
-    sample, source = None, "forecast"
+    sample, source, recent = None, "forecast", None
     if forecast is not None:
         from planner.staffing import infer_interval_min
 
@@ -494,6 +511,7 @@ def forecast_part(
             or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
         )
         fc, info, start, _stop = forecast_step(scenario, hist, cal)
+        recent = recent_history(hist)
     return Forecasted(
         forecast=fc,
         info=info,
@@ -502,6 +520,7 @@ def forecast_part(
         source=source,
         notes=tuple(info["warnings"]),
         wall_s=time.perf_counter() - t,
+        recent=recent,
     )
 
 
@@ -570,6 +589,17 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
         risk=risk,
         cost=cost,
     )
+
+
+def with_rosters(p: Plan, rosters: tuple, *, progress: Progress | None = None) -> Plan:
+    """The plan with other rosters in place (one team re-solved under changed rules, say), measured and
+    priced again: the contract check, the risk and the cost are redone on the same forecast and
+    requirements, so nothing shown or written mixes the new rosters with the old rosters' figures."""
+    errors, _msgs = volume_errors(p.scenario, p.forecast_info)
+    service, risk, notes = check_step(p.scenario, p.forecast, p.requirements, rosters, progress, errors)
+    cost = cost_step(p.scenario, p.start, p.requirements, rosters, service)
+    return replace(p, rosters=tuple(rosters), service=service, risk=risk, cost=cost,
+                   warnings=tuple(dict.fromkeys((*p.warnings, *notes))))
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,10 +693,24 @@ def summary_of(p: Plan) -> dict[str, Any]:
     }
 
 
+def _why_missed(svc: dict[str, Any]) -> list[str]:
+    """Why a channel misses its contract measure (the rule of :func:`planner.sla.service.measure`): too few
+    periods meet the target (``share``), or an interval falls below the floor (``floor``)."""
+    if svc["met"]:
+        return []
+    why = []
+    if svc.get("min_share") is not None and svc["share_met"] < svc["min_share"] - 1e-9:
+        why.append("share")
+    if svc.get("intervals_below_floor"):
+        why.append("floor")
+    return why
+
+
 def headline(summary: dict[str, Any]) -> dict[str, Any]:
     """The plan's headline for people (the app's start page): agent FTE, headcount, cost a month and per
     channel the contract's measure on its worst period, simulated and as predicted by the staffing model,
-    against the target."""
+    against the target, and why a channel misses it (``why``: ``share`` of periods met below
+    ``min_share``, intervals ``below_floor``)."""
     cost = summary.get("cost") or {}
     channels = []
     for ch, c in summary["channels"].items():
@@ -684,7 +728,11 @@ def headline(summary: dict[str, Any]) -> dict[str, Any]:
             "simulated": svc["worst_period"]["value"],
             "predicted": None if period is None else period["predicted"],
             "share_met": svc["share_met"],
+            "min_share": svc.get("min_share"),
+            "floor": svc.get("floor"),
+            "below_floor": len(svc.get("intervals_below_floor") or ()),
             "met": svc["met"],
+            "why": _why_missed(svc),
         })
     return {
         "fte": cost.get("fte"),

@@ -4,6 +4,7 @@ at 60-min intervals, a short solve) is made once and put into each test's sessio
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,34 @@ def test_forecast_page_shows_the_band_and_the_backtest(record):
     backtest = at.dataframe[0].value
     assert list(backtest.columns) == ["Channel", "Model chosen", "Backtest WAPE", "Backtest weeks", "Runner-up"]
     assert len(backtest) == 4
-    assert len(at.get("vega_lite_chart")) == 1
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert len(spec["layer"]) == 3  # the history's last weeks, the band, the forecast
+    assert "locale" not in spec.get("config", {})
+
+
+def test_forecast_page_in_chinese_uses_the_chinese_date_locale(record):
+    at = new_app("zh", record)
+    open_page(at, "forecast")
+    no_trouble(at)
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["config"]["locale"]["time"]["shortMonths"][2] == "3月"
+
+
+def test_an_uploaded_history_is_what_the_forecast_page_draws():
+    """The Start page's history upload: the forecast is made from it and its last three weeks are drawn."""
+    from planner.demo import SAMPLE_HORIZON_START, sample_history
+    from planner.ui import engine
+
+    data = engine.quick(engine.shipped_data(engine.DEFAULT_SCENARIO))
+    scen = engine.scenario_of(data, "s.toml")
+    hist = sample_history(scen, end=SAMPLE_HORIZON_START, weeks=3, interval_min=60, seed=7, volume_scale=0.05)
+    hist = hist.assign(offered=hist["offered"] * 0 + 2)  # two contacts an hour everywhere: not the sample
+    up = engine.Upload("mine.csv", hist.to_csv(index=False).encode("utf-8"))
+    part = engine.forecast_cached(engine.to_json(data), "s.toml", up)
+    assert part.history is None  # not the built-in sample
+    assert set(part.recent["channel"]) == set(hist["channel"])
+    assert (part.recent["offered"] == 2).all()
 
 
 def heatmap_total(at: AppTest) -> float:
@@ -141,9 +169,14 @@ def test_roster_page_gantt_coverage_and_resolve(record):
     at.number_input(key="roster_limit").set_value(5.0)
     at.button(key="roster_resolve").click().run()
     no_trouble(at)
-    resolved = at.session_state["resolved"][record["key"]]["voice"]
+    now = at.session_state["record"]
+    resolved = now["plan"].roster("voice")
     worked = resolved.schedule[resolved.schedule["activity"] == "work"].groupby("agent_id")["date"].nunique()
     assert worked.max() <= 4
+    assert now["resolved"]["voice"]["days_per_week"] == 4
+    # measured and priced again (planner.pipeline.with_rosters, tested in test_pipeline.py)
+    assert now["plan"].cost is not record["plan"].cost
+    assert any("每周 4 天" in i.value for i in at.info), [i.value for i in at.info]
 
 
 def csv_bytes(df) -> bytes:
@@ -259,6 +292,15 @@ def test_two_sessions_do_not_share_results(record):
     assert len(planned.get("vega_lite_chart")) == 2
     assert [i.value for i in fresh.info] == ["Plan first on the Start page."]
     assert "record" not in fresh.session_state
+
+
+def test_why_a_channel_misses_in_both_languages():
+    from planner.ui.text import why_missed
+
+    voice = {"why": ["share", "floor"], "share_met": 5 / 7, "min_share": 1.0, "below_floor": 2, "floor": 0.5}
+    assert why_missed(voice, "en") == "71 % of periods met, 100 % required; 2 interval(s) below the floor of 50 %"
+    assert why_missed(voice, "zh") == "达标周期占比 71% 低于要求的 100%;2 个时段低于最低服务水平 50%"
+    assert why_missed({**voice, "why": []}, "en") == ""
 
 
 def test_every_label_has_both_languages():

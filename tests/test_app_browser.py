@@ -1,7 +1,8 @@
 """The app in a real browser: ``streamlit run app.py`` on loopback, driven through Debian's Chromium by
-playwright. It plans (quick preview), walks every page in both languages, moves a what-if control and sees
-the heatmap change, uploads a malformed scenario and sees the message, and keeps a screenshot of every page
-under ``artifacts/app/`` (``$PLANNER_ARTIFACTS`` overrides the folder). Slow: about a minute.
+playwright. It plans (quick preview), walks every page in both languages (every Chinese character drawn
+with a glyph, every chart drawn), moves a what-if control and sees the heatmap change, uploads a malformed
+scenario and sees the message, has two users plan different scenarios at once, and keeps a screenshot of
+every page under ``artifacts/app/`` (``$PLANNER_ARTIFACTS`` overrides the folder). Slow: about a minute.
 
 In CI (``CI=true``) a missing Chromium is a failure, not a skip.
 """
@@ -19,12 +20,14 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS as SHARED_ARTIFACTS
 from conftest import needs
+from test_html_render import CHARTS_JS, GLYPHS_JS
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = SHARED_ARTIFACTS / "app"
 START_LIMIT_S = 300
+CHART_PAGES = ("forecast", "staffing", "roster")
 PAGES = ("start", "forecast", "staffing", "roster", "check", "options", "reports", "scenarios")
 TITLES = {
     "en": ("Start", "Forecast", "Staffing", "Roster", "Check (client)", "SLA options", "Reports", "Scenarios"),
@@ -148,6 +151,15 @@ def test_walk_every_page_in_both_languages(server, browser):
             assert page.locator('[data-testid="stAlert"]', has_text="Internal error").count() == 0
             assert page.locator('[data-testid="stAlert"]', has_text="内部错误").count() == 0
             page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+            if lang == "zh":  # every Chinese character drawn with a real glyph (fonts-noto-cjk), not tofu
+                glyphs = page.evaluate(GLYPHS_JS)
+                assert glyphs, f"{name}: no Chinese text"
+                broken = [g for g in glyphs if g["broken"]]
+                assert not broken, f"{name}: Chinese drawn as missing glyphs: {broken[:5]}"
+            if name in CHART_PAGES:  # the page's charts drew something
+                page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+                drawn = page.evaluate(CHARTS_JS)
+                assert drawn and all(c["ink"] > 20 for c in drawn), f"{name}-{lang}: an empty chart: {drawn}"
         if lang == "zh":
             go(page, "人员需求")
             assert page.locator("text=需求人数").count() >= 1
@@ -166,3 +178,41 @@ def test_walk_every_page_in_both_languages(server, browser):
     page.screenshot(path=str(ARTIFACTS / "staffing-whatif-zh.png"), full_page=True)
     no_traceback(page)
     page.close()
+
+
+def plan_in(page, server: str, scenario: str) -> None:
+    """Open the app in English, pick a shipped scenario, tick the quick preview and press Plan."""
+    page.goto(server)
+    page.wait_for_selector("h1", timeout=60_000)
+    settle(page)
+    page.locator('[data-testid="stSidebar"] label', has_text="English").click()
+    settle(page)
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=scenario).click()
+    settle(page)
+    page.locator("label", has_text="Quick preview").click()
+    settle(page)
+    page.locator("button", has_text="Plan").first.click()
+
+
+def test_two_browsers_planning_different_scenarios_at_once_see_only_their_own(server, browser):
+    """Two browser contexts (two users, separate cookies) plan the 7x24 contract (voice, chat, email,
+    social) and the custom contract (voice, email) at the same time; each headline lists its own channels."""
+    one, two = (browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2))
+    plan_in(one, server, "contract_7x24.toml")
+    plan_in(two, server, "contract_custom.toml")  # while the first is still planning
+    for page in (one, two):
+        page.wait_for_selector("text=Headline", timeout=300_000)
+        settle(page)
+        no_traceback(page)
+
+    # the glide data grid draws on a canvas; its accessible table holds the cell text
+    one_table = one.locator('[data-testid="stDataFrame"] table').first.inner_text()
+    two_table = two.locator('[data-testid="stDataFrame"] table').first.inner_text()
+    assert all(c in one_table for c in ("voice", "chat", "email", "social")), one_table
+    assert "voice" in two_table and "email" in two_table, two_table
+    assert "chat" not in two_table and "social" not in two_table, two_table
+    one.screenshot(path=str(ARTIFACTS / "two-users-7x24.png"), full_page=True)
+    two.screenshot(path=str(ARTIFACTS / "two-users-custom.png"), full_page=True)
+    for page in (one, two):
+        page.context.close()

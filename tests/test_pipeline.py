@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -333,3 +334,74 @@ def test_plan_from_a_forecast_file(one_week, tmp_path):
     for ch in ("voice", "chat", "email"):  # the same volumes as the forecast that was written
         assert summary["channels"][ch]["forecast_volume"] == pytest.approx(
             float(p.forecast.loc[p.forecast["channel"] == ch, "offered"].sum()), rel=1e-6)
+
+
+def test_with_rosters_measures_and_prices_the_new_rosters(one_week):
+    """The same rosters give back the plan's own service and cost exactly (same seed); a voice roster with
+    its agents cut to the first three costs less, at the paid hours' rate, and serves no better."""
+    from planner.pipeline import with_rosters
+
+    _, p = one_week
+    same = with_rosters(p, p.rosters)
+    assert same.cost.cost_month_fen == p.cost.cost_month_fen
+    assert [c.to_dict() for c in same.service] == [c.to_dict() for c in p.service]
+
+    voice = p.roster("voice")
+    keep = sorted(voice.schedule["agent_id"].unique())[:3]
+    cut = voice.schedule[voice.schedule["agent_id"].isin(keep)]
+    starts = pd.to_datetime(voice.coverage["interval_start"])
+    works = cut[cut["activity"] == "work"]
+    begin, end = pd.to_datetime(works["start"]), pd.to_datetime(works["end"])
+    scheduled = [int(((begin <= t) & (end > t)).sum()) for t in starts]
+    small_voice = replace(voice, schedule=cut, coverage=voice.coverage.assign(scheduled=scheduled))
+    less = with_rosters(p, (small_voice, p.roster("written")))
+    assert less.roster("voice") is small_voice and less.requirements is p.requirements
+    assert less.cost.cost_month_fen < p.cost.cost_month_fen
+    before = {c.channel: c for c in p.service}
+    after = {c.channel: c for c in less.service}
+    assert after["voice"].worst_period[1] <= before["voice"].worst_period[1]
+    assert after["chat"].to_dict() == before["chat"].to_dict()  # the written team is untouched
+
+
+def test_headline_says_why_a_channel_misses():
+    """Hand-built summary: voice meets 5 of 7 days (71 %) where every day must, and one interval is below
+    the 50 % floor; chat is met."""
+    from planner.pipeline import headline
+
+    def svc(met, share, below, worst):
+        return {"measure": "service_level", "period": "day", "target": 0.8, "met": met, "share_met": share,
+                "min_share": 1.0, "floor": 0.5, "intervals_below_floor": below,
+                "worst_period": {"period": "2026-03-18", "value": worst},
+                "periods": [{"period": "2026-03-18", "predicted": 0.78}]}
+
+    summary = {
+        "contract_met": False,
+        "cost": {"fte": 12.5, "headcount": 13, "cost_month_cny": 200000.0},
+        "channels": {
+            "voice": {"service": svc(False, 5 / 7, [{"interval": "2026-03-18T10:00", "value": 0.4}], 0.71)},
+            "chat": {"service": svc(True, 1.0, [], 0.9)},
+            "email": {},  # no service measured: left out
+        },
+    }
+    h = headline(summary)
+    assert (h["fte"], h["headcount"], h["cost_month_cny"], h["contract_met"]) == (12.5, 13, 200000.0, False)
+    voice, chat = h["channels"]
+    assert voice["why"] == ["share", "floor"] and voice["below_floor"] == 1
+    assert voice["predicted"] == 0.78 and voice["simulated"] == 0.71
+    assert chat["why"] == [] and chat["met"]
+
+
+def test_recent_history_keeps_the_last_weeks_summed_over_queues():
+    from forecasts.io import History, Series
+    from planner.pipeline import recent_history
+
+    start = pd.Timestamp("2026-03-01")
+    day = [1.0] * 24  # hourly, one contact an hour
+    two = History(source="h", interval_min=60, series=(
+        Series("voice", "a", start, 60, np.array(day * 30)),
+        Series("voice", "b", start, 60, np.array(day * 30) * 2),
+    ))
+    r = recent_history(two, days=7)
+    assert list(r.columns) == ["interval_start", "channel", "offered"]
+    assert len(r) == 7 * 24 and (r["offered"] == 3.0).all()  # 1 + 2 contacts, 7 days x 24 hours
+    assert r["interval_start"].min() == pd.Timestamp("2026-03-24")  # days 24-30 of a 30-day history

@@ -205,6 +205,14 @@ def resolve_team(record: dict, team: str, rules: dict[str, Any], say: Callable[[
     return rosters[0]
 
 
+def with_roster(plan: Any, roster: Any, say: Callable[[str], None]) -> Any:
+    """The plan with one team's roster replaced, its service and cost measured again
+    (:func:`planner.pipeline.with_rosters`)."""
+    from planner.pipeline import with_rosters
+
+    return with_rosters(plan, tuple(roster if r.team == roster.team else r for r in plan.rosters), progress=say)
+
+
 def plan_xlsx(plan: Any) -> bytes:
     """``plan.xlsx`` as bytes (written to a temporary file by :func:`planner.io.xlsx.write_plan_xlsx`)."""
     from planner.io.xlsx import write_plan_xlsx

@@ -18,12 +18,10 @@ def render() -> None:
     fc = plan.forecast
     channels = list(dict.fromkeys(fc["channel"]))
     ch = st.selectbox(tr("channel"), channels, key="forecast_channel")
-    hist = plan.history
-    if hist is not None and "channel" in hist.columns:
+    hist = rec["part"].recent  # the last three weeks of the history the forecast was made from
+    if hist is not None:
         hist = hist[hist["channel"] == ch]
-        last = pd.to_datetime(hist["interval_start"]).max()
-        hist = hist[pd.to_datetime(hist["interval_start"]) > last - pd.Timedelta(days=21)]
-    elif hist is None:
+    else:
         st.caption(tr("no_history"))
     st.altair_chart(charts.forecast_chart(hist, fc[fc["channel"] == ch], lg), width="stretch")
     st.subheader(tr("backtest"))

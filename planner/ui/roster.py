@@ -4,18 +4,11 @@ edited and one team re-solved (progress, time limit), downloads of plan.xlsx and
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import streamlit as st
 
 from planner.ui import charts, engine, text
 from planner.ui.common import downloads, guarded, lang, need_record, tr
-
-
-def current_rosters(rec: dict) -> tuple:
-    """The plan's rosters with this session's re-solved teams in their place."""
-    done = st.session_state.get("resolved", {}).get(rec["key"], {})
-    return tuple(done.get(r.team, r) for r in rec["plan"].rosters)
 
 
 def render() -> None:
@@ -27,11 +20,13 @@ def render() -> None:
     if rec is None:
         return
     lg = lang()
-    rosters = current_rosters(rec)
+    rosters = rec["plan"].rosters
     teams = [r.team for r in rosters]
     team = st.selectbox(tr("team"), teams, key="roster_team")
     r = rosters[teams.index(team)]
     st.caption(tr("agents_n", n=r.schedule["agent_id"].nunique()))
+    if team in rec.get("resolved", {}):
+        st.info(tr("resolved_note", rules=text.rules_text(rec["resolved"][team], lg)))
     st.altair_chart(charts.gantt(agent_bars(r.schedule), team, lg), width="stretch")
     cov = coverage_gaps(r.coverage)
     st.altair_chart(charts.coverage_chart(cov, team, lg), width="stretch")
@@ -55,15 +50,18 @@ def render() -> None:
             count[0] += 1
             bar.progress(min(0.9, count[0] / 4), text=f"{tr('resolving')} {message}")
 
-        new = engine.resolve_team(rec, team, {"min_rest_hours": float(rest), "days_per_week": int(days),
-                                              "min_days_per_week": min(int(days), rules.min_days),
-                                              "time_limit_s": float(limit)}, say)
-        st.session_state.setdefault("resolved", {}).setdefault(rec["key"], {})[team] = new
+        rules_now = {"min_rest_hours": float(rest), "days_per_week": int(days),
+                     "min_days_per_week": min(int(days), rules.min_days), "time_limit_s": float(limit)}
+        new = engine.resolve_team(rec, team, rules_now, say)
+        # the new roster measured and priced again: every page and download shows one consistent plan
+        plan = engine.with_roster(rec["plan"], new, say)
+        done = {**rec.get("resolved", {}), team: rules_now}
+        st.session_state["record"] = {**rec, "plan": plan, "resolved": done}
         bar.progress(1.0, text=tr("resolved", s=text.fmt_num(time.perf_counter() - t0, lg, 1)))
         st.rerun()
 
     st.subheader(tr("downloads"))
-    plan = replace(rec["plan"], rosters=rosters)
+    plan = rec["plan"]
     st.download_button(tr("plan_xlsx"), lambda: engine.plan_xlsx(plan), "plan.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="roster_plan_xlsx")
     grid = roster_grid(r.schedule)

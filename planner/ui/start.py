@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.ui import engine, text
-from planner.ui.common import guarded, labeller, lang, record, tr, upload
+from planner.ui.common import downloads, guarded, labeller, lang, record, tr, upload
 
 
 def _inputs() -> tuple[dict, str, engine.Upload | None] | None:
@@ -56,16 +56,19 @@ def headline(rec: dict) -> None:
         {
             tr("channel"): x["channel"],
             tr("measure"): f"{x['measure']} / {x['period']}",
-            tr("worst_period"): x["worst_period"],
+            tr("worst_period"): text.fmt_period(x["worst_period"], lg),
             tr("target"): text.fmt_measure(x["measure"], x["target"], lg),
             tr("predicted"): text.fmt_measure(x["measure"], x["predicted"], lg),
             tr("simulated"): text.fmt_measure(x["measure"], x["simulated"], lg),
             tr("share_met"): text.fmt_pct(x["share_met"], lg, 0),
             tr("met"): text.yes_no(x["met"], lg),
+            tr("why"): text.why_missed(x, lg),
         }
         for x in h["channels"]
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="start_headline")
+    df = pd.DataFrame(rows)
+    st.dataframe(df, hide_index=True, width="stretch", key="start_headline")
+    downloads(df, "headline", "start_headline")
     if summary["warnings"]:
         with st.expander(tr("warnings")):
             for w in summary["warnings"]:

@@ -66,6 +66,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "simulated": ("仿真服务水平", "Simulated"),
     "share_met": ("达标周期占比", "Periods met"),
     "met": ("达标", "Met"),
+    "why": ("未达标原因", "Why not met"),
+    "why_share": ("达标周期占比 {share} 低于要求的 {min}", "{share} of periods met, {min} required"),
+    "why_floor": ("{n} 个时段低于最低服务水平 {floor}", "{n} interval(s) below the floor of {floor}"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "warnings": ("提示", "Notes"),
@@ -106,6 +109,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "gantt_title": ("{team} 排班(按坐席)", "{team}: schedule by agent"),
     "agent": ("坐席", "Agent"),
     "activity": ("活动", "Activity"),
+    "activities": ("工作,午餐,小休,培训,休息", "work,lunch,break,training,off"),
     "start": ("开始", "Start"),
     "end": ("结束", "End"),
     "coverage_title": ("{team} 排班人数与需求(红点:缺口)", "{team}: scheduled against requirement (red: gaps)"),
@@ -118,7 +122,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "time_limit": ("求解时限(秒)", "Time limit (s)"),
     "resolve": ("重新排班", "Re-solve"),
     "resolving": ("正在排班……", "Rostering…"),
-    "resolved": ("已重新排班,用时 {s} 秒", "Re-solved in {s} s"),
+    "resolved": ("已重新排班并重新核算服务水平与成本,用时 {s} 秒",
+                 "Re-solved, service and cost measured again, in {s} s"),
+    "resolved_note": ("本组已按修改后的规则重新排班({rules});各页面的服务水平、成本和下载均为新排班的结果。",
+                      "This team was re-solved under changed rules ({rules}); service, cost and downloads on every "
+                      "page are the new roster's."),
     "downloads": ("下载", "Downloads"),
     "plan_xlsx": ("下载 plan.xlsx", "Download plan.xlsx"),
     "grid_csv": ("下载排班表(坐席 × 日期)", "Download the roster grid (agent × day)"),
@@ -215,6 +223,16 @@ def fmt_date(day: dt.date | str, lang: str) -> str:
     return report_date(dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day, lang)
 
 
+def fmt_period(period: str | None, lang: str) -> str:
+    """A contract period's label: a day in the locale's date format; a week or month label as it is."""
+    if not period:
+        return "—"
+    try:
+        return fmt_date(dt.date.fromisoformat(period), lang)
+    except ValueError:
+        return period
+
+
 def fmt_measure(measure: str, value: float | None, lang: str) -> str:
     """A contract measure's value: shares as percentages, ``asa`` in seconds."""
     if value is None:
@@ -222,6 +240,29 @@ def fmt_measure(measure: str, value: float | None, lang: str) -> str:
     if "asa" in measure:
         return f"{value:,.1f} 秒" if lang == "zh" else f"{value:,.1f} s"
     return fmt_pct(value, lang)
+
+
+def why_missed(channel: dict[str, Any], lang: str) -> str:
+    """Why a headline channel (:func:`planner.pipeline.headline`) misses its target, in words; empty when met."""
+    parts = []
+    if "share" in channel["why"]:
+        parts.append(t("why_share", lang, share=fmt_pct(channel["share_met"], lang, 0),
+                       min=fmt_pct(channel["min_share"], lang, 0)))
+    if "floor" in channel["why"]:
+        parts.append(t("why_floor", lang, n=channel["below_floor"], floor=fmt_pct(channel["floor"], lang, 0)))
+    return ";".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def rules_text(rules: dict[str, Any], lang: str) -> str:
+    """The rules a team was re-solved under, in words."""
+    rest, days = fmt_num(rules["min_rest_hours"], lang, 1), rules["days_per_week"]
+    return f"最短休息 {rest} 小时,每周 {days} 天" if lang == "zh" else f"minimum rest {rest} h, {days} days a week"
+
+
+def activity(name: str, lang: str) -> str:
+    """A schedule activity (DESIGN.md: work, lunch, break, training, off) in the language."""
+    names = dict(zip(t("activities", "en").split(","), t("activities", lang).split(","), strict=True))
+    return names.get(name, name)
 
 
 def yes_no(flag: bool | None, lang: str) -> str:
