@@ -245,6 +245,17 @@ def test_options_page_runs_two_options(record):
     assert len(at.get("vega_lite_chart")) == 1
 
 
+def test_options_page_loads_a_shipped_options_file(record):
+    """scenarios/options/sla_voice.toml holds four voice targets: 80/60, 80/20, 90/20 and 95/20."""
+    at = new_app("en", record)
+    open_page(at, "options")
+    at.selectbox(key="options_example").set_value("sla_voice.toml").run()
+    no_trouble(at)
+    lines = at.text_area(key="options_text").value.splitlines()
+    assert [x.split(":")[0] for x in lines] == ["voice_80_60", "voice_80_20", "voice_90_20", "voice_95_20"]
+    assert lines[2] == "voice_90_20:channels.voice.service_level=0.9, channels.voice.answer_s=20"
+
+
 def test_options_page_names_a_bad_option(record):
     at = new_app("en", record)
     open_page(at, "options")

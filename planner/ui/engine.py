@@ -79,6 +79,19 @@ def shipped_scenarios() -> list[str]:
     return sorted(p.name for p in SCENARIO_DIR.glob("*.toml"))
 
 
+def shipped_option_files() -> list[str]:
+    return sorted(p.name for p in (SCENARIO_DIR / "options").glob("*.toml"))
+
+
+def shipped_option_lines(name: str) -> str:
+    """A shipped options file (``scenarios/options/NAME``) as the Options page's lines, ``NAME:key=value,...``."""
+    from planner.scenario import read_options
+
+    if name not in shipped_option_files():
+        raise PlannerInputError(f"{name}: not a shipped options file")
+    return "\n".join(f"{o.name}:{o.label()}" for o in read_options(SCENARIO_DIR / "options" / name))
+
+
 def shipped_data(name: str) -> dict[str, Any]:
     from planner.scenario import read_scenario_data
 

@@ -21,6 +21,15 @@ def render() -> None:
     if rec is None:
         return
     lg = lang()
+
+    def load_example() -> None:
+        name = st.session_state.get("options_example")
+        if name:
+            st.session_state["options_text"] = engine.shipped_option_lines(name)
+
+    typed = tr("options_typed")  # bound now: streamlit may format outside the script run
+    st.selectbox(tr("options_example"), ["", *engine.shipped_option_files()], key="options_example",
+                 on_change=load_example, format_func=lambda n: n or typed)
     text_in = st.text_area(tr("options_text"), EXAMPLE, help=tr("options_help"), key="options_text")
     lines = [x.strip() for x in text_in.splitlines() if x.strip() and not x.strip().startswith("#")]
     if st.button(tr("run_options"), key="options_run", type="primary"):

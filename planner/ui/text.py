@@ -149,6 +149,8 @@ TEXT: dict[str, tuple[str, str]] = {
                      "One option a line: NAME:key=value,key=value (e.g. v90:channels.voice.service_level=0.9)"),
     "options_text": ("服务标准方案", "SLA options"),
     "run_options": ("计算方案", "Run options"),
+    "options_example": ("载入内置方案文件", "Load a shipped options file"),
+    "options_typed": ("(自行填写)", "(type your own)"),
     "running_options": ("正在计算 {n} 个方案……", "Planning {n} option(s)…"),
     "options_chart": ("服务水平与成本", "Service against cost"),
     "option": ("方案", "Option"),
