@@ -4,7 +4,8 @@ Sheets: summary, forecast, requirements, roster (agent x date grid, the one a te
 schedule (every activity row), coverage (scheduled against required per interval and team) and service
 (each channel's contract measure per period against its target), risk (each day's probability of meeting
 the target under the forecast's error) and confidence_hours (the requirement's hours for plain Erlang and
-each confidence step), cost (every figure of the monthly cost, with the rule it comes from) and, from
+each confidence step), cost (every figure of the monthly cost, with the rule it comes from), capacity
+(the term month by month, when the scenario has a ``[capacity]`` section) and, from
 ``planner cost --plans``, options (the SLA options side by side). Headers are bilingual (zh-CN / en).
 """
 
