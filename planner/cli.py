@@ -917,14 +917,23 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     say = _progress()
     history, forecast = _scenario_data(scen, say)
     result = plan(scen, history, forecast=forecast, progress=say)
+    if scen.capacity is not None:
+        from planner.capacity_plan import summary_lines as capacity_lines
+        from planner.capacity_plan import with_capacity
+
+        say(f"capacity plan over {scen.capacity.months} months")
+        result = with_capacity(result)
     write(result, out, force=True)
     summary = result.summary()
-    _print_warnings(summary["warnings"])
+    _print_warnings(summary["warnings"] + (list(result.capacity.notes) if result.capacity is not None else []))
     if as_json:
         emit_json(summary)
         return
     for line in summary_lines(summary):
         typer.echo(line)
+    if result.capacity is not None:
+        for line in capacity_lines(result.capacity):
+            typer.echo(line)
     typer.echo(f"wrote {out}: summary.json, plan.xlsx, forecast, requirements, schedule, coverage, service, risk CSVs")
 
 
@@ -1016,6 +1025,57 @@ def cost_cmd(
     if missed:
         typer.echo(f"NOT MET on its own plan: {', '.join(missed)} (see the per-channel columns)")
     typer.echo(f"wrote {paths['.csv']} and its .png, .html, .xlsx" + (f"; plans in {plans}" if plans else ""))
+
+
+# ---- capacity (issue 15): team size, hiring and cost month by month over the contract term ----
+
+
+@app.command("capacity")
+def capacity_cmd(
+    scenario: str = typer.Argument(..., help="Scenario TOML; its [capacity] section holds the term's assumptions."),
+    months: int | None = typer.Option(
+        None, "--months", help="Months of the contract term, 12-36 (default: capacity.months, else 24)."
+    ),
+    out: str = typer.Option(
+        ..., "--out", help="capacity.csv; the workbook (.xlsx) and chart (.png, .html) are written beside it."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing output files."),
+    as_json: bool = typer.Option(False, "--json", help="Print the capacity plan as one JSON object."),
+) -> None:
+    """The long-range capacity and hiring plan: the requirement in FTE month by month, the least-cost
+    training classes (a MIP, its gap reported), overtime, idle and short FTE, and the cost of the term."""
+    from pathlib import Path
+
+    from planner.capacity import check_months
+    from planner.capacity_plan import capacity_of, summary_lines
+    from planner.io.charts import write_capacity_chart
+    from planner.io.table import check_writable, write_csv
+    from planner.io.xlsx import write_capacity_xlsx
+    from planner.pipeline import plan
+    from planner.scenario import load_scenario
+
+    if months is not None:
+        check_months(months, "--months")
+    scen = load_scenario(scenario)
+    csv_path = Path(out)
+    if csv_path.suffix.lower() != ".csv":
+        raise PlannerInputError(f"--out {out}: name a .csv file (the workbook and chart go beside it)")
+    paths = {e: check_writable(csv_path.with_suffix(e), "--out", force) for e in (".csv", ".xlsx", ".png", ".html")}
+    say = _progress()
+    history, forecast = _scenario_data(scen, say)
+    result = plan(scen, history, forecast=forecast, progress=say)
+    say("capacity plan: the requirement month by month and the hiring MIP")
+    cp = capacity_of(result, months=months)
+    write_csv(cp.rows, paths[".csv"])
+    write_capacity_xlsx(paths[".xlsx"], cp.rows, cp.classes_frame(), cp.assumptions_frame())
+    write_capacity_chart(cp.rows.to_dict(orient="records"), paths[".png"], paths[".html"])
+    _print_warnings([*result.warnings, *cp.notes])
+    if as_json:
+        emit_json(cp.to_dict())
+        return
+    for line in summary_lines(cp):
+        typer.echo(line)
+    typer.echo(f"wrote {paths['.csv']} and its .xlsx, .png, .html")
 
 
 # ---- check (issue 13): the client's adequacy check of a vendor roster ----

@@ -63,6 +63,7 @@ from planner.labour import (
 )
 
 PAID_ACTIVITIES = ("work", "break", "training")
+HOLIDAY_ITEM = "statutory holiday work"  # the cost line of the 300 % holiday premium
 YEAR_DAYS = 365
 
 
@@ -467,7 +468,7 @@ def team_cost(
         else:
             line("rest-day work", "Labour Law art. 44(2): 200 % (days beyond the week's working days)",
                  h["rest_day_h"] * month, "h", OVERTIME_RESTDAY_MULTIPLE * hourly)
-    line("statutory holiday work",
+    line(HOLIDAY_ITEM,
          f"Labour Law art. 44(3): 300 % on the statutory holidays; {len(holidays_open)} in the year ahead with "
          "the window open, a twelfth a month", holiday_month_h, "h", OVERTIME_HOLIDAY_MULTIPLE * hourly)
     line("night allowance", "per paid hour inside the night window", h["night_h"] * month, "h",
@@ -536,6 +537,16 @@ def plan_cost(
         contacts_month={c: float(v) * month for c, v in handled.items()},
         channel_cost_month_fen=by_channel,
     )
+
+
+def fte_cost_month_fen(c: CostBreakdown) -> float:
+    """A plan's cost a month per agent FTE without its statutory-holiday line: wages, the rosters' own
+    premiums (overtime, rest days, night), employer contributions, support staff, seats, IT and overhead,
+    over the agent FTE. :mod:`planner.capacity` prices the holiday premium month by month instead."""
+    if c.fte <= 0:
+        raise PlannerInputError("cost: the plan has no agent FTE to price a head by")
+    holiday = sum(x.amount_fen for x in c.lines if x.item == HOLIDAY_ITEM)
+    return (c.cost_month_fen - holiday) / c.fte
 
 
 def _cny(fen: float) -> float:

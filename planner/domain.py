@@ -209,6 +209,7 @@ class Scenario:
     risk_replications: int = 200
     confidence_steps: tuple[float, ...] = (0.8, 0.9, 0.95)
     report: ReportTargets = field(default_factory=ReportTargets)
+    capacity: Any = None  # a planner.capacity.CapacityTerms when the scenario has a [capacity] section
 
     def channel(self, name: str) -> ChannelSpec:
         """The spec of one channel (KeyError if absent)."""

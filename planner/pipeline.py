@@ -49,7 +49,9 @@ class Plan:
     :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
     per rostered channel (the plan under the forecast's error); cost: the
     :class:`planner.costing.CostBreakdown` of the rosters under the scenario's ``[pay]``; timings_s: wall
-    time per step.
+    time per step; capacity: the term's :class:`planner.capacity_plan.CapacityPlan` when it was added
+    (:func:`planner.capacity_plan.with_capacity`; ``planner plan`` adds it when the scenario has a
+    ``[capacity]`` section), else None.
     """
 
     scenario: Scenario
@@ -65,6 +67,7 @@ class Plan:
     timings_s: tuple[tuple[str, float], ...]
     risk: tuple[Any, ...] = ()
     cost: Any = None
+    capacity: Any = None
 
     @property
     def interval_min(self) -> int:
@@ -686,6 +689,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
         },
         "contract_met": all(c.met for c in p.service),
         "cost": p.cost.to_dict() if p.cost is not None else None,
+        **({"capacity": p.capacity.to_dict()} if p.capacity is not None else {}),
         "channels": channels,
         "teams": teams,
         "wall_s": dict(p.timings_s),
@@ -773,6 +777,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     risk = pd.concat([r.days_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
     hours = pd.concat([r.hours_frame() for r in p.risk], ignore_index=True) if p.risk else pd.DataFrame()
     cost = p.cost.lines_frame() if p.cost is not None else pd.DataFrame()
+    extra = {"capacity": p.capacity.rows} if p.capacity is not None else {}
     return {
         "forecast": fc,
         "requirements": p.requirements,
@@ -782,6 +787,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
         "risk": risk,
         "confidence_hours": hours,
         "cost": cost,
+        **extra,
     }
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from forecasts.daycalendar import load_calendar
 from planner.calendar import (
@@ -27,6 +27,7 @@ from planner.calendar import (
     weekday_window,
     window_7x24,
 )
+from planner.capacity import CapacityTerms, Peak, ShrinkageSplit, VolumeTerms
 from planner.domain import (
     CHANNEL_KINDS,
     MAX_HORIZON_WEEKS,
@@ -401,6 +402,126 @@ class _Report(_Strict):
         return _fraction(v)
 
 
+def _month(v: Any) -> Any:
+    import re
+
+    if isinstance(v, str) and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
+        raise ValueError(f"'{v}' is not a month: write \"YYYY-MM\", e.g. \"2026-09\"")
+    return v
+
+
+Month = Annotated[str, BeforeValidator(_month)]  # "YYYY-MM"
+Factor = Annotated[float, Field(gt=0.0, le=20.0, allow_inf_nan=False)]
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _fractions(v: Any) -> Any:
+    return [_fraction(x) for x in v] if isinstance(v, list) else _fraction(v)
+
+
+class _CapacityShrinkage(_Strict):
+    """Shares of paid time off the job (fractions); annual leave one value or twelve (Jan..Dec); other: paid
+    breaks, coaching, downtime."""
+
+    annual_leave: Fraction | list[Fraction] = 0.0
+    sick_leave: Fraction = 0.0
+    training: Fraction = 0.0
+    meetings: Fraction = 0.0
+    other: Fraction = 0.0
+
+    @field_validator("annual_leave", "sick_leave", "training", "meetings", "other", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fractions(v)
+
+    @model_validator(mode="after")
+    def _twelve(self) -> _CapacityShrinkage:
+        if isinstance(self.annual_leave, list) and len(self.annual_leave) != 12:
+            raise ValueError(f"annual_leave: give one value or twelve (Jan..Dec), not {len(self.annual_leave)}")
+        return self
+
+
+class _CapacityPeak(_Strict):
+    name: Annotated[str, Field(min_length=1)]
+    factor: Factor
+    month: Month | None = None
+    calendar_month: Annotated[int, Field(ge=1, le=12)] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> _CapacityPeak:
+        if (self.month is None) == (self.calendar_month is None):
+            raise ValueError(f"peak '{self.name}': give month = \"YYYY-MM\" or calendar_month = 1-12 (one of them)")
+        return self
+
+
+class _CapacityVolume(_Strict):
+    monthly: dict[str, Annotated[float, Field(gt=0.0, le=1e9, allow_inf_nan=False)]] = {}
+    growth_year: Annotated[float, Field(gt=-0.9, le=10.0, allow_inf_nan=False)] = 0.0
+    seasonal: list[Factor] | dict[str, Factor] | None = None
+    peaks: list[_CapacityPeak] = []
+    fcr: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
+    fcr_target: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
+
+    @field_validator("fcr", "fcr_target", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fraction(v)
+
+    @field_validator("seasonal")
+    @classmethod
+    def _months(cls, v: Any) -> Any:
+        if isinstance(v, list) and len(v) != 12:
+            raise ValueError(f"give twelve factors (Jan..Dec), not {len(v)}")
+        if isinstance(v, dict):
+            for k in v:
+                if k.lower() not in _MONTH_NAMES and k not in {str(i) for i in range(1, 13)}:
+                    raise ValueError(f"'{k}' is not a month: use jan..dec or 1..12")
+        return v
+
+    @model_validator(mode="after")
+    def _fcr_pair(self) -> _CapacityVolume:
+        if (self.fcr is None) != (self.fcr_target is None):
+            raise ValueError("give fcr (the history's first-contact resolution) and fcr_target together")
+        return self
+
+
+class _Capacity(_Strict):
+    """The long-range capacity and hiring plan (planner.capacity); defaults: planner.capacity.CapacityTerms."""
+
+    months: Annotated[int, Field(ge=12, le=36)] = 24
+    start: Month | None = None
+    headcount: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    attrition_month: Fraction = 0.05
+    new_hire_attrition_month: Fraction = 0.10
+    new_hire_months: Annotated[int, Field(ge=0, le=36)] = 3
+    lead_time_months: Annotated[int, Field(ge=0, le=12)] = 1
+    ramp: list[Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)]] = [0.6, 0.85]
+    class_size_min: Annotated[int, Field(ge=1, le=1000)] = 5
+    class_size_max: Annotated[int, Field(ge=1, le=1000)] = 25
+    classes_max_month: Annotated[int, Field(ge=0, le=50)] = 2
+    overtime_max_h_month: Annotated[float, Field(ge=0.0, le=36.0, allow_inf_nan=False)] = 36.0
+    hire_cost_cny: Money = 3000.0
+    class_cost_cny: Money = 20000.0
+    shrinkage: _CapacityShrinkage | None = None
+    volume: _CapacityVolume = _CapacityVolume()
+
+    @field_validator("attrition_month", "new_hire_attrition_month", mode="before")
+    @classmethod
+    def _pct(cls, v: Any) -> Any:
+        return _fraction(v)
+
+    @field_validator("ramp", mode="before")
+    @classmethod
+    def _pct_ramp(cls, v: Any) -> Any:
+        return _fractions(v)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> _Capacity:
+        if self.class_size_min > self.class_size_max:
+            raise ValueError(f"class_size_min {self.class_size_min} is above class_size_max {self.class_size_max}")
+        return self
+
+
 class _ScenarioFile(_Strict):
     version: Literal[1, 2] = 1
     site: _Site = _Site()
@@ -416,6 +537,7 @@ class _ScenarioFile(_Strict):
     check: _Check = _Check()
     pay: _Pay = _Pay()
     report: _Report = _Report()
+    capacity: _Capacity | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -596,6 +718,61 @@ def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
     return rules, raw.min_staff
 
 
+def _capacity(raw: _Capacity | None, names: list[str], source: str) -> CapacityTerms | None:
+    """The [capacity] section as :class:`planner.capacity.CapacityTerms` (None without the section)."""
+    if raw is None:
+        return None
+    vol = raw.volume
+    for ch in vol.monthly:
+        if ch not in names:
+            raise PlannerInputError(f"{source}: capacity.volume.monthly.{ch}: no [channels.{ch}] in the scenario")
+    seasonal: tuple[float, ...] = (1.0,) * 12
+    if isinstance(vol.seasonal, list):
+        seasonal = tuple(vol.seasonal)
+    elif isinstance(vol.seasonal, dict):
+        by = {(_MONTH_NAMES.index(k.lower()) + 1 if k.lower() in _MONTH_NAMES else int(k)): v
+              for k, v in vol.seasonal.items()}
+        seasonal = tuple(by.get(m, 1.0) for m in range(1, 13))
+    split = None
+    if raw.shrinkage is not None:
+        leave = raw.shrinkage.annual_leave
+        split = ShrinkageSplit(
+            annual_leave=tuple(leave) if isinstance(leave, list) else (leave,) * 12,
+            sick_leave=raw.shrinkage.sick_leave,
+            training=raw.shrinkage.training,
+            meetings=raw.shrinkage.meetings,
+            other=raw.shrinkage.other,
+        )
+    try:
+        return CapacityTerms(
+            months=raw.months,
+            start=date(int(raw.start[:4]), int(raw.start[5:]), 1) if raw.start else None,
+            headcount=raw.headcount,
+            attrition_month=raw.attrition_month,
+            new_hire_attrition_month=raw.new_hire_attrition_month,
+            new_hire_months=raw.new_hire_months,
+            lead_time_months=raw.lead_time_months,
+            ramp=tuple(raw.ramp),
+            class_size_min=raw.class_size_min,
+            class_size_max=raw.class_size_max,
+            classes_max_month=raw.classes_max_month,
+            overtime_max_h_month=raw.overtime_max_h_month,
+            hire_cost_cny=raw.hire_cost_cny,
+            class_cost_cny=raw.class_cost_cny,
+            shrinkage=split,
+            volume=VolumeTerms(
+                monthly=tuple(vol.monthly.items()),
+                growth_year=vol.growth_year,
+                seasonal=seasonal,
+                peaks=tuple(Peak(p.name, p.factor, p.month, p.calendar_month) for p in vol.peaks),
+                fcr=vol.fcr,
+                fcr_target=vol.fcr_target,
+            ),
+        )
+    except PlannerInputError as exc:
+        raise PlannerInputError(f"{source}: {exc}") from None
+
+
 def _fen(cny: float) -> int:
     return round(cny * 100)
 
@@ -716,6 +893,7 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
             resolution_target=raw.report.resolution_target,
             columns=_columns(raw.report.columns),
         ),
+        capacity=_capacity(raw.capacity, names, source),
     )
 
 

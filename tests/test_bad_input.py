@@ -263,6 +263,7 @@ SL_STAFF = "sl-staff forecast.csv --answer-s 20 --replications 2 --max-iteration
 PLAN = "plan scenario.toml --out plan"
 DEMO = "demo --out demo --time-limit-s 1 --weeks 3 --replications 2"
 COST = "cost scenario.toml --out o.csv"
+CAPACITY = "capacity scenario.toml --out c.csv"
 # a history with one negative / absurd / duplicated row, and so on
 NEG5 = set_field(5, "offered", "-3")
 DUP5 = lambda lines: [*lines[:6], lines[5], *lines[6:]]  # noqa: E731  data row 5 twice (file rows 6, 7)
@@ -491,6 +492,21 @@ BAD = [
     slow_case("cost-workers-zero", f"{COST} --option x:channels.voice.answer_s=10 --workers 0", "--workers"),
     case("cost-cluster-unreachable", f"{COST} --option x:channels.voice.answer_s=10 --cluster tcp://127.0.0.1:9",
          "--cluster"),
+    # ----- capacity: the term's hiring plan; every key and flag validated before the plan runs
+    case("capacity-attrition-over-1", CAPACITY, "capacity.attrition_month",
+         _plan(add="[capacity]\nattrition_month = 1.5\n")),
+    case("capacity-attrition-percent", CAPACITY, "capacity.attrition_month",
+         _plan(add="[capacity]\nattrition_month = 5\n")),
+    case("capacity-negative-lead-time", CAPACITY, "capacity.lead_time_months",
+         _plan(add="[capacity]\nlead_time_months = -1\n")),
+    case("capacity-months-zero", f"{CAPACITY} --months 0", "--months"),
+    case("capacity-months-zero-in-file", CAPACITY, "capacity.months", _plan(add="[capacity]\nmonths = 0\n")),
+    case("capacity-existing-out", CAPACITY, "c.csv", put("c.csv", "keep me\n")),
+    slow_case("capacity-out-not-csv", "capacity scenario.toml --out c.txt", "--out"),
+    slow_case("capacity-overtime-40h", CAPACITY, "capacity.overtime_max_h_month",
+              _plan(add="[capacity]\novertime_max_h_month = 40\n")),
+    slow_case("capacity-unknown-key", CAPACITY, "capacity.colour", _plan(add='[capacity]\ncolour = "red"\n')),
+    case("plan-capacity-ramp-percent", PLAN, "capacity.ramp", _plan(add="[capacity]\nramp = [60, 85]\n")),
     # ----- demo
     case("demo-existing-out", DEMO, "demo", put("demo/summary.json", '{"mine": true}\n')),
     case("demo-out-is-a-file", "demo --out taken.txt --time-limit-s 1 --weeks 3 --replications 2", "taken.txt",

@@ -44,7 +44,9 @@ PIPELINE_WRITER = "write"  # the one function of pipeline.py that may write file
 # the pipeline. What an option is (options.py) is an engine-level pure module. The client's adequacy check
 # (check.py) staffs the forecast and measures each team through the pipeline's steps (staff_step,
 # given_forecast_step, team_service): the same layer, opening no file.
-OPTIONS = ("planner/sweep.py", "planner/check.py")
+# The capacity plan of a scenario (capacity_plan.py) measures its inputs on a Plan and re-runs the pipeline's
+# staffing step on the forecast scaled to each month: the same layer, opening no file.
+OPTIONS = ("planner/sweep.py", "planner/check.py", "planner/capacity_plan.py")
 NOT_ENGINES = (
     *FILE_EDGES,
     PIPELINE,

@@ -74,3 +74,43 @@ def write_options_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: s
         options_chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
     except OSError as exc:
         raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None
+
+
+def capacity_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
+    """The requirement against the headcount month by month (lines: required FTE, headcount incl.
+    trainees, productive FTE), hires by month as bars (rows: the capacity plan's monthly rows)."""
+    import altair as alt
+
+    def say(zh: str, en: str) -> str:
+        return f"{zh} {en}" if chinese else en
+
+    series = {
+        "required_fte": say("需求FTE", "required FTE"),
+        "headcount_start": say("在职人数", "headcount (trainees incl.)"),
+        "productive_fte": say("有效FTE", "productive FTE"),
+    }
+    lines = [{"month": r["month"], "series": name, "value": r[key]} for r in rows for key, name in series.items()]
+    bars = [{"month": r["month"], "hires": r["hires"]} for r in rows]
+    x = alt.X("month:O", title=say("月份", "month"))
+    hires = alt.Chart(alt.Data(values=bars)).mark_bar(color="#90caf9", opacity=0.8).encode(
+        x=x, y=alt.Y("hires:Q", title=say("人数 / 新招", "people (bars: hires)")), tooltip=["month:O", "hires:Q"]
+    )
+    curves = alt.Chart(alt.Data(values=lines)).mark_line(point=True).encode(
+        x=x,
+        y=alt.Y("value:Q"),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=list(series.values()), range=["#c62828", "#1565c0", "#2e7d32"])),
+        tooltip=["month:O", "series:N", "value:Q"],
+    )
+    return alt.layer(hires, curves).properties(
+        width=640, height=300, title=say("需求与人力(柱: 每月新招)", "requirement against headcount, hires by month")
+    )
+
+
+def write_capacity_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
+    """Write the capacity chart as PNG and as one HTML file with its scripts inline."""
+    try:
+        capacity_chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
+        capacity_chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
+    except OSError as exc:
+        raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None

@@ -4,7 +4,8 @@ Sheets: summary, forecast, requirements, roster (agent x date grid, the one a te
 schedule (every activity row), coverage (scheduled against required per interval and team) and service
 (each channel's contract measure per period against its target), risk (each day's probability of meeting
 the target under the forecast's error) and confidence_hours (the requirement's hours for plain Erlang and
-each confidence step), cost (every figure of the monthly cost, with the rule it comes from) and, from
+each confidence step), cost (every figure of the monthly cost, with the rule it comes from), capacity
+(the term month by month, when the scenario has a ``[capacity]`` section) and, from
 ``planner cost --plans``, options (the SLA options side by side). Headers are bilingual (zh-CN / en).
 """
 
@@ -101,6 +102,16 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
             ("每FTE月报价(元) price per FTE-month (CNY)", cost["price_per_fte_month_cny"]),
             ("月加班超36小时 agent-months over 36 h overtime", len(cost["overtime_flags"])),
         ]
+    cap = summary.get("capacity")
+    if cap:
+        rows += [
+            ("容量规划 capacity months", f"{cap['start']} + {cap['months']}"),
+            ("容量规划期成本(元) capacity term cost (CNY)", cap["term_cost_cny"]),
+            ("容量规划年成本(元) capacity annual cost (CNY)", cap["annual_cost_cny"]),
+            ("招聘人数 hires", cap["hires"]),
+            ("招聘模型 hiring MIP", f"{cap['status']}, gap {cap['gap']:.2e}"),
+        ]
+        rows += [("容量规划说明 capacity plan", x) for x in cap["explanation"]]
     rows += [("提示 warning", w) for w in summary["warnings"]]
     return pd.DataFrame(rows, columns=["项目 item", "数值 value"])
 
@@ -119,7 +130,7 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "service": tables["service"],
         "risk": tables["risk"],
         "confidence_hours": tables["confidence_hours"],
-        **{name: tables[name] for name in ("cost", "options") if name in tables},
+        **{name: tables[name] for name in ("cost", "capacity", "options") if name in tables},
     }
     _write_sheets(path, sheets)
 
@@ -137,6 +148,11 @@ def _write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> None:
                     ws.column_dimensions[col[0].column_letter].width = min(40, max(8, width + 2))
     except OSError as exc:
         raise PlannerInputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def write_capacity_xlsx(path: str | Path, rows: pd.DataFrame, classes: pd.DataFrame, assumptions: pd.DataFrame) -> None:
+    """``planner capacity``'s workbook: the months, the classes with their reasons, the assumptions."""
+    _write_sheets(path, {"capacity": rows, "classes": classes, "assumptions": assumptions})
 
 
 def write_options_xlsx(path: str | Path, options: pd.DataFrame, results: Any) -> None:

@@ -1,0 +1,367 @@
+"""The capacity and hiring plan of a scenario over its contract term, measured on a plan (pipeline layer).
+
+:func:`capacity_of` takes a :class:`planner.pipeline.Plan` (its forecast, requirements, rosters and cost)
+and the scenario's ``[capacity]`` terms, and returns a frozen :class:`CapacityPlan`: the requirement by
+month (:mod:`planner.capacity`, with the plan's own staffing step on the forecast scaled to each month),
+the least-cost classes (:mod:`planner.hiring`) and the plan in words. It opens no file; ``planner.io``
+writes it (``planner capacity``, and a sheet of ``plan.xlsx``).
+
+Measured on the plan, not guessed:
+
+* schedule efficiency ``e = R / (P (1 - s))``: R the required productive agent-hours of the rostered
+  channels, P the rosters' paid hours (work, paid breaks, training), s the scenario's shrinkage;
+* a head's cost a month: the plan's cost per agent FTE without its statutory-holiday line
+  (:func:`planner.costing.fte_cost_month_fen`), trainees costed the same;
+* the starting headcount (default): the rosters' agents;
+* the base volume: the plan's forecast scaled to a month (365.25 / 12 days), unless ``[capacity.volume]
+  monthly`` gives it.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.capacity import (
+    CapacityTerms,
+    DayProfile,
+    MonthNeed,
+    check_months,
+    day_profiles,
+    explain,
+    factor_grid,
+    interpolate,
+    month_starts,
+    requirement_by_month,
+    supply,
+    volume_factor,
+    ym,
+)
+from planner.domain import Scenario
+from planner.errors import PlannerInputError
+from planner.hiring import Hiring, overtime_fen_per_fte, solve_hiring
+from planner.labour import DAYS_PER_MONTH, PAID_HOURS_PER_MONTH
+
+VOLUME_COLUMNS = ("offered", "offered_lo", "offered_hi")
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """A term's requirement, hiring plan and cost month by month.
+
+    rows: one row a month (``planner capacity``'s CSV); classes: each class's month, hires, month on the
+    floor, need month and reason; explanation: the plan in words; efficiency: measured on the plan's rosters;
+    head_fen_month: a head's loaded cost a month; term/annual cost in CNY (the MIP's penalty excluded).
+    """
+
+    scenario: str
+    start: date
+    months: int
+    terms: CapacityTerms
+    efficiency: float
+    headcount: float
+    head_fen_month: float
+    hourly_fen: float
+    base_volume: dict[str, float]
+    needs: tuple[MonthNeed, ...]
+    hiring: Hiring
+    rows: pd.DataFrame
+    classes: tuple[dict[str, Any], ...]
+    explanation: tuple[str, ...]
+    notes: tuple[str, ...]
+    wall_s: float
+
+    @property
+    def term_cost_cny(self) -> float:
+        return float(self.rows["cost_cny"].sum())
+
+    @property
+    def annual_cost_cny(self) -> float:
+        return self.term_cost_cny * 12 / self.months
+
+    @property
+    def status(self) -> str:
+        return self.hiring.status
+
+    @property
+    def gap(self) -> float:
+        return self.hiring.gap
+
+    @property
+    def short_months(self) -> list[dict[str, Any]]:
+        return [{"month": r.month, "short_fte": float(r.short_fte)} for r in self.rows.itertuples()
+                if r.short_fte > 0.05]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (full precision): ``planner capacity --json`` and summary.json's ``capacity`` block."""
+        return {
+            "scenario": self.scenario,
+            "start": ym(self.start),
+            "months": self.months,
+            "status": self.hiring.status,
+            "optimal": self.hiring.optimal,
+            "gap": self.hiring.gap,
+            "objective_cny": self.hiring.objective_fen / 100,
+            "best_bound_cny": self.hiring.bound_fen / 100,
+            "solve_s": self.hiring.wall_s,
+            "term_cost_cny": self.term_cost_cny,
+            "annual_cost_cny": self.annual_cost_cny,
+            "efficiency": self.efficiency,
+            "headcount_start": self.headcount,
+            "head_cost_month_cny": self.head_fen_month / 100,
+            "hires": int(sum(self.hiring.hires)),
+            "rows": [{k: _plain(v) for k, v in r.items()} for r in self.rows.to_dict(orient="records")],
+            "classes": [dict(c) for c in self.classes],
+            "short_months": self.short_months,
+            "explanation": list(self.explanation),
+            "notes": list(self.notes),
+            "wall_s": self.wall_s,
+        }
+
+    def classes_frame(self) -> pd.DataFrame:
+        cols = ["month", "hires", "classes", "on_floor", "need_month", "reason"]
+        return pd.DataFrame(list(self.classes), columns=cols)
+
+    def assumptions_frame(self) -> pd.DataFrame:
+        """Every assumption the plan rests on, with where it comes from."""
+        t = self.terms
+        v = t.volume
+        rows: list[tuple[str, Any, str]] = [
+            ("start", ym(self.start), "capacity.start (default: the month of the horizon start)"),
+            ("months", self.months, "capacity.months or --months"),
+            ("headcount_start", self.headcount, "capacity.headcount (default: the plan's rostered agents)"),
+            ("schedule_efficiency", self.efficiency,
+             "measured: required hours / (rostered paid hours x (1 - shrinkage))"),
+            ("paid_hours_per_fte_month", PAID_HOURS_PER_MONTH, "21.75 days x 8 h (劳社部发〔2008〕3号)"),
+            ("head_cost_month_cny", self.head_fen_month / 100,
+             "the plan's cost per agent FTE a month without its statutory-holiday line"),
+            ("overtime_cny_per_fte_month", overtime_fen_per_fte(self.hourly_fen) / 100,
+             "174 h x 150 % of monthly wage / 174 h (Labour Law art. 44(1))"),
+            ("attrition_month", t.attrition_month, "capacity.attrition_month"),
+            ("new_hire_attrition_month", t.new_hire_attrition_month, "capacity.new_hire_attrition_month"),
+            ("new_hire_months", t.new_hire_months, "capacity.new_hire_months (training counted)"),
+            ("lead_time_months", t.lead_time_months, "capacity.lead_time_months"),
+            ("ramp", ", ".join(f"{r:g}" for r in t.ramp) or "none", "capacity.ramp (by month on the floor)"),
+            ("class_size", f"{t.class_size_min}-{t.class_size_max}", "capacity.class_size_min / _max"),
+            ("classes_max_month", t.classes_max_month, "capacity.classes_max_month"),
+            ("overtime_max_h_month", t.overtime_max_h_month, "capacity.overtime_max_h_month (Labour Law art. 41)"),
+            ("hire_cost_cny", t.hire_cost_cny, "capacity.hire_cost_cny"),
+            ("class_cost_cny", t.class_cost_cny, "capacity.class_cost_cny"),
+            ("growth_year", v.growth_year, "capacity.volume.growth_year"),
+            ("seasonal", ", ".join(f"{x:g}" for x in v.seasonal), "capacity.volume.seasonal (Jan..Dec)"),
+            ("peaks", "; ".join(f"{p.name} {p.month or p.calendar_month} x{p.factor:g}" for p in v.peaks) or "none",
+             "capacity.volume.peaks"),
+            ("fcr", "none" if v.fcr is None else f"{v.fcr:g} -> {v.fcr_target:g} (volume x {v.fcr / v.fcr_target:.4f})",
+             "capacity.volume.fcr / fcr_target: contacts = first contacts / FCR"),
+        ]
+        rows += [(f"base_volume_month_{c}", x, "capacity.volume.monthly or the plan's forecast scaled to a month")
+                 for c, x in self.base_volume.items()]
+        if t.shrinkage is None:
+            rows.append(("shrinkage", self.rows["shrinkage"].iloc[0], "the scenario's [staffing] shrinkage"))
+        else:
+            s = t.shrinkage
+            rows += [("shrinkage_annual_leave", ", ".join(f"{x:g}" for x in s.annual_leave), "Jan..Dec"),
+                     ("shrinkage_sick_leave", s.sick_leave, ""), ("shrinkage_training", s.training, ""),
+                     ("shrinkage_meetings", s.meetings, ""), ("shrinkage_other", s.other, "")]
+        rows += [("mip_status", self.hiring.status, "SCIP, one thread, gap 0"), ("mip_gap", self.hiring.gap, "")]
+        return pd.DataFrame(rows, columns=["item", "value", "source"])
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+# --------------------------------------------------------------------------------------------
+# Measured on the plan
+# --------------------------------------------------------------------------------------------
+
+
+def measured_efficiency(plan: Any, scenario: Scenario | None = None) -> float:
+    """Required productive hours over the rosters' productive paid hours: ``R / (P (1 - s))`` (at most 1)."""
+    from planner.costing import PAID_ACTIVITIES
+
+    s = (scenario or plan.scenario).shrinkage
+    chans = {c for r in plan.rosters for c in r.channels}
+    req = plan.requirements
+    required_h = float(req.loc[req["channel"].isin(chans), "required"].sum()) * plan.interval_min / 60
+    paid_h = 0.0
+    for r in plan.rosters:
+        rows = r.schedule[r.schedule["activity"].isin(PAID_ACTIVITIES)]
+        span = pd.to_datetime(rows["end"]) - pd.to_datetime(rows["start"])
+        paid_h += float(span.dt.total_seconds().sum()) / 3600
+    if paid_h <= 0 or required_h <= 0:
+        raise PlannerInputError("capacity: the plan has no rostered hours to measure the schedule efficiency on")
+    return required_h / (paid_h * (1.0 - s))
+
+
+def base_monthly_volume(plan: Any, terms: CapacityTerms, scenario: Scenario) -> dict[str, float]:
+    """Contacts a month per channel at factor 1: ``[capacity.volume] monthly``, else the plan's forecast
+    over its weeks scaled to 365.25 / 12 days."""
+    fc = plan.forecast
+    month = DAYS_PER_MONTH / (7 * plan.weeks)
+    given = dict(terms.volume.monthly)
+    out = {}
+    for spec in scenario.channels:
+        rows = fc[fc["channel"] == spec.name]
+        if len(rows) == 0:
+            continue
+        out[spec.name] = given.get(spec.name, float(rows[scenario.volume_column].sum()) * month)
+    return out
+
+
+def _scaled(plan: Any, scenario: Scenario, ratios: Mapping[str, float], f: float) -> pd.DataFrame:
+    fc = plan.forecast.copy()
+    mult = fc["channel"].map(lambda c: ratios.get(c, 1.0) * f).astype(float)
+    for col in VOLUME_COLUMNS:
+        if col in fc.columns:
+            fc[col] = fc[col].astype(float) * mult
+    return fc
+
+
+def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None = None) -> CapacityPlan:
+    """The capacity and hiring plan over the term, measured on ``plan`` (a :class:`planner.pipeline.Plan`).
+
+    ``scenario``: the scenario whose ``[capacity]`` terms, targets and pay apply (default: the plan's own;
+    a what-if may change its capacity keys, targets or FCR, not its data or horizon); a scenario without a
+    ``[capacity]`` section takes the defaults of :class:`planner.capacity.CapacityTerms`. ``months``
+    overrides ``capacity.months`` (12-36)."""
+    from planner.costing import fte_cost_month_fen
+    from planner.pipeline import staff_step, volume_errors
+
+    t0 = time.perf_counter()
+    scenario = scenario or plan.scenario
+    terms = scenario.capacity or CapacityTerms()
+    if months is not None:
+        check_months(months, "--months")
+        terms = replace(terms, months=months)
+    start = terms.start or date(plan.start.year, plan.start.month, 1)
+    notes: list[str] = []
+    base = base_monthly_volume(plan, terms, scenario)
+    if not base:
+        raise PlannerInputError(f"{scenario.source}: capacity: the plan's forecast has none of the scenario's channels")
+    fc = plan.forecast
+    ratios = {}
+    for c, v in base.items():
+        own = float(fc.loc[fc["channel"] == c, scenario.volume_column].sum()) * DAYS_PER_MONTH / (7 * plan.weeks)
+        ratios[c] = v / own if own > 0 else 1.0
+    firsts = month_starts(start, terms.months)
+    factors = [volume_factor(terms.volume, d, k)[0] for k, d in enumerate(firsts)]
+    errors, _msgs = volume_errors(scenario, plan.forecast_info)
+    grid: dict[float, dict[str, DayProfile]] = {}
+    for g in factor_grid(factors):
+        req, msgs = staff_step(scenario, _scaled(plan, scenario, ratios, g), source="capacity", errors=errors)
+        notes += msgs
+        grid[g] = day_profiles(req, plan.interval_min, scenario.calendar)
+    efficiency = measured_efficiency(plan, scenario)
+    if efficiency > 1:
+        notes.append(f"the plan's rosters cover less than their requirement (efficiency {efficiency:.3f} > 1): "
+                     "taken as 1")
+        efficiency = 1.0
+    pay = scenario.pay
+    windows = {c: scenario.channel(c).window for c in base}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        notes += list(scenario.calendar.warnings_for(sorted({d.year for d in firsts})))
+        needs = requirement_by_month(
+            terms, start, base_volume=base, profile_at=lambda f: interpolate(grid, f),
+            calendar=scenario.calendar, windows=windows, efficiency=efficiency, shrinkage=scenario.shrinkage,
+            hourly_fen=pay.hourly_fen,
+        )
+    notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    head_fen = fte_cost_month_fen(plan.cost)
+    headcount = float(terms.headcount) if terms.headcount is not None else float(
+        sum(r.schedule["agent_id"].nunique() for r in plan.rosters))
+    req_fte = [n.required_fte for n in needs]
+    hiring = solve_hiring(req_fte, terms, headcount=headcount, head_fen_month=head_fen, hourly_fen=pay.hourly_fen)
+    rows = _rows(needs, terms, hiring, headcount, head_fen, pay.hourly_fen)
+    classes, lines = explain(terms, needs, headcount, hiring.hires, hiring.classes, hiring.overtime_fte,
+                             hiring.short_fte, hiring.idle_fte)
+    return CapacityPlan(
+        scenario=scenario.source,
+        start=start,
+        months=terms.months,
+        terms=terms,
+        efficiency=efficiency,
+        headcount=headcount,
+        head_fen_month=head_fen,
+        hourly_fen=pay.hourly_fen,
+        base_volume=base,
+        needs=needs,
+        hiring=hiring,
+        rows=rows,
+        classes=tuple(classes),
+        explanation=tuple(lines),
+        notes=tuple(dict.fromkeys(notes)),
+        wall_s=time.perf_counter() - t0,
+    )
+
+
+def with_capacity(plan: Any, months: int | None = None) -> Any:
+    """The plan with its :class:`CapacityPlan` (``plan.capacity``) when its scenario has a ``[capacity]``
+    section (or ``months`` is given), else the plan as is: ``summary.json`` gets a ``capacity`` block and
+    ``plan.xlsx`` a ``capacity`` sheet."""
+    if plan.scenario.capacity is None and months is None:
+        return plan
+    return replace(plan, capacity=capacity_of(plan, months=months))
+
+
+def _rows(
+    needs: tuple[MonthNeed, ...], terms: CapacityTerms, h: Hiring, headcount: float, head_fen: float, hourly_fen: float
+) -> pd.DataFrame:
+    """One row a month: volume per channel, requirement, supply, the plan's classes and the month's cost."""
+    sup = supply(terms, headcount, h.hires)
+    ot_fen = overtime_fen_per_fte(hourly_fen)
+    out = []
+    for t, n in enumerate(needs):
+        cost_fen = (head_fen * sup.headcount[t] + ot_fen * h.overtime_fte[t] + terms.hire_cost_cny * 100 * h.hires[t]
+                    + terms.class_cost_cny * 100 * h.classes[t] + n.holiday_premium_fen)
+        out.append({
+            "month": ym(n.month),
+            **{f"volume_{c}": v for c, v in n.volume.items()},
+            "volume_factor": n.factor,
+            "peaks": ", ".join(n.peaks),
+            "required_h": n.required_h,
+            "shrinkage": n.shrinkage,
+            "required_fte": n.required_fte,
+            "headcount_start": float(sup.headcount[t]),
+            "hires": h.hires[t],
+            "classes": h.classes[t],
+            "leavers": float(sup.leavers[t]),
+            "trainees": float(sup.trainees[t]),
+            "on_floor": float(sup.on_floor[t]),
+            "productive_fte": float(sup.productive[t]),
+            "overtime_fte": h.overtime_fte[t],
+            "overtime_h": h.overtime_fte[t] * PAID_HOURS_PER_MONTH,
+            "idle_fte": h.idle_fte[t],
+            "short_fte": h.short_fte[t],
+            "holiday_days": len(n.holidays),
+            "holiday_paid_h": n.holiday_paid_h,
+            "holiday_premium_cny": n.holiday_premium_fen / 100,
+            "cost_cny": cost_fen / 100,
+        })
+    return pd.DataFrame(out)
+
+
+def summary_lines(cp: CapacityPlan) -> list[str]:
+    """A short human summary (what ``planner capacity`` prints)."""
+    h = cp.hiring
+    last = cp.needs[-1].month
+    lines = [
+        f"capacity {ym(cp.start)} to {ym(last)} ({cp.months} months): {sum(h.hires)} hires in "
+        f"{sum(h.classes)} classes from {cp.headcount:g} agents; schedule efficiency {cp.efficiency:.3f}",
+        f"  term cost {cp.term_cost_cny:,.0f} CNY, {cp.annual_cost_cny:,.0f} CNY a year "
+        f"(a head {cp.head_fen_month / 100:,.0f} CNY a month)",
+        f"  MIP {h.status}, gap {h.gap:.2e}, {h.wall_s:.2f} s",
+    ]
+    return lines + [f"  {x}" for x in cp.explanation]
