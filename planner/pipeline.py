@@ -597,11 +597,13 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
 def with_rosters(p: Plan, rosters: tuple, *, progress: Progress | None = None) -> Plan:
     """The plan with other rosters in place (one team re-solved under changed rules, say), measured and
     priced again: the contract check, the risk and the cost are redone on the same forecast and
-    requirements, so nothing shown or written mixes the new rosters with the old rosters' figures."""
+    requirements, so nothing shown or written mixes the new rosters with the old rosters' figures. The
+    capacity plan, measured on the old rosters, is dropped: add it again with
+    :func:`planner.capacity_plan.with_capacity`."""
     errors, _msgs = volume_errors(p.scenario, p.forecast_info)
     service, risk, notes = check_step(p.scenario, p.forecast, p.requirements, rosters, progress, errors)
     cost = cost_step(p.scenario, p.start, p.requirements, rosters, service)
-    return replace(p, rosters=tuple(rosters), service=service, risk=risk, cost=cost,
+    return replace(p, rosters=tuple(rosters), service=service, risk=risk, cost=cost, capacity=None,
                    warnings=tuple(dict.fromkeys((*p.warnings, *notes))))
 
 

@@ -9,7 +9,9 @@ numbers, so that the differences between options are the options', not the noise
 
 The table is sorted by cost; each row's step up is measured against the row above it: the added cost a
 month, the added paid agent-hours a week and where they went (team, official working day or rest day,
-time of day).
+time of day). With a ``[capacity]`` section each option is also sized over the contract term
+(:mod:`planner.capacity_plan`): its term cost, annual cost, hires and months short join the row, so an
+option may change the term's keys too (``capacity.attrition_month``, ``capacity.volume.fcr_target``).
 """
 
 from __future__ import annotations
@@ -52,10 +54,13 @@ class OptionResult:
 
 
 def run_option(job: OptionJob) -> OptionResult:
-    """Plan and price one option (a pure, picklable job)."""
+    """Plan and price one option (a pure, picklable job); with a ``[capacity]`` section, its capacity and
+    hiring plan over the contract term too (:func:`planner.capacity_plan.with_capacity`)."""
+    from planner.capacity_plan import with_capacity
     from planner.pipeline import plan_on_forecast
 
-    p = plan_on_forecast(job.scenario, job.forecasted)
+    # with a [capacity] section the option is also sized over the contract term (hiring, attrition)
+    p = with_capacity(plan_on_forecast(job.scenario, job.forecasted))
     return OptionResult(job.name, job.changes, p.summary(), hours_by_place(p), p if job.keep_plan else None)
 
 
@@ -127,6 +132,7 @@ def compare(results: Sequence[OptionResult]) -> list[dict[str, Any]]:
             "cost_per_contact_cny": c["cost_per_contact_cny"],
             "price_per_contact_cny": c["price_per_contact_cny"],
             "overtime_flags": len(c["overtime_flags"]),
+            **_term(s.get("capacity")),
             "channels": {},
         }
         for ch, x in s["channels"].items():
@@ -158,9 +164,25 @@ def compare(results: Sequence[OptionResult]) -> list[dict[str, Any]]:
                 },
                 "where": _where(r.hours, pr.hours),
             }
+            if "term_cost_cny" in row and "term_cost_cny" in rows[-1]:
+                row["step"]["added_term_cost_cny"] = row["term_cost_cny"] - rows[-1]["term_cost_cny"]
         rows.append(row)
         prev = r
     return rows
+
+
+def _term(cap: dict[str, Any] | None) -> dict[str, Any]:
+    """The contract term's figures of an option sized by its capacity plan (none without ``[capacity]``)."""
+    if not cap:
+        return {}
+    return {
+        "term_months": cap["months"],
+        "term_cost_cny": cap["term_cost_cny"],
+        "term_annual_cost_cny": cap["annual_cost_cny"],
+        "term_hires": cap["hires"],
+        "term_months_short": len(cap["short_months"]),
+        "term_optimal": cap["optimal"],
+    }
 
 
 def where_text(step: dict[str, Any] | None) -> str:
@@ -187,6 +209,8 @@ def table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
         out["step_from"] = step["from"] if step else ""
         out["added_cost_month_cny"] = step["added_cost_month_cny"] if step else None
         out["added_paid_hours_week"] = step["added_paid_hours_week"] if step else None
+        if "term_cost_cny" in row:
+            out["added_term_cost_cny"] = step.get("added_term_cost_cny") if step else None
         out["where_hours_went"] = where_text(step)
         flat.append(out)
     return pd.DataFrame(flat)
@@ -206,6 +230,12 @@ def table_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
             f"{row['option']:<14} {row['cost_month_cny']:>15,.0f} {'' if per is None else f'{per:.2f}':>11} "
             f"{row['fte']:>6.1f} {row['paid_hours_week']:>9.0f}  {svc}"
         )
+        if "term_cost_cny" in row:
+            lines.append(
+                f"  over {row['term_months']} months: {row['term_cost_cny']:,.0f} CNY "
+                f"({row['term_annual_cost_cny']:,.0f} a year), {row['term_hires']} hires"
+                + (f", {row['term_months_short']} month(s) short" if row["term_months_short"] else "")
+            )
         step = row["step"]
         if step:
             lines.append(

@@ -69,6 +69,28 @@ def test_options_are_compared_cheapest_first_with_each_step_up_and_where_its_hou
     assert "step up from cheap: +500 CNY a month, +80 paid agent-h a week" in text
 
 
+def test_options_sized_over_the_term_carry_its_cost_and_the_step_up_in_it():
+    def with_term(r, term_cost, hires, short):
+        cap = {"months": 24, "term_cost_cny": term_cost, "annual_cost_cny": term_cost / 2, "hires": hires,
+               "short_months": short, "optimal": True}
+        return OptionResult(r.name, r.changes, {**r.summary, "capacity": cap}, r.hours)
+
+    hours = {("voice", "working day", "08-12"): 100.0}
+    cheap = with_term(_result("cheap", 1000.0, 400.0, 0.82, hours), 30_000.0, 12, [])
+    dear = with_term(_result("dear", 1500.0, 480.0, 0.91, hours), 41_000.0, 20, ["2027-11"])
+    rows = compare([dear, cheap])
+    first = rows[0]
+    assert (first["term_cost_cny"], first["term_annual_cost_cny"], first["term_hires"]) == (30_000.0, 15_000.0, 12)
+    assert rows[1]["term_months_short"] == 1
+    assert rows[1]["step"]["added_term_cost_cny"] == 11_000.0
+    flat = table(rows)
+    assert list(flat["added_term_cost_cny"].fillna(0)) == [0, 11_000.0]
+    text = "\n".join(table_lines(rows))
+    assert "over 24 months: 41,000 CNY (20,500 a year), 20 hires, 1 month(s) short" in text
+    plain = compare([_result("a", 1.0, 40.0, 0.9, hours)])
+    assert "term_cost_cny" not in plain[0] and "added_term_cost_cny" not in table(plain).columns
+
+
 TINY = """version = 2
 [coverage]
 window = "weekday"
@@ -146,3 +168,24 @@ def test_four_voice_targets_on_the_shipped_7x24_scenario_cost_more_as_the_target
         assert (tmp_path / f"o{ext}").stat().st_size > 0
     html = (tmp_path / "o.html").read_text(encoding="utf-8")
     assert "<script" in html and 'src="http' not in html  # self-contained: no script fetched from the web
+
+
+@pytest.mark.slow
+def test_options_of_attrition_over_a_contract_term(tmp_path):
+    """A base with a 12-month [capacity] section and two attrition options: everything else equal, losing
+    8 % a month instead of 2 % needs more hires and costs more over the term (the rosters are identical)."""
+    from planner.pipeline import forecast_part
+    from planner.scenario import option_scenarios, parse_option, parse_scenario
+
+    data = tomllib.loads(TINY + "[capacity]\nmonths = 12\nlead_time_months = 1\n")
+    base = parse_scenario(data, source="tiny.toml")
+    options = [parse_option(t) for t in ("low:capacity.attrition_month=0.02", "high:capacity.attrition_month=0.08")]
+    scenarios = option_scenarios(data, options, "tiny.toml", tmp_path)
+    part = forecast_part(base)
+    rows = compare(run_options([OptionJob(o.name, o.label(), s, part)
+                                for o, s in zip(options, scenarios, strict=True)], workers=1))
+    by = {r["option"]: r for r in rows}
+    assert by["low"]["cost_month_cny"] == by["high"]["cost_month_cny"]  # the same week's roster
+    assert by["high"]["term_hires"] > by["low"]["term_hires"]
+    assert by["high"]["term_cost_cny"] > by["low"]["term_cost_cny"]
+    assert by["low"]["term_optimal"] and by["high"]["term_optimal"] and by["low"]["term_months"] == 12
