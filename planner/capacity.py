@@ -478,6 +478,10 @@ def explain(
 ) -> tuple[list[dict], list[str]]:
     """Each class in words (why it starts when it does), then the months short, idle FTE and overtime.
 
+    Each class's dict also holds the facts behind its words (``why``: peak, season, attrition or surplus;
+    ``peaks``, ``required_fte``, ``above_fte``, ``early_months``, ``early_why``: full or cheaper), so a
+    front end can say them in another language.
+
     A class's need month is the first month on the floor or later whose requirement is above the supply of
     the starting team and the earlier classes (the attrited headcount without it); a class that lands
     before that month says why (the later months' classes are full, or the earlier class is cheaper)."""
@@ -498,7 +502,10 @@ def explain(
         training = ("1 month's training" if lead == 1 else f"{lead} months' training") if lead else \
             "no training lead time"
         on_floor = ym(months[land]) if land < len(months) else "after the term"
+        facts: dict = {"why": "", "peaks": [], "required_fte": None, "above_fte": None, "early_months": 0,
+                       "early_why": ""}
         if need is None:
+            facts["why"] = "surplus"
             reason = (f"{head}: {training}, on the floor by {on_floor}; it adds capacity the requirement does "
                       "not strictly need (class minimums or a cheaper mix with overtime)")
         else:
@@ -506,26 +513,32 @@ def explain(
             why = ""
             if n.peaks:
                 why = f", ahead of the {' and '.join(n.peaks)} peak"
+                facts["why"], facts["peaks"] = "peak", list(n.peaks)
             elif seasonal_high[need]:
-                why = ", ahead of the seasonal high"
+                why, facts["why"] = ", ahead of the seasonal high", "season"
             elif need > 0 and req[need] <= req[need - 1] + 1e-6:
-                why = ", as attrition runs the team down"
+                why, facts["why"] = ", as attrition runs the team down", "attrition"
+            facts["required_fte"], facts["above_fte"] = float(req[need]), float(req[need] - before[need])
             reason = (f"{head}: {training} so they are on the floor by {on_floor}{why} ({ym(n.month)} requires "
                       f"{req[need]:.1f} FTE, {req[need] - before[need]:.1f} above the attrited headcount)")
             early = need - land
             if early > 0:
+                facts["early_months"] = early
                 later = range(s + 1, need - lead + 1)
                 full = [t for t in later if hires[t] >= terms.class_size_max * max(terms.classes_max_month, 1)
                         or terms.classes_max_month == 0]
                 if later and len(full) == len(later):
+                    facts["early_why"] = "full"
                     reason += (f"; it starts {_plural(early, 'month')} earlier than the lead time requires because "
                                f"the later months' classes are full ({terms.class_size_max} a class, "
                                f"{terms.classes_max_month} a month)")
                 else:
+                    facts["early_why"] = "cheaper"
                     reason += (f"; it starts {_plural(early, 'month')} earlier than the lead time requires: the "
                                "cheaper plan (class minimums, overtime limits or ramp-up)")
         out.append({"month": ym(months[s]), "hires": int(x), "classes": n_classes, "on_floor": on_floor,
-                    "need_month": None if need is None else ym(months[need]), "reason": reason})
+                    "need_month": None if need is None else ym(months[need]), "reason": reason,
+                    "lead_time_months": lead, **facts})
         lines.append(reason)
     short = [(ym(months[t]), float(v)) for t, v in enumerate(short_fte) if v > 0.05]
     if short:

@@ -256,6 +256,41 @@ def test_options_page_loads_a_shipped_options_file(record):
     assert lines[2] == "voice_90_20:channels.voice.service_level=0.9, channels.voice.answer_s=20"
 
 
+def test_options_page_plans_the_contract_term_with_its_what_ifs(record):
+    """The term section (capacity and hiring by month): losing 8 % a month needs more hires than 2 %."""
+    at = new_app("en", record)
+    open_page(at, "options")
+    no_trouble(at)
+    hires = {}
+    for attrition in (0.02, 0.08):
+        at.slider(key="term_months").set_value(12)
+        at.number_input(key="term_attrition").set_value(attrition)
+        at.button(key="term_run").click().run()
+        no_trouble(at)
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Solver status · MIP gap"].startswith("OPTIMAL")
+        assert metrics["Term cost"].startswith("CNY ")
+        hires[attrition] = int(metrics["Hires"].replace(",", ""))
+        rows = at.dataframe[0].value
+        assert len(rows) == 12 and {"month", "required_fte", "hires", "headcount_start"} <= set(rows.columns)
+    assert hires[0.08] > hires[0.02]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert any("No month short" in m.value or "Months short" in m.value for m in at.markdown)
+
+
+def test_a_training_class_in_chinese_says_the_engines_facts():
+    from planner.ui.text import class_reason
+
+    c = {"month": "2027-09", "hires": 18, "classes": 1, "on_floor": "2027-11", "need_month": "2027-11",
+         "lead_time_months": 2, "why": "peak", "peaks": ["Double 11"], "required_fte": 92.5, "above_fte": 26.0,
+         "early_months": 0, "early_why": "", "reason": "Class of 18 starts 2027-09: ..."}
+    assert class_reason(c, "en") == c["reason"]
+    assert class_reason(c, "zh") == ("2027-09 开班,招 18 人:培训 2 个月,2027-11 上岗,赶在Double 11高峰之前"
+                                     "(2027-11 需求 92.5 FTE,比扣除离职后的人力多 26.0)。")
+    full = {**c, "early_months": 1, "early_why": "full"}
+    assert class_reason(full, "zh").endswith(";比培训期要求提前 1 个月开班,因为之后各月的班级已满。")
+
+
 def test_options_page_names_a_bad_option(record):
     at = new_app("en", record)
     open_page(at, "options")

@@ -94,6 +94,10 @@ def test_a_class_size_limit_forces_an_earlier_class():
     first = classes[0]
     assert first["month"] == "2027-04" and first["need_month"] == "2027-06" and first["on_floor"] == "2027-05"
     assert "earlier than the lead time requires because the later months' classes are full" in first["reason"]
+    # the facts behind the words (what the app says in Chinese): 130 required, 30 above the 100 agents
+    assert (first["early_months"], first["early_why"], first["lead_time_months"]) == (1, "full", 1)
+    assert first["required_fte"] == 130 and first["above_fte"] == pytest.approx(30.0)
+    assert classes[1]["month"] == "2027-05" and classes[1]["early_months"] == 0
     assert "No month short" in " ".join(lines)
 
 

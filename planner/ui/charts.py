@@ -116,3 +116,23 @@ def options_chart(rows: list[dict[str, Any]], lang: str) -> Any:
     labels = base.mark_text(dy=-12).encode(x=x, y=y, text="option:N")
     target = base.mark_rule(strokeDash=[4, 4]).encode(y="target:Q", color="channel:N")
     return localised(alt.layer(points, labels, target).properties(title=t("options_chart"), height=320), lang)
+
+
+def capacity_chart(rows: pd.DataFrame, lang: str) -> Any:
+    """The contract term month by month: required FTE, headcount (trainees included) and productive FTE as
+    lines, hires as bars (the rows of :class:`planner.capacity_plan.CapacityPlan`)."""
+    t = lambda k: text.t(k, lang)  # noqa: E731
+    names = {"required_fte": t("term_required"), "headcount_start": t("term_headcount"),
+             "productive_fte": t("term_productive")}
+    long = rows.melt(id_vars=["month"], value_vars=list(names), var_name="key", value_name="value")
+    long["series"] = long["key"].map(names)
+    x = alt.X("month:O", title=t("term_month"))
+    bars = alt.Chart(rows).mark_bar(color="#90caf9", opacity=0.8).encode(
+        x=x, y=alt.Y("hires:Q", title=t("term_people")),
+        tooltip=[alt.Tooltip("month:O", title=t("term_month")), alt.Tooltip("hires:Q", title=t("term_hires"))])
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=x, y="value:Q",
+        color=alt.Color("series:N", title=None, sort=list(names.values()),
+                        scale=alt.Scale(domain=list(names.values()), range=["#c62828", "#1565c0", "#2e7d32"])),
+        tooltip=[alt.Tooltip("month:O", title=t("term_month")), "series:N", alt.Tooltip("value:Q", format=".1f")])
+    return localised(alt.layer(bars, lines).properties(title=t("term_chart"), height=320), lang)

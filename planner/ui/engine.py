@@ -187,6 +187,11 @@ def plan_now(data: dict[str, Any], source: str, history: Upload | None, say: Cal
     say("forecast")
     part = forecast_cached(to_json(data), source, history)
     plan = plan_on_forecast(scen, part, progress=say)
+    if scen.capacity is not None:
+        from planner.capacity_plan import with_capacity
+
+        say("capacity and hiring over the contract term")
+        plan = with_capacity(plan)
     return {
         "key": content_key(to_json(data), source, history.data if history else b""),
         "data": data,
@@ -221,9 +226,20 @@ def resolve_team(record: dict, team: str, rules: dict[str, Any], say: Callable[[
 def with_roster(plan: Any, roster: Any, say: Callable[[str], None]) -> Any:
     """The plan with one team's roster replaced, its service and cost measured again
     (:func:`planner.pipeline.with_rosters`)."""
+    from planner.capacity_plan import with_capacity
     from planner.pipeline import with_rosters
 
-    return with_rosters(plan, tuple(roster if r.team == roster.team else r for r in plan.rosters), progress=say)
+    new = with_rosters(plan, tuple(roster if r.team == roster.team else r for r in plan.rosters), progress=say)
+    return with_capacity(new)  # the term's efficiency is measured on the rosters: again, when it has [capacity]
+
+
+def term_plan(record: dict, changes: dict[str, Any]) -> Any:
+    """The contract term's capacity and hiring plan of the session's plan under what-if ``changes`` to the
+    scenario's ``[capacity]`` keys (:func:`planner.capacity_plan.capacity_of`; validated like a file)."""
+    from planner.capacity_plan import capacity_of
+
+    scen = scenario_of(merged(record["data"], changes), record["source"])
+    return capacity_of(record["plan"], scen)
 
 
 def plan_xlsx(plan: Any) -> bytes:

@@ -1,11 +1,12 @@
 """Options (negotiators): SLA options defined as scenario changes, each a full plan on the plan's
-forecast, compared in a table and a cost-against-service chart (:mod:`planner.sweep`)."""
+forecast, compared in a table and a cost-against-service chart (:mod:`planner.sweep`); then the contract
+term's team size, hiring and cost by month (:mod:`planner.ui.term`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from planner.ui import charts, engine
+from planner.ui import charts, engine, term
 from planner.ui.common import guarded, lang, need_record, table, tr
 
 EXAMPLE = "v80:channels.voice.service_level=0.8\nv90:channels.voice.service_level=0.9"
@@ -32,10 +33,10 @@ def render() -> None:
                  on_change=load_example, format_func=lambda n: n or typed)
     text_in = st.text_area(tr("options_text"), EXAMPLE, help=tr("options_help"), key="options_text")
     lines = [x.strip() for x in text_in.splitlines() if x.strip() and not x.strip().startswith("#")]
-    if st.button(tr("run_options"), key="options_run", type="primary"):
-        if not lines:
-            st.info(tr("options_first"))
-            return
+    run = st.button(tr("run_options"), key="options_run", type="primary")
+    if run and not lines:
+        st.info(tr("options_first"))
+    elif run:
         options = [parse_option(x) for x in lines]
         scenarios = option_scenarios(rec["data"], options, rec["source"], engine.SCENARIO_DIR)
         jobs = [OptionJob(o.name, o.label(), sc, rec["part"]) for o, sc in zip(options, scenarios, strict=True)]
@@ -49,11 +50,11 @@ def render() -> None:
         rows = compare(run_options(jobs, workers=1, progress=say))
         st.session_state["options_rows"] = (rec["key"], rows)
     got = st.session_state.get("options_rows")
-    if got is None or got[0] != rec["key"]:
-        return
-    rows = got[1]
-    st.altair_chart(charts.options_chart(rows, lg), width="stretch")
-    table(flat_table(rows), "options", "options_table")
+    if got is not None and got[0] == rec["key"]:
+        rows = got[1]
+        st.altair_chart(charts.options_chart(rows, lg), width="stretch")
+        table(flat_table(rows), "options", "options_table")
+    term.render(rec)
 
 
 page = guarded(render)

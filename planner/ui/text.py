@@ -157,6 +157,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "cost_per_contact": ("每次服务成本(元)", "Cost per contact (CNY)"),
     "paid_hours_week": ("每周付薪人时", "Paid hours a week"),
     "worst_value": ("最差周期", "Worst period"),
+    # the contract term (capacity and hiring)
+    "term_title": ("合同期人力与招聘规划", "Contract term: team size and hiring by month"),
+    "term_help": ("按月计算需求FTE(同一排班效率、服务标准与节假日日历)、在职人数、离职、培训班次与成本;"
+                  "招聘计划为最低成本(混合整数规划)。",
+                  "Required FTE by month (the plan's schedule efficiency, targets and holiday calendar), headcount, "
+                  "attrition, training classes and cost; the hiring plan is least-cost (a MIP)."),
+    "term_months": ("合同期(月)", "Term (months)"),
+    "term_attrition": ("月离职率", "Attrition a month"),
+    "term_lead": ("新员工培训期(月)", "Training lead time (months)"),
+    "term_growth": ("业务量年增长率", "Volume growth a year"),
+    "term_fcr": ("当前首次呼叫解决率", "First-contact resolution now"),
+    "term_fcr_target": ("假设首次呼叫解决率", "First-contact resolution what-if"),
+    "term_run": ("计算合同期规划", "Plan the term"),
+    "term_running": ("正在计算合同期规划……", "Planning the term…"),
+    "term_cost": ("合同期总成本", "Term cost"),
+    "term_annual": ("年均成本", "Cost a year"),
+    "term_hires": ("新招人数", "Hires"),
+    "term_gap": ("求解状态 · 最优性差距", "Solver status · MIP gap"),
+    "term_why": ("招聘计划说明", "The hiring plan in words"),
+    "term_chart": ("需求FTE与人力(柱:每月新招)", "Required FTE against headcount (bars: hires)"),
+    "term_required": ("需求FTE", "Required FTE"),
+    "term_headcount": ("在职人数(含培训)", "Headcount (trainees incl.)"),
+    "term_productive": ("有效FTE", "Productive FTE"),
+    "term_people": ("人数", "People"),
+    "term_month": ("月份", "Month"),
     "options_first": ("请至少写一个方案。", "Write at least one option."),
     # reports
     "actuals_file": ("实际数据文件(CSV/XLSX)", "Actuals (CSV/XLSX)"),
@@ -265,6 +290,51 @@ def activity(name: str, lang: str) -> str:
     """A schedule activity (DESIGN.md: work, lunch, break, training, off) in the language."""
     names = dict(zip(t("activities", "en").split(","), t("activities", lang).split(","), strict=True))
     return names.get(name, name)
+
+
+def class_reason(c: dict[str, Any], lang: str) -> str:
+    """One training class of the hiring plan in words (:func:`planner.capacity.explain`'s facts); English
+    is the engine's own sentence."""
+    if lang != "zh":
+        return c["reason"]
+    head = (f"{c['month']} 开 {c['classes']} 个培训班,共招 {c['hires']} 人" if c["classes"] > 1
+            else f"{c['month']} 开班,招 {c['hires']} 人")
+    lead = f"培训 {c['lead_time_months']} 个月" if c["lead_time_months"] else "无需培训期"
+    if c["why"] == "surplus":
+        return f"{head}:{lead},{c['on_floor']} 上岗;超出严格需求(班级最少人数,或与加班相比更省)。"
+    why = {"peak": f",赶在{'、'.join(c['peaks'])}高峰之前", "season": ",赶在季节性高峰之前",
+           "attrition": ",弥补离职造成的减员"}.get(c["why"], "")
+    out = (f"{head}:{lead},{c['on_floor']} 上岗{why}({c['need_month']} 需求 {c['required_fte']:.1f} FTE,"
+           f"比扣除离职后的人力多 {c['above_fte']:.1f})")
+    if c["early_months"]:
+        out += (f";比培训期要求提前 {c['early_months']} 个月开班,因为之后各月的班级已满" if c["early_why"] == "full"
+                else f";比培训期要求提前 {c['early_months']} 个月开班:总成本更低(班级最少人数、加班上限或上岗爬坡)")
+    return out + "。"
+
+
+def term_lines(rows: Any, lang: str) -> list[str]:
+    """The term's months short, overtime used and idle FTE in words, from the capacity rows."""
+    short = rows[rows["short_fte"] > 0.05]
+    ot = rows[rows["overtime_fte"] > 0.05]
+    zh = lang == "zh"
+    lines = []
+    if len(short):
+        each = ("、" if zh else ", ").join(f"{r.month} {r.short_fte:.1f}" for r in short.itertuples())
+        lines.append(f"人力不足的月份(FTE):{each}" if zh else f"Months short (FTE): {each}")
+    else:
+        lines.append("每个月的人力(含加班)均满足需求。" if zh
+                     else "No month short: supply (with overtime) meets the requirement every month.")
+    if len(ot):
+        top = ot.loc[ot["overtime_fte"].idxmax()]
+        lines.append(f"{len(ot)} 个月使用加班,最多为 {top['month']} 的 {top['overtime_fte']:.1f} FTE"
+                     f"({top['overtime_h']:,.0f} 小时)" if zh else
+                     f"Overtime in {len(ot)} month(s), most in {top['month']}: {top['overtime_fte']:.1f} FTE "
+                     f"({top['overtime_h']:,.0f} h)")
+    idle = rows.loc[rows["idle_fte"].idxmax()]
+    lines.append(f"闲置FTE月均 {rows['idle_fte'].mean():.1f},最多为 {idle['month']} 的 {idle['idle_fte']:.1f}" if zh
+                 else f"Idle FTE {rows['idle_fte'].mean():.1f} a month on average, most in {idle['month']} "
+                      f"({idle['idle_fte']:.1f})")
+    return lines
 
 
 def yes_no(flag: bool | None, lang: str) -> str:
