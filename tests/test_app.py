@@ -62,6 +62,18 @@ def test_start_plans_the_shipped_scenario_and_shows_the_headline():
     assert "record" in at.session_state
 
 
+@pytest.mark.slow
+def test_start_plans_a_scenario_with_a_contract_term():
+    at = new_app("en")
+    at.run()
+    at.selectbox(key="start_scenario").set_value("capacity_24m.toml").run()
+    at.checkbox(key="start_quick").check().run()
+    at.button(key="start_plan").click().run()
+    no_trouble(at)
+    assert at.session_state["record"]["plan"].capacity.months == 24
+    assert any(c.value.startswith("Contract term of 24 months: CNY ") for c in at.caption)
+
+
 def test_start_in_chinese(record):
     at = new_app("zh", record)
     at.run()

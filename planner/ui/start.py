@@ -51,6 +51,10 @@ def headline(rec: dict) -> None:
     a.metric(tr("fte"), text.fmt_num(h["fte"], lg, 1))
     b.metric(tr("headcount"), text.fmt_num(h["headcount"], lg))
     c.metric(tr("cost_month"), text.fmt_money(h["cost_month_cny"], lg))
+    cap = rec["plan"].capacity
+    if cap is not None:  # the scenario has [capacity]: the contract term (Options page for its what-ifs)
+        st.caption(tr("term_headline", months=cap.months, cost=text.fmt_money(cap.term_cost_cny, lg),
+                      hires=text.fmt_num(sum(cap.hiring.hires), lg)))
     (st.success if h["contract_met"] else st.warning)(tr("contract_met" if h["contract_met"] else "contract_missed"))
     rows = [
         {

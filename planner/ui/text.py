@@ -182,6 +182,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "term_productive": ("有效FTE", "Productive FTE"),
     "term_people": ("人数", "People"),
     "term_month": ("月份", "Month"),
+    "term_headline": ("合同期 {months} 个月:总成本 {cost},新招 {hires} 人(详见“服务标准方案”页)",
+                      "Contract term of {months} months: {cost} in all, {hires} hires (the SLA options page has more)"),
     "options_first": ("请至少写一个方案。", "Write at least one option."),
     # reports
     "actuals_file": ("实际数据文件(CSV/XLSX)", "Actuals (CSV/XLSX)"),
