@@ -596,12 +596,19 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
 
 def with_rosters(p: Plan, rosters: tuple, *, progress: Progress | None = None) -> Plan:
     """The plan with other rosters in place (one team re-solved under changed rules, say), measured and
-    priced again: the contract check, the risk and the cost are redone on the same forecast and
-    requirements, so nothing shown or written mixes the new rosters with the old rosters' figures. The
-    capacity plan, measured on the old rosters, is dropped: add it again with
+    priced again: the contract check and the risk of the teams whose roster changed, and the cost, are
+    redone on the same forecast and requirements, so nothing shown or written mixes the new rosters with the
+    old rosters' figures. The capacity plan, measured on the old rosters, is dropped: add it again with
     :func:`planner.capacity_plan.with_capacity`."""
+    before = {r.team: r for r in p.rosters}
+    changed = tuple(r for r in rosters if before.get(r.team) is not r)  # only these are simulated again
     errors, _msgs = volume_errors(p.scenario, p.forecast_info)
-    service, risk, notes = check_step(p.scenario, p.forecast, p.requirements, rosters, progress, errors)
+    new_service, new_risk, notes = check_step(p.scenario, p.forecast, p.requirements, changed, progress, errors)
+    checks = {c.channel: c for c in (*p.service, *new_service)}
+    risks = {x.channel: x for x in (*p.risk, *new_risk)}
+    channels = [c for r in rosters for c in r.channels]
+    service = tuple(checks[c] for c in channels if c in checks)
+    risk = tuple(risks[c] for c in channels if c in risks)
     cost = cost_step(p.scenario, p.start, p.requirements, rosters, service)
     return replace(p, rosters=tuple(rosters), service=service, risk=risk, cost=cost, capacity=None,
                    warnings=tuple(dict.fromkeys((*p.warnings, *notes))))

@@ -337,14 +337,17 @@ def test_plan_from_a_forecast_file(one_week, tmp_path):
 
 
 def test_with_rosters_measures_and_prices_the_new_rosters(one_week):
-    """The same rosters give back the plan's own service and cost exactly (same seed); a voice roster with
+    """The same rosters give back the plan's own service and cost exactly (same seed), whether simulated again
+    or kept; a voice roster with
     its agents cut to the first three costs less, at the paid hours' rate, and serves no better."""
     from planner.pipeline import with_rosters
 
     _, p = one_week
-    same = with_rosters(p, p.rosters)
+    # a copy of the voice roster counts as changed: voice is simulated again, with the same seed
+    same = with_rosters(p, (replace(p.roster("voice")), p.roster("written")))
     assert same.cost.cost_month_fen == p.cost.cost_month_fen
     assert [c.to_dict() for c in same.service] == [c.to_dict() for c in p.service]
+    assert [r.channel for r in same.risk] == [r.channel for r in p.risk]
 
     voice = p.roster("voice")
     keep = sorted(voice.schedule["agent_id"].unique())[:3]
