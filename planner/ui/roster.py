@@ -57,6 +57,7 @@ def render() -> None:
         plan = engine.with_roster(rec["plan"], new, say)
         done = {**rec.get("resolved", {}), team: rules_now}
         st.session_state["record"] = {**rec, "plan": plan, "resolved": done}
+        st.session_state.pop("term_result", None)  # the term's efficiency was measured on the old rosters
         bar.progress(1.0, text=tr("resolved", s=text.fmt_num(time.perf_counter() - t0, lg, 1)))
         st.rerun()
 
