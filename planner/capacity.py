@@ -211,17 +211,24 @@ def fcr_factor(baseline: float, target: float) -> float:
     return baseline / target
 
 
-def volume_factor(terms: VolumeTerms, first_day: date, k: int) -> tuple[float, tuple[str, ...]]:
-    """Month ``k`` of the term's volume over the base, and the names of the peaks in it."""
-    f = terms.seasonal[first_day.month - 1] * (1.0 + terms.growth_year) ** (k / 12)
+def season_factor(terms: VolumeTerms, first_day: date) -> tuple[float, tuple[str, ...]]:
+    """The month's seasonal factor times its promotion peaks, and the peaks' names."""
+    f = terms.seasonal[first_day.month - 1]
     names = []
     for p in terms.peaks:
         if p.applies(first_day):
             f *= p.factor
             names.append(p.name)
+    return f, tuple(names)
+
+
+def volume_factor(terms: VolumeTerms, first_day: date, k: int) -> tuple[float, tuple[str, ...]]:
+    """Month ``k`` of the term's volume over the base, and the names of the peaks in it."""
+    f, names = season_factor(terms, first_day)
+    f *= (1.0 + terms.growth_year) ** (k / 12)
     if terms.fcr is not None and terms.fcr_target is not None:
         f *= fcr_factor(terms.fcr, terms.fcr_target)
-    return f, tuple(names)
+    return f, names
 
 
 # --------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from planner.capacity import (
     interpolate,
     month_starts,
     requirement_by_month,
+    season_factor,
     supply,
     volume_factor,
     ym,
@@ -120,6 +121,7 @@ class CapacityPlan:
             "rows": [{k: _plain(v) for k, v in r.items()} for r in self.rows.to_dict(orient="records")],
             "classes": [dict(c) for c in self.classes],
             "short_months": self.short_months,
+            "covered": not self.short_months,
             "explanation": list(self.explanation),
             "notes": list(self.notes),
             "wall_s": self.wall_s,
@@ -136,7 +138,7 @@ class CapacityPlan:
         rows: list[tuple[str, Any, str]] = [
             ("start", ym(self.start), "capacity.start (default: the month of the horizon start)"),
             ("months", self.months, "capacity.months or --months"),
-            ("headcount_start", self.headcount, "capacity.headcount (default: the plan's rostered agents)"),
+            ("headcount_start", self.headcount, "capacity.headcount (default: the rosters' agent FTE)"),
             ("schedule_efficiency", self.efficiency,
              "measured: required hours / (rostered paid hours x (1 - shrinkage))"),
             ("paid_hours_per_fte_month", PAID_HOURS_PER_MONTH, "21.75 days x 8 h (劳社部发〔2008〕3号)"),
@@ -207,9 +209,11 @@ def measured_efficiency(plan: Any, scenario: Scenario | None = None) -> float:
 
 def base_monthly_volume(plan: Any, terms: CapacityTerms, scenario: Scenario) -> dict[str, float]:
     """Contacts a month per channel at factor 1: ``[capacity.volume] monthly``, else the plan's forecast
-    over its weeks scaled to 365.25 / 12 days."""
+    over its weeks scaled to 365.25 / 12 days, with its own month's season and peaks divided out (a plan
+    week in February, at a seasonal 0.7, stands for 1 / 0.7 of a base month)."""
     fc = plan.forecast
-    month = DAYS_PER_MONTH / (7 * plan.weeks)
+    own_season, _names = season_factor(terms.volume, date(plan.start.year, plan.start.month, 1))
+    month = DAYS_PER_MONTH / (7 * plan.weeks) / own_season
     given = dict(terms.volume.monthly)
     out = {}
     for spec in scenario.channels:
@@ -280,8 +284,9 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
         )
     notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
     head_fen = fte_cost_month_fen(plan.cost)
-    headcount = float(terms.headcount) if terms.headcount is not None else float(
-        sum(r.schedule["agent_id"].nunique() for r in plan.rosters))
+    # supply is counted in full-time heads (174 paid hours a month): the rosters' agent FTE, so that agents
+    # rostered four days a week count 0.8 each (costing's wage share), not 1
+    headcount = float(terms.headcount) if terms.headcount is not None else float(plan.cost.fte)
     req_fte = [n.required_fte for n in needs]
     hiring = solve_hiring(req_fte, terms, headcount=headcount, head_fen_month=head_fen, hourly_fen=pay.hourly_fen)
     rows = _rows(needs, terms, hiring, headcount, head_fen, pay.hourly_fen)
@@ -357,11 +362,19 @@ def summary_lines(cp: CapacityPlan) -> list[str]:
     """A short human summary (what ``planner capacity`` prints)."""
     h = cp.hiring
     last = cp.needs[-1].month
+    short = cp.short_months
     lines = [
         f"capacity {ym(cp.start)} to {ym(last)} ({cp.months} months): {sum(h.hires)} hires in "
-        f"{sum(h.classes)} classes from {cp.headcount:g} agents; schedule efficiency {cp.efficiency:.3f}",
+        f"{sum(h.classes)} classes from {cp.headcount:.1f} agent FTE; schedule efficiency {cp.efficiency:.3f}",
+    ]
+    if short:
+        worst = max(short, key=lambda m: m["short_fte"])
+        lines.append(f"  SHORT in {len(short)} of {cp.months} months (most {worst['short_fte']:.1f} FTE in "
+                     f"{worst['month']}): the classes allowed cannot keep up, and the cost below does not cover "
+                     "the requirement")
+    lines += [
         f"  term cost {cp.term_cost_cny:,.0f} CNY, {cp.annual_cost_cny:,.0f} CNY a year "
         f"(a head {cp.head_fen_month / 100:,.0f} CNY a month)",
-        f"  MIP {h.status}, gap {h.gap:.2e}, {h.wall_s:.2f} s",
+        f"  MIP {h.status}, gap {h.gap:.2e}, {h.wall_s:.2f} s (the least-cost plan under the limits given)",
     ]
     return lines + [f"  {x}" for x in cp.explanation]

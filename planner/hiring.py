@@ -54,6 +54,11 @@ class Hiring:
         return self.status == "OPTIMAL"
 
 
+def _clean(x: float) -> float:
+    """A solver's value with its round-off (|x| < 1e-9 FTE, e.g. 1.4e-14) read as 0; never negative."""
+    return 0.0 if x < 1e-9 else float(x)
+
+
 def overtime_fen_per_fte(hourly_fen: float) -> float:
     """An FTE-month of overtime: 174 h at 150 % of the hourly base (Labour Law art. 44(1))."""
     return PAID_HOURS_PER_MONTH * OVERTIME_WORKDAY_MULTIPLE * hourly_fen
@@ -123,9 +128,9 @@ def solve_hiring(
     gap = 0.0 if abs(obj) < 1e-9 else max(0.0, (obj - bound) / abs(obj))
     hires = tuple(round(v.solution_value()) for v in x)
     classes = tuple(round(v.solution_value()) for v in c)
-    ot = tuple(max(0.0, v.solution_value()) for v in o)
-    short = tuple(max(0.0, v.solution_value()) for v in u)
+    ot = tuple(_clean(v.solution_value()) for v in o)
+    short = tuple(_clean(v.solution_value()) for v in u)
     # idle from the rounded hires (the solver's integers are integral within its tolerance)
     sup = supply(terms, headcount, hires)
-    idle = tuple(float(max(0.0, sup.productive[t] + ot[t] + short[t] - req[t])) for t in range(T))
+    idle = tuple(_clean(sup.productive[t] + ot[t] + short[t] - req[t]) for t in range(T))
     return Hiring(status, obj, bound, gap, classes, hires, ot, short, idle, time.perf_counter() - t0)

@@ -405,6 +405,8 @@ class _Report(_Strict):
 def _month(v: Any) -> Any:
     import re
 
+    if isinstance(v, date):  # a TOML date: its month (start = 2026-09-01 means "2026-09")
+        return f"{v:%Y-%m}"
     if isinstance(v, str) and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
         raise ValueError(f"'{v}' is not a month: write \"YYYY-MM\", e.g. \"2026-09\"")
     return v
@@ -456,7 +458,7 @@ class _CapacityPeak(_Strict):
 
 class _CapacityVolume(_Strict):
     monthly: dict[str, Annotated[float, Field(gt=0.0, le=1e9, allow_inf_nan=False)]] = {}
-    growth_year: Annotated[float, Field(gt=-0.9, le=10.0, allow_inf_nan=False)] = 0.0
+    growth_year: Annotated[float, Field(gt=-0.9, le=1.0, allow_inf_nan=False)] = 0.0
     seasonal: list[Factor] | dict[str, Factor] | None = None
     peaks: list[_CapacityPeak] = []
     fcr: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] | None = None
@@ -466,6 +468,14 @@ class _CapacityVolume(_Strict):
     @classmethod
     def _pct(cls, v: Any) -> Any:
         return _fraction(v)
+
+    @field_validator("growth_year", mode="before")
+    @classmethod
+    def _growth(cls, v: Any) -> Any:
+        if isinstance(v, int | float) and not isinstance(v, bool) and v > 1:  # 8 meant 8 %
+            raise ValueError(f"{v} is more than doubling a year: a fraction is expected (fractions, not percent: "
+                             f"write {v / 100:g} for {v:g} %)")
+        return v
 
     @field_validator("seasonal")
     @classmethod

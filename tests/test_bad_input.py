@@ -505,6 +505,8 @@ BAD = [
     slow_case("capacity-out-not-csv", "capacity scenario.toml --out c.txt", "--out"),
     slow_case("capacity-overtime-40h", CAPACITY, "capacity.overtime_max_h_month",
               _plan(add="[capacity]\novertime_max_h_month = 40\n")),
+    slow_case("capacity-growth-percent", CAPACITY, "capacity.volume.growth_year",
+              _plan(add="[capacity.volume]\ngrowth_year = 8\n")),
     slow_case("capacity-unknown-key", CAPACITY, "capacity.colour", _plan(add='[capacity]\ncolour = "red"\n')),
     case("plan-capacity-ramp-percent", PLAN, "capacity.ramp", _plan(add="[capacity]\nramp = [60, 85]\n")),
     # ----- demo

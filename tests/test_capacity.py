@@ -255,7 +255,7 @@ def test_capacity_of_a_plan_measures_efficiency_and_counts_the_months_days(small
     assert april["month"] == "2026-04"
     assert april["required_h"] == pytest.approx(sum(by_wd[w] * n for w, n in counts.items()), rel=1e-9)
     assert april["required_fte"] == pytest.approx(april["required_h"] / (cp.efficiency * 0.7 * 174))
-    assert cp.headcount == sched["agent_id"].nunique()
+    assert cp.headcount == pytest.approx(p.cost.fte) and cp.headcount <= sched["agent_id"].nunique()
     assert cp.hiring.optimal and cp.gap <= 1e-6
     assert len(cp.rows) == 12 and cp.term_cost_cny == pytest.approx(cp.rows["cost_cny"].sum())
     assert cp.annual_cost_cny == pytest.approx(cp.term_cost_cny)  # 12 months
@@ -314,3 +314,38 @@ def test_planner_plan_with_a_capacity_section_adds_its_sheet_and_block(tmp_path)
     assert summary["capacity"]["months"] == 12 and summary["capacity"]["optimal"]
     assert "capacity" in openpyxl.load_workbook(tmp_path / "plan" / "plan.xlsx", read_only=True).sheetnames
     assert "MIP OPTIMAL" in p.stdout
+
+
+def test_the_plan_weeks_own_season_is_divided_out_of_the_base(small_plan):
+    """The plan's week is in March. Saying March runs at half the base (seasonal 0.5) makes the base month
+    twice the plan's own month, so April (factor 1) carries twice the volume of the flat-season term."""
+    from planner.capacity_plan import capacity_of
+    from planner.scenario import parse_scenario
+
+    _scen, p = small_plan
+    flat = capacity_of(p)
+    half = [1.0, 1.0, 0.5] + [1.0] * 9
+    data = {**SMALL, "capacity": {**SMALL["capacity"], "volume": {"seasonal": half}}}
+    low_march = capacity_of(p, parse_scenario(data, source="season.toml"))
+    assert low_march.rows["volume_voice"].iloc[0] == pytest.approx(2 * flat.rows["volume_voice"].iloc[0])
+
+
+def test_a_term_the_limits_cannot_cover_says_so_above_its_cost(small_plan):
+    from planner.capacity_plan import capacity_of, summary_lines
+    from planner.scenario import parse_scenario
+
+    _scen, p = small_plan
+    tight = {**SMALL["capacity"], "attrition_month": 0.3, "class_size_min": 1, "class_size_max": 1,
+             "classes_max_month": 1, "overtime_max_h_month": 0.0}
+    cp = capacity_of(p, parse_scenario({**SMALL, "capacity": tight}, source="tight.toml"))
+    lines = summary_lines(cp)
+    assert lines[1].startswith("  SHORT in ") and "does not cover the requirement" in lines[1]
+    assert cp.to_dict()["covered"] is False and cp.short_months
+    assert capacity_of(p).to_dict()["covered"] is True
+
+
+def test_a_toml_date_names_the_start_month():
+    from planner.scenario import parse_scenario
+
+    scen = parse_scenario({**SMALL, "capacity": {**SMALL["capacity"], "start": date(2026, 9, 1)}}, source="d.toml")
+    assert scen.capacity.start == date(2026, 9, 1)
