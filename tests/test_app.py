@@ -280,11 +280,11 @@ def test_options_page_plans_the_contract_term_with_its_what_ifs(record):
         at.button(key="term_run").click().run()
         no_trouble(at)
         metrics = {m.label: m.value for m in at.metric}
-        assert metrics["Solver status · MIP gap"].startswith("OPTIMAL")
+        assert "Solver status · MIP gap: optimal · gap 0.00 %" in [c.value for c in at.caption]
         assert metrics["Term cost"].startswith("CNY ")
         hires[attrition] = int(metrics["Hires"].replace(",", ""))
         rows = at.dataframe[0].value
-        assert len(rows) == 12 and {"month", "required_fte", "hires", "headcount_start"} <= set(rows.columns)
+        assert len(rows) == 12 and {"Month", "Required FTE", "Hires", "Headcount (start)"} <= set(rows.columns)
     assert hires[0.08] > hires[0.02]
     assert len(at.get("vega_lite_chart")) == 1
     assert any("No month short" in m.value or "Months short" in m.value for m in at.markdown)
@@ -359,6 +359,15 @@ def test_why_a_channel_misses_in_both_languages():
     assert why_missed(voice, "en") == "71 % of periods met, 100 % required; 2 interval(s) below the floor of 50 %"
     assert why_missed(voice, "zh") == "达标周期占比 71% 低于要求的 100%;2 个时段低于最低服务水平 50%"
     assert why_missed({**voice, "why": []}, "en") == ""
+
+
+def test_term_status_and_measures_in_words():
+    from planner.ui.text import measure_name, mip_status
+
+    assert mip_status("OPTIMAL", 0.0, "zh") == "最优 · 差距 0.00%"
+    assert mip_status("FEASIBLE", 0.0123, "en") == "feasible (not proven optimal) · gap 1.23 %"
+    assert measure_name("service_level", "day", "zh") == "服务水平 / 日"
+    assert measure_name("first_reply_share", "week", "en") == "first replies on time / week"
 
 
 def test_every_label_has_both_languages():

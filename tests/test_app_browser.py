@@ -1,8 +1,10 @@
 """The app in a real browser: ``streamlit run app.py`` on loopback, driven through Debian's Chromium by
-playwright. It plans (quick preview), walks every page in both languages (every Chinese character drawn
-with a glyph, every chart drawn), moves a what-if control and sees the heatmap change, uploads a malformed
-scenario and sees the message, has two users plan different scenarios at once, and keeps a screenshot of
-every page under ``artifacts/app/`` (``$PLANNER_ARTIFACTS`` overrides the folder). Slow: about a minute.
+playwright. It plans (quick preview), keeps the Start page's choices across a language switch, walks every
+page in both languages (every Chinese character drawn with a glyph, every chart drawn), moves a what-if
+control and sees the heatmap change, uploads a malformed scenario and sees the message, plans the contract
+term before and after a language switch, has two users plan different scenarios at once, and keeps a
+screenshot of every page under ``artifacts/app/`` (``$PLANNER_ARTIFACTS`` overrides the folder). Slow:
+about a minute.
 
 In CI (``CI=true``) a missing Chromium is a failure, not a skip.
 """
@@ -141,6 +143,14 @@ def test_walk_every_page_in_both_languages(server, browser):
     settle(page)
     no_traceback(page)
 
+    # switching the language on the Start page keeps the radios' choices (their labels change)
+    for name in ("中文", "English"):
+        page.locator('[data-testid="stSidebar"] label', has_text=name).click()
+        settle(page)
+        checked = page.locator('[data-testid="stMain"] [data-testid="stRadio"] input:checked').count()
+        assert checked == 2, f"after switching to {name}: {checked} of the 2 radios show a choice"
+        no_traceback(page)
+
     for lang in ("en", "zh"):
         if lang == "zh":
             page.locator('[data-testid="stSidebar"] label', has_text="中文").click()
@@ -177,6 +187,20 @@ def test_walk_every_page_in_both_languages(server, browser):
     assert changed(page.locator('[data-testid="stVegaLiteChart"]').first, before)
     page.screenshot(path=str(ARTIFACTS / "staffing-whatif-zh.png"), full_page=True)
     no_traceback(page)
+
+    # the contract term on the options page, planned in one language and again after a switch
+    go(page, "服务标准方案")
+    page.locator("button", has_text="计算合同期规划").click()
+    page.wait_for_selector("text=合同期总成本", timeout=120_000)
+    settle(page)
+    page.locator('[data-testid="stSidebar"] label', has_text="English").click()
+    settle(page)
+    page.locator("button", has_text="Plan the term").click()
+    page.wait_for_selector("text=Term cost", timeout=120_000)
+    settle(page)
+    no_traceback(page)
+    assert page.locator('[data-testid="stAlert"]', has_text="Internal error").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "options-term-en.png"), full_page=True)
     page.close()
 
 

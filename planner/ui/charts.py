@@ -123,7 +123,8 @@ def capacity_chart(rows: pd.DataFrame, lang: str) -> Any:
     lines, hires as bars (the rows of :class:`planner.capacity_plan.CapacityPlan`)."""
     t = lambda k: text.t(k, lang)  # noqa: E731
     names = {"required_fte": t("term_required"), "headcount_start": t("term_headcount"),
-             "productive_fte": t("term_productive")}
+             "productive_fte": t("term_productive"), "with_overtime": t("term_with_overtime")}
+    rows = rows.assign(with_overtime=rows["productive_fte"] + rows["overtime_fte"])
     long = rows.melt(id_vars=["month"], value_vars=list(names), var_name="key", value_name="value")
     long["series"] = long["key"].map(names)
     x = alt.X("month:O", title=t("term_month"))
@@ -133,6 +134,8 @@ def capacity_chart(rows: pd.DataFrame, lang: str) -> Any:
     lines = alt.Chart(long).mark_line(point=True).encode(
         x=x, y="value:Q",
         color=alt.Color("series:N", title=None, sort=list(names.values()),
-                        scale=alt.Scale(domain=list(names.values()), range=["#c62828", "#1565c0", "#2e7d32"])),
+                        scale=alt.Scale(domain=list(names.values()),
+                                        range=["#c62828", "#1565c0", "#2e7d32", "#f9a825"]),
+                        legend=alt.Legend(labelLimit=0, orient="bottom")),
         tooltip=[alt.Tooltip("month:O", title=t("term_month")), "series:N", alt.Tooltip("value:Q", format=".1f")])
     return localised(alt.layer(bars, lines).properties(title=t("term_chart"), height=320), lang)

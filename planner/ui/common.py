@@ -23,6 +23,19 @@ def tr(key: str, **values: Any) -> str:
     return text.t(key, lang(), **values)
 
 
+# widgets whose options are shown through a language's labels (format_func): the browser sends back the label,
+# so after a language switch the old label matches no option and the choice is lost
+LABELLED_WIDGETS = ("start_source", "start_history", "whatif_window", "reports_period")
+
+
+def keep_choices() -> None:
+    """The language switch's callback: each labelled widget's value (an option key) is set again through
+    session state, so the browser is sent the choice under its new label."""
+    for key in LABELLED_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def labeller() -> Callable[[str], str]:
     """A widget's ``format_func``: the text of each option key in this run's language (bound now, since
     streamlit may call it outside the script run)."""

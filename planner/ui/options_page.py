@@ -23,14 +23,16 @@ def render() -> None:
         return
     lg = lang()
 
-    def load_example() -> None:
+    shipped = engine.shipped_option_files()
+
+    def load_example() -> None:  # a callback runs outside the page's guard: it must not raise
         name = st.session_state.get("options_example")
-        if name:
+        if name in shipped:
             st.session_state["options_text"] = engine.shipped_option_lines(name)
 
-    typed = tr("options_typed")  # bound now: streamlit may format outside the script run
-    st.selectbox(tr("options_example"), ["", *engine.shipped_option_files()], key="options_example",
-                 on_change=load_example, format_func=lambda n: n or typed)
+    # the blank choice's label is the same in both languages: a label that changed with the language would
+    # come back from the browser as the widget's value
+    st.selectbox(tr("options_example"), ["—", *shipped], key="options_example", on_change=load_example)
     text_in = st.text_area(tr("options_text"), EXAMPLE, help=tr("options_help"), key="options_text")
     lines = [x.strip() for x in text_in.splitlines() if x.strip() and not x.strip().startswith("#")]
     run = st.button(tr("run_options"), key="options_run", type="primary")

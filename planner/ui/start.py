@@ -59,7 +59,7 @@ def headline(rec: dict) -> None:
     rows = [
         {
             tr("channel"): x["channel"],
-            tr("measure"): f"{x['measure']} / {x['period']}",
+            tr("measure"): text.measure_name(x["measure"], x["period"], lg),
             tr("worst_period"): text.fmt_period(x["worst_period"], lg),
             tr("target"): text.fmt_measure(x["measure"], x["target"], lg),
             tr("predicted"): text.fmt_measure(x["measure"], x["predicted"], lg),

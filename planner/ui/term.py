@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.ui import charts, engine, text
-from planner.ui.common import lang, table, tr
+from planner.ui.common import downloads, lang, table, tr
 
 
 def _inputs(rec: dict) -> dict | None:
@@ -45,20 +45,35 @@ def render(rec: dict) -> None:
         with st.spinner(tr("term_running")):
             st.session_state["term_result"] = (rec["key"], engine.term_plan(rec, changes))
     got = st.session_state.get("term_result")
-    if got is None or got[0] != rec["key"]:
+    if got is not None and got[0] == rec["key"]:
+        cp = got[1]
+    elif rec["plan"].capacity is not None:  # the scenario's own [capacity] terms, planned with the plan
+        cp = rec["plan"].capacity
+    else:
         return
-    cp, lg = got[1], lang()
+    lg = lang()
     d = cp.to_dict()
-    a, b, c, e = st.columns(4)
+    if not d["covered"]:
+        st.warning(tr("term_short", n=len(d["short_months"]), months=d["months"]))
+    a, b, c = st.columns(3)
     a.metric(tr("term_cost"), text.fmt_money(d["term_cost_cny"], lg))
     b.metric(tr("term_annual"), text.fmt_money(d["annual_cost_cny"], lg))
     c.metric(tr("term_hires"), text.fmt_num(d["hires"], lg))
-    e.metric(tr("term_gap"), f"{d['status']} · {d['gap']:.1e}")
+    st.caption(f"{tr('term_gap')}:{text.mip_status(d['status'], d['gap'], lg)}" if lg == "zh"
+               else f"{tr('term_gap')}: {text.mip_status(d['status'], d['gap'], lg)}")
     st.altair_chart(charts.capacity_chart(cp.rows, lg), width="stretch")
     st.subheader(tr("term_why"))
     for c_ in d["classes"]:
         st.write("• " + text.class_reason(c_, lg))
     for line in text.term_lines(cp.rows, lg):
         st.write("• " + line)
-    table(cp.rows, "capacity", "term_rows")
-    table(pd.DataFrame(d["classes"]).drop(columns=["peaks"], errors="ignore"), "capacity_classes", "term_classes")
+    # shown with the language's column names; downloaded with the CSV's (units in names, as `planner capacity`)
+    st.dataframe(text.term_table(cp.rows, lg), hide_index=True, width="stretch")
+    downloads(cp.rows, "capacity", "term_rows")
+    classes = pd.DataFrame(d["classes"])
+    if len(classes):
+        if lg == "zh":
+            classes["reason"] = [text.class_reason(c_, lg) for c_ in d["classes"]]
+        table(classes[["month", "hires", "classes", "on_floor", "need_month", "reason"]].rename(
+            columns={k: tr(f"term_col_{k}") for k in ("month", "hires", "classes", "on_floor", "need_month",
+                                                      "reason")}), "capacity_classes", "term_classes")

@@ -150,7 +150,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "options_text": ("服务标准方案", "SLA options"),
     "run_options": ("计算方案", "Run options"),
     "options_example": ("载入内置方案文件", "Load a shipped options file"),
-    "options_typed": ("(自行填写)", "(type your own)"),
     "running_options": ("正在计算 {n} 个方案……", "Planning {n} option(s)…"),
     "options_chart": ("服务水平与成本", "Service against cost"),
     "option": ("方案", "Option"),
@@ -180,8 +179,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "term_required": ("需求FTE", "Required FTE"),
     "term_headcount": ("在职人数(含培训)", "Headcount (trainees incl.)"),
     "term_productive": ("有效FTE", "Productive FTE"),
+    "term_with_overtime": ("有效FTE+加班", "Productive FTE + overtime"),
     "term_people": ("人数", "People"),
     "term_month": ("月份", "Month"),
+    "term_short": ("在 {months} 个月中有 {n} 个月人力不足:在给定的班级规模与开班数限制下无法跟上需求,"
+                   "以下成本未覆盖全部需求。",
+                   "Short in {n} of {months} months: the classes allowed cannot keep up, and the cost below does not "
+                   "cover the requirement."),
+    "term_optimal": ("最优", "optimal"),
+    "term_feasible": ("可行(未证最优)", "feasible (not proven optimal)"),
+    "term_col_month": ("开班月份", "Class starts"),
+    "term_col_hires": ("招聘人数", "Hires"),
+    "term_col_classes": ("班数", "Classes"),
+    "term_col_on_floor": ("上岗月份", "On the floor"),
+    "term_col_need_month": ("所应对的月份", "For the month"),
+    "term_col_reason": ("说明", "Why"),
     "term_headline": ("合同期 {months} 个月:总成本 {cost},新招 {hires} 人(详见“服务标准方案”页)",
                       "Contract term of {months} months: {cost} in all, {hires} hires (the SLA options page has more)"),
     "options_first": ("请至少写一个方案。", "Write at least one option."),
@@ -262,6 +274,17 @@ def fmt_period(period: str | None, lang: str) -> str:
         return period
 
 
+MEASURES = {"service_level": ("服务水平", "service level"), "asa_s": ("平均应答时间", "average speed of answer"),
+            "first_reply_share": ("首次回复及时率", "first replies on time")}
+PERIODS = {"day": ("日", "day"), "week": ("周", "week"), "month": ("月", "month"), "interval": ("时段", "interval")}
+
+
+def measure_name(measure: str, period: str, lang: str) -> str:
+    """A contract measure and its period in words: ``服务水平 / 日`` or ``service level / day``."""
+    i = 0 if lang == "zh" else 1
+    return f"{MEASURES.get(measure, (measure, measure))[i]} / {PERIODS.get(period, (period, period))[i]}"
+
+
 def fmt_measure(measure: str, value: float | None, lang: str) -> str:
     """A contract measure's value: shares as percentages, ``asa`` in seconds."""
     if value is None:
@@ -312,6 +335,31 @@ def class_reason(c: dict[str, Any], lang: str) -> str:
         out += (f";比培训期要求提前 {c['early_months']} 个月开班,因为之后各月的班级已满" if c["early_why"] == "full"
                 else f";比培训期要求提前 {c['early_months']} 个月开班:总成本更低(班级最少人数、加班上限或上岗爬坡)")
     return out + "。"
+
+
+TERM_COLUMNS = {  # the monthly table's columns as shown: (zh, en)
+    "month": ("月份", "Month"), "required_fte": ("需求FTE", "Required FTE"),
+    "headcount_start": ("月初在职人数", "Headcount (start)"), "hires": ("新招", "Hires"),
+    "trainees": ("培训中", "In training"), "leavers": ("离职", "Leavers"),
+    "productive_fte": ("有效FTE", "Productive FTE"), "overtime_fte": ("加班FTE", "Overtime FTE"),
+    "idle_fte": ("闲置FTE", "Idle FTE"), "short_fte": ("不足FTE", "Short FTE"),
+    "holiday_premium_cny": ("节假日加班费(元)", "Holiday premium (CNY)"), "cost_cny": ("当月成本(元)", "Cost (CNY)"),
+}
+
+
+def term_table(rows: Any, lang: str) -> Any:
+    """The term's monthly rows for people: the main columns under the language's names, rounded."""
+    cols = [c for c in TERM_COLUMNS if c in rows.columns]
+    out = rows[cols].copy()
+    for c in cols[1:]:
+        out[c] = out[c].astype(float).round(0 if c.endswith("_cny") else 1)
+    return out.rename(columns={c: TERM_COLUMNS[c][0 if lang == "zh" else 1] for c in cols})
+
+
+def mip_status(status: str, gap: float, lang: str) -> str:
+    """The hiring MIP's status and gap for people: ``最优 · 差距 0.00%`` / ``optimal · gap 0.00 %``."""
+    name = t("term_optimal" if status == "OPTIMAL" else "term_feasible", lang)
+    return f"{name} · 差距 {fmt_pct(gap, lang, 2)}" if lang == "zh" else f"{name} · gap {fmt_pct(gap, lang, 2)}"
 
 
 def term_lines(rows: Any, lang: str) -> list[str]:
