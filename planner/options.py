@@ -125,7 +125,8 @@ def split_top_level(body: str) -> list[str]:
 
 
 def split_option(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The command-line form ``NAME:key=value[,key=value...]`` as its name and (key, value text) pairs.
+    """The command-line form ``NAME:key=value[,key=value...]`` as its name and (key, value text) pairs;
+    ``NAME:`` alone is the base scenario unchanged.
 
     Values are left as text (the scenario loader reads them as TOML). Every error is one
     :class:`PlannerInputError` line that starts ``--option 'TEXT':``.
@@ -137,6 +138,8 @@ def split_option(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         raise PlannerInputError(f"{where}: expected NAME:key=value[,key=value...] (each option is named)")
     if problem := check_name(name):
         raise PlannerInputError(f"{where}: {problem}")
+    if not body.strip():  # "base:": the base scenario as it is, a row to compare the others with
+        return name, ()
     try:
         pieces = split_top_level(body)
     except ValueError as exc:

@@ -7,7 +7,8 @@ seeds its scenario's ``[solver] seed`` -- so the table is the same on one worker
 cluster (:mod:`planner.parallel`). Options share the base seed unless they set their own: common random
 numbers, so that the differences between options are the options', not the noise's.
 
-The table is sorted by cost; each row's step up is measured against the row above it: the added cost a
+The table is sorted by cost (over the term when every option has a ``[capacity]`` section, else a
+month's); each row's step up is measured against the row above it: the added cost a
 month, the added paid agent-hours a week and where they went (team, official working day or rest day,
 time of day). With a ``[capacity]`` section each option is also sized over the contract term
 (:mod:`planner.capacity_plan`): its term cost, annual cost, hires and months short join the row, so an
@@ -114,7 +115,10 @@ def _paid_hours_week(summary: dict[str, Any]) -> float:
 
 def compare(results: Sequence[OptionResult]) -> list[dict[str, Any]]:
     """One row per option, cheapest first, with each option's step up from the row above (JSON-ready)."""
-    order = sorted(results, key=lambda r: (r.summary["cost"]["cost_month_fen"], r.name))
+    # over a contract term ([capacity] in every option) the term's cost orders them, else a month's
+    by_term = bool(results) and all(r.summary.get("capacity") for r in results)
+    order = sorted(results, key=lambda r: (
+        r.summary["capacity"]["term_cost_cny"] if by_term else 0.0, r.summary["cost"]["cost_month_fen"], r.name))
     rows, prev = [], None
     for r in order:
         s, c = r.summary, r.summary["cost"]
@@ -238,9 +242,12 @@ def table_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
             )
         step = row["step"]
         if step:
+            term = (f"{step['added_term_cost_cny']:+,.0f} CNY over the term, "
+                    if step.get("added_term_cost_cny") is not None else "")
             lines.append(
-                f"  step up from {step['from']}: {step['added_cost_month_cny']:+,.0f} CNY a month, "
-                f"{step['added_paid_hours_week']:+.0f} paid agent-h a week ({where_text(step) or 'no change'})"
+                f"  step up from {step['from']}: {term}{step['added_cost_month_cny']:+,.0f} CNY a month, "
+                f"{step['added_paid_hours_week']:+.0f} paid agent-h a week "
+                f"({where_text(step) or 'the same rosters'})"
             )
     return lines
 

@@ -99,7 +99,6 @@ def test_option_names(name):
         (":k=1", "empty option name"),
         ("a b:k=1", "option name 'a b' may hold only"),
         ("-x:k=1", "option name '-x' may hold only"),
-        ("voice90:", "expected key=value after 'voice90:'"),
         ("voice90:channels.voice", "expected key=value after 'voice90:'"),
         ("voice90:a=1,channels.voice", "expected key=value after 'voice90:a=1,'"),
         ("voice90:a=1,", "expected key=value after 'voice90:a=1,'"),
@@ -119,6 +118,11 @@ def test_bad_syntax_names_the_option(text, problem):
     msg = refused(parse_option, text)
     assert msg.startswith(f"--option '{text}': "), msg
     assert problem in msg, msg
+
+
+def test_a_name_alone_is_the_base_scenario_unchanged():
+    assert parse_option("base:") == Option("base", ())
+    assert parse_option("基准: ") == Option("基准", ())
 
 
 def test_the_briefs_example_message():

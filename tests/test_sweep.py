@@ -87,6 +87,12 @@ def test_options_sized_over_the_term_carry_its_cost_and_the_step_up_in_it():
     assert list(flat["added_term_cost_cny"].fillna(0)) == [0, 11_000.0]
     text = "\n".join(table_lines(rows))
     assert "over 24 months: 41,000 CNY (20,500 a year), 20 hires, 1 month(s) short" in text
+    assert "step up from cheap: +11,000 CNY over the term, +500 CNY a month" in text
+    # over a term the term's cost orders the options: the same month's cost, but fewer repeat contacts
+    base = with_term(_result("base", 1000.0, 400.0, 0.82, hours), 30_000.0, 12, [])
+    fcr = with_term(_result("fcr85", 1000.0, 400.0, 0.82, hours), 27_000.0, 9, [])
+    assert [r["option"] for r in compare([base, fcr])] == ["fcr85", "base"]
+    assert "(the same rosters)" in "\n".join(table_lines(compare([base, fcr])))
     plain = compare([_result("a", 1.0, 40.0, 0.9, hours)])
     assert "term_cost_cny" not in plain[0] and "added_term_cost_cny" not in table(plain).columns
 
