@@ -185,6 +185,7 @@ def test_plan_and_single_steps_agree(one_week, tmp_path):
     assert list("voice-" + sched["agent_id"] + sched["start"]) == list(voice["agent_id"] + voice["start"])
 
 
+@pytest.mark.slow  # 15 s: two whole plans
 def test_same_seed_same_plan():
     scen = parse_scenario(small(), source="small.toml")
     a, b = plan(scen), plan(scen)
@@ -297,6 +298,7 @@ def test_column_mapping_to_an_absent_column_is_named(tmp_path):
     assert "h.csv" in r.stderr and "offered = 'Calls'" in r.stderr and "no such column" in r.stderr
 
 
+@pytest.mark.slow  # 15 s: a whole plan through the CLI
 def test_plan_from_a_mapped_history_file(tmp_path):
     """An export with other column names (and a GBK header) plans as it is through [data.columns]."""
     scen = parse_scenario(small(), source="x")
@@ -319,6 +321,7 @@ def test_plan_from_a_mapped_history_file(tmp_path):
     assert (tmp_path / "o" / "plan.xlsx").is_file()
 
 
+@pytest.mark.slow  # 11 s: a whole plan through the CLI
 def test_plan_from_a_forecast_file(one_week, tmp_path):
     """[data] forecast = FILE plans from the forecast as is: no forecasting, the horizon is its first week."""
     _, p = one_week

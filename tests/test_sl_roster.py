@@ -146,6 +146,7 @@ def test_sl_aware_rostered_plan_judged_on_fresh_seeds(week, rostered_plan, plain
     assert found.paid_hours <= 1.03 * plain_fast.paid_hours
 
 
+@pytest.mark.slow  # 15 s: the CLI route of the rostered search
 def test_cli_sl_staff_roster_writes_a_schedule_that_simulates(tmp_path, week):
     import csv
     import json

@@ -63,6 +63,7 @@ def test_a_flag_that_overrides_the_file_says_so(tmp_path):
     assert "--aht-s 240 overrides the aht_s of" in r.stderr
 
 
+@pytest.mark.slow  # 10 s: three CLI solves
 def test_schedule_accepts_the_timestamps_the_other_commands_accept(tmp_path):
     idx = pd.date_range("2026-03-16", periods=7 * 24, freq="60min")
     req = tmp_path / "r.csv"
