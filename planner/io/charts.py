@@ -67,18 +67,25 @@ def options_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
     )
 
 
-def write_options_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
-    """Write the options chart as PNG and as one HTML file with its scripts inline."""
+def _save(chart: Any, rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
+    """A chart as PNG (bilingual where a Chinese font is installed) and as one bilingual HTML file with its
+    scripts inline, drawn as SVG."""
     try:
-        options_chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
-        options_chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
+        chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
+        chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
     except OSError as exc:
         raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None
 
 
+def write_options_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
+    """Write the options chart as PNG and as one HTML file with its scripts inline."""
+    _save(options_chart, rows, png, html)
+
+
 def capacity_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
     """The requirement against the headcount month by month (lines: required FTE, headcount incl.
-    trainees, productive FTE), hires by month as bars (rows: the capacity plan's monthly rows)."""
+    trainees, productive FTE, productive FTE with the overtime worked), hires by month as bars (rows: the
+    capacity plan's monthly rows)."""
     import altair as alt
 
     def say(zh: str, en: str) -> str:
@@ -88,7 +95,9 @@ def capacity_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
         "required_fte": say("需求FTE", "required FTE"),
         "headcount_start": say("在职人数", "headcount (trainees incl.)"),
         "productive_fte": say("有效FTE", "productive FTE"),
+        "with_overtime": say("有效FTE+加班", "productive FTE + overtime"),
     }
+    rows = [{**r, "with_overtime": r["productive_fte"] + r["overtime_fte"]} for r in rows]
     lines = [{"month": r["month"], "series": name, "value": r[key]} for r in rows for key, name in series.items()]
     bars = [{"month": r["month"], "hires": r["hires"]} for r in rows]
     x = alt.X("month:O", title=say("月份", "month"))
@@ -98,8 +107,9 @@ def capacity_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
     curves = alt.Chart(alt.Data(values=lines)).mark_line(point=True).encode(
         x=x,
         y=alt.Y("value:Q"),
-        color=alt.Color("series:N", title=None,
-                        scale=alt.Scale(domain=list(series.values()), range=["#c62828", "#1565c0", "#2e7d32"])),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=0, orient="bottom"),
+                        scale=alt.Scale(domain=list(series.values()),
+                                        range=["#c62828", "#1565c0", "#2e7d32", "#f9a825"])),
         tooltip=["month:O", "series:N", "value:Q"],
     )
     return alt.layer(hires, curves).properties(
@@ -109,8 +119,4 @@ def capacity_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
 
 def write_capacity_chart(rows: Sequence[dict[str, Any]], png: str | Path, html: str | Path) -> None:
     """Write the capacity chart as PNG and as one HTML file with its scripts inline."""
-    try:
-        capacity_chart(rows, chinese=_has_cjk_font()).save(str(png), scale_factor=2)
-        capacity_chart(rows).save(str(html), inline=True, embed_options={"renderer": "svg"})
-    except OSError as exc:
-        raise PlannerInputError(f"{png}: cannot write the chart ({exc.strerror or exc})") from None
+    _save(capacity_chart, rows, png, html)
