@@ -30,8 +30,6 @@ from planner.capacity import CapacityTerms, productivity, starting_headcount, su
 from planner.errors import PlannerInputError
 from planner.labour import OVERTIME_WORKDAY_MULTIPLE, PAID_HOURS_PER_MONTH
 
-TIME_LIMIT_S = 20.0
-
 
 @dataclass(frozen=True)
 class Hiring:
@@ -71,12 +69,13 @@ def solve_hiring(
     headcount: float,
     head_fen_month: float,
     hourly_fen: float,
-    time_limit_s: float = TIME_LIMIT_S,
 ) -> Hiring:
     """The least-cost classes for ``required_fte`` (one value a month) from ``headcount`` at the start.
 
     ``head_fen_month``: a head's loaded cost a month (wage, employer contributions, seat, IT, overhead,
-    support), trainees included; ``hourly_fen``: the hourly base of overtime pay."""
+    support), trainees included; ``hourly_fen``: the hourly base of overtime pay. No wall-clock limit: the
+    model is small (four variables a month, at most 36 months) and is solved to proof on one thread, so
+    the plan is the same on any machine load."""
     from ortools.linear_solver import pywraplp
 
     t0 = time.perf_counter()
@@ -88,7 +87,6 @@ def solve_hiring(
     if solver is None:  # pragma: no cover - SCIP ships with OR-Tools
         raise RuntimeError("OR-Tools has no SCIP solver")
     solver.SetNumThreads(1)
-    solver.SetTimeLimit(int(time_limit_s * 1000))
     cmax = terms.classes_max_month
     c = [solver.IntVar(0, cmax, f"c{t}") for t in range(T)]
     x = [solver.IntVar(0, terms.class_size_max * cmax, f"x{t}") for t in range(T)]
