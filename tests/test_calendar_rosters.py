@@ -1,0 +1,394 @@
+"""Acceptance tests of issue 21: rosters that follow the Chinese calendar and the service window.
+
+Plans of the shipped contracts (``scenarios/contract_weekday.toml``: Mon-Fri 09:00-18:00, also with its
+window edited to 08:00-20:00; ``scenarios/contract_7x24.toml``) over four horizons: the National Day
+fortnight from Mon 2026-09-28, the Spring Festival fortnight from Mon 2027-02-01, the Labour Day week from
+Mon 2027-04-26 and an ordinary week from Mon 2026-03-16.
+
+The oracle is independent of the roster engine, its checker and the costing code: the calendar facts come
+from the ``holidays`` package (through :class:`planner.calendar.ChineseCalendar`, a thin reader of
+``holidays.China``; the facts are pinned below against the State Council notice), and every figure is
+recomputed here from the plan's schedule rows ``agent_id, date, activity, start, end`` (paid: work, break,
+training; a shift belongs to the date it starts; time is split at midnight where a calendar date matters):
+
+* (a) a weekday contract pays nobody in a closed interval (statutory holidays and their bridged days off,
+  weekends, before opening, after closing; make-up days are open) unless the plan reports those hours as
+  ``summary()["teams"][team]["closed_paid_hours"]``;
+* (b) per roster week (7 days from the horizon's start) an agent works at most the week's open days (on a
+  weekday contract: the days its window opens) and is paid at most 8 h x max(the week's official working
+  days, 1), plus the week's share of the 36 h monthly overtime (36 h x 7 / 30 = 8.4 h) when
+  ``[rules] overtime = true``;
+* (c) an agent-month past 36 h of premium hours (Labour Law art. 41; premium: statutory-holiday time, and
+  the week's time beyond its working days x 8 h or beyond 8 h a day) carries an overtime flag in the cost;
+* (d) the statutory-holiday paid hours of the roster equal the cost's rostered holiday hours;
+* (e) the National Day fortnight's paid/required is within 10 % of an ordinary week's;
+* (f) a higher statutory-holiday premium (``[pay] holiday_multiple``) moves 7x24 hours off the holidays.
+
+Plans are cheap (hourly intervals, a quarter of the sample's volume, one CP-SAT worker stopped on
+deterministic time, few simulation replications) and shared per (contract, window, horizon). The default run
+keeps three of them (the weekday contract over National Day and an ordinary week, 7x24 over an ordinary
+week); the full matrix is ``-m slow``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import holidays
+import pandas as pd
+import pytest
+
+from planner.calendar import ChineseCalendar
+from planner.pipeline import plan
+from planner.scenario import parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+D = dt.date
+CAL = ChineseCalendar()
+PAID = ("work", "break", "training")
+DAY_H = 8.0  # standard hours a working day (State Council working-hours regulation art. 3)
+WEEK_OVERTIME_H = 36.0 * 7 / 30  # the week's share of the 36 h a month of Labour Law art. 41: 8.4 h
+MONTH_OVERTIME_H = 36.0
+EPS_H = 1e-6
+
+
+# --------------------------------------------------------------------------------------------
+# The cases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str  # id
+    file: str  # scenarios/<file>.toml
+    window: tuple[str, str] | None  # weekday window (open, close); None: 7x24
+
+    @property
+    def weekday(self) -> bool:
+        return self.window is not None
+
+
+@dataclass(frozen=True)
+class Horizon:
+    name: str
+    start: D
+    weeks: int
+
+    @property
+    def days(self) -> list[D]:
+        return [self.start + dt.timedelta(days=i) for i in range(7 * self.weeks)]
+
+    def week_days(self, w: int) -> list[D]:
+        return self.days[7 * w : 7 * w + 7]
+
+
+WEEKDAY_9_18 = Contract("weekday-09to18", "contract_weekday", ("09:00", "18:00"))
+WEEKDAY_8_20 = Contract("weekday-08to20", "contract_weekday", ("08:00", "20:00"))
+C7X24 = Contract("7x24", "contract_7x24", None)
+CONTRACTS = (WEEKDAY_9_18, WEEKDAY_8_20, C7X24)
+
+NATIONAL_DAY = Horizon("national-day-fortnight", D(2026, 9, 28), 2)
+SPRING_FESTIVAL = Horizon("spring-festival-fortnight", D(2027, 2, 1), 2)
+LABOUR_DAY = Horizon("labour-day-week", D(2027, 4, 26), 1)
+ORDINARY = Horizon("ordinary-week", D(2026, 3, 16), 1)
+HORIZONS = (NATIONAL_DAY, SPRING_FESTIVAL, LABOUR_DAY, ORDINARY)
+
+DEFAULT_RUN = {(WEEKDAY_9_18, NATIONAL_DAY), (WEEKDAY_9_18, ORDINARY), (C7X24, ORDINARY)}
+
+
+def case_params(contracts=CONTRACTS, horizons=HORIZONS) -> list:
+    return [
+        pytest.param(c, h, id=f"{c.name}-{h.name}", marks=() if (c, h) in DEFAULT_RUN else pytest.mark.slow)
+        for c in contracts
+        for h in horizons
+    ]
+
+
+def scenario_data(contract: Contract, horizon: Horizon, pay: dict | None = None) -> dict:
+    """The shipped scenario file with the horizon and window set, made cheap to plan."""
+    data = tomllib.loads((ROOT / "scenarios" / f"{contract.file}.toml").read_text(encoding="utf-8"))
+    if contract.window is not None:
+        assert data["coverage"]["window"] == "weekday"
+        data["coverage"].update(open=contract.window[0], close=contract.window[1])
+    data["data"].update(sample=True, sample_weeks=4, sample_scale=0.25)
+    data["horizon"] = {"start": horizon.start, "weeks": horizon.weeks}
+    data.setdefault("staffing", {})["interval_min"] = 60
+    data["forecast"] = {"backtest_weeks": 1}
+    data["solver"] = {"deterministic_time": 1.0, "time_limit_s": 60, "workers": 1, "seed": 0}
+    data["check"] = {"replications": 2, "risk_replications": 20, "confidence_steps": []}
+    if pay:
+        data["pay"] = {**data.get("pay", {}), **pay}
+    return data
+
+
+@pytest.fixture(scope="module")
+def plans():
+    """One cheap plan per (contract, window, horizon, pay changes), shared by every test of the module."""
+    cache: dict = {}
+
+    def get(contract: Contract, horizon: Horizon, **pay):
+        key = (contract, horizon, tuple(sorted(pay.items())))
+        if key not in cache:
+            data = scenario_data(contract, horizon, pay)
+            scen = parse_scenario(data, source=f"{contract.file}.toml[{contract.name}, {horizon.name}]")
+            cache[key] = (data, plan(scen))
+        return cache[key]
+
+    return get
+
+
+# --------------------------------------------------------------------------------------------
+# The oracle: the calendar, the window and the schedule rows, recomputed here
+# --------------------------------------------------------------------------------------------
+
+
+def _clock(text: str) -> int:
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def open_span(contract: Contract, day: D) -> tuple[int, int] | None:
+    """The window's open minutes of a calendar day: a weekday contract opens on official working days
+    (make-up days included, statutory and bridged days off and ordinary weekends closed)."""
+    if contract.window is None:
+        return (0, 1440)
+    if not CAL.is_working_day(day):
+        return None
+    return (_clock(contract.window[0]), _clock(contract.window[1]))
+
+
+def open_days(contract: Contract, days: list[D]) -> int:
+    return sum(open_span(contract, d) is not None for d in days)
+
+
+def working_days(days: list[D]) -> int:
+    return sum(CAL.is_working_day(d) for d in days)
+
+
+def paid_pieces(schedule: pd.DataFrame) -> pd.DataFrame:
+    """Paid rows split at midnight: ``agent_id, shift_date, on`` (the calendar date), ``lo, hi`` (minutes
+    after midnight of ``on``) and ``minutes``."""
+    rows = []
+    paid = schedule[schedule["activity"].isin(PAID)]
+    for agent, shift_date, start, end in zip(paid["agent_id"], paid["date"], paid["start"], paid["end"], strict=True):
+        a, b = pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()
+        assert b > a, f"{agent} {start}-{end}: a paid row must have a positive length"
+        while a < b:
+            midnight = dt.datetime.combine(a.date() + dt.timedelta(days=1), dt.time())
+            cut = min(b, midnight)
+            lo = a.hour * 60 + a.minute
+            rows.append((agent, D.fromisoformat(str(shift_date)), a.date(), lo, lo + (cut - a).total_seconds() / 60))
+            a = cut
+    df = pd.DataFrame(rows, columns=["agent_id", "shift_date", "on", "lo", "hi"])
+    df["minutes"] = df["hi"] - df["lo"]
+    return df
+
+
+def closed_minutes(contract: Contract, pieces: pd.DataFrame) -> pd.Series:
+    """Minutes of each piece outside the window."""
+    out = []
+    for on, lo, hi in zip(pieces["on"], pieces["lo"], pieces["hi"], strict=True):
+        span = open_span(contract, on)
+        inside = 0.0 if span is None else max(0.0, min(hi, span[1]) - max(lo, span[0]))
+        out.append(hi - lo - inside)
+    return pd.Series(out, index=pieces.index, dtype=float)
+
+
+def holiday_minutes(pieces: pd.DataFrame) -> pd.Series:
+    return pieces["minutes"].where(pieces["on"].map(CAL.is_statutory_holiday).astype(bool), 0.0)
+
+
+def premium_hours_by_month(pieces: pd.DataFrame, horizon: Horizon) -> dict[tuple[str, str], float]:
+    """A lower bound of each agent-month's premium hours under standard hours: statutory-holiday time
+    (300 %), and in each roster week the larger of the time over ``N`` x 8 h (``N``: the week's official
+    working days; regular time fits in at most ``N`` days of at most 8 h) and the time over 8 h on each
+    shift's day; the week's excess is spread over its days in proportion to their non-holiday time."""
+    pieces = pieces.assign(holiday=holiday_minutes(pieces))
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for (agent, on), m in pieces.groupby(["agent_id", "on"])["holiday"].sum().items():
+        out[(agent, f"{on:%Y-%m}")] += m / 60
+    for w in range(horizon.weeks):
+        days = horizon.week_days(w)
+        week = pieces[pieces["shift_date"].isin(days)]
+        n = working_days(days)
+        for agent, rows in week.groupby("agent_id"):
+            other = rows["minutes"] - rows["holiday"]
+            by_shift = other.groupby(rows["shift_date"]).sum()
+            excess = max(other.sum() - n * DAY_H * 60, float((by_shift - DAY_H * 60).clip(lower=0).sum()))
+            if excess <= 0 or other.sum() <= 0:
+                continue
+            for on, m in other.groupby(rows["on"]).sum().items():
+                out[(agent, f"{on:%Y-%m}")] += excess * m / other.sum() / 60
+    return dict(out)
+
+
+def rostered_holiday_h(p) -> dict[str, float]:
+    return {r.team: float(holiday_minutes(paid_pieces(r.schedule)).sum()) / 60 for r in p.rosters}
+
+
+def cost_teams(cost: dict) -> dict[str, dict]:
+    """The cost's teams by name (a mapping, or a list of team dicts with a ``team`` key)."""
+    teams = cost["teams"]
+    return teams if isinstance(teams, dict) else {t["team"]: t for t in teams}
+
+
+# --------------------------------------------------------------------------------------------
+# The oracle's calendar facts, as the State Council notice and the holidays package give them
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_calendar_facts_the_tests_rest_on():
+    cn = holidays.China(years=[2026, 2027])
+    # National Day 2026: Thu 1 - Wed 7 Oct off, 1-3 Oct statutory, Sat 10 Oct a make-up working day
+    assert [d for d in NATIONAL_DAY.days if not CAL.is_working_day(d)] == [
+        D(2026, 10, 3) + dt.timedelta(days=i) for i in range(-2, 5)] + [D(2026, 10, 11)]
+    assert [d for d in NATIONAL_DAY.days if CAL.is_statutory_holiday(d)] == [D(2026, 10, i) for i in (1, 2, 3)]
+    assert [d for d in NATIONAL_DAY.days if CAL.is_makeup_day(d)] == [D(2026, 10, 10)]
+    assert [working_days(NATIONAL_DAY.week_days(w)) for w in (0, 1)] == [3, 3]
+    # Spring Festival 2027 (estimated): Fri 5 - Wed 10 Feb off, 5-8 Feb statutory
+    assert [d for d in SPRING_FESTIVAL.days if CAL.is_statutory_holiday(d)] == [D(2027, 2, i) for i in (5, 6, 7, 8)]
+    assert [working_days(SPRING_FESTIVAL.week_days(w)) for w in (0, 1)] == [4, 2]
+    # Labour Day 2027 (estimated): Sat 1 - Tue 4 May off, 1-2 May statutory (the horizon ends Sun 2 May)
+    assert [d for d in LABOUR_DAY.days if CAL.is_statutory_holiday(d)] == [D(2027, 5, 1), D(2027, 5, 2)]
+    assert working_days(LABOUR_DAY.days) == 5
+    assert working_days(ORDINARY.days) == 5 and not any(CAL.is_statutory_holiday(d) for d in ORDINARY.days)
+    # the wrapper reads the library as it is
+    for h in HORIZONS:
+        for d in h.days:
+            assert CAL.is_statutory_day_off(d) == (d in cn), d
+
+
+# --------------------------------------------------------------------------------------------
+# (a) - (d): every plan of the matrix
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("contract", "horizon"), case_params(contracts=(WEEKDAY_9_18, WEEKDAY_8_20)))
+def test_a_weekday_contract_pays_nobody_while_closed_unless_reported(plans, contract, horizon):
+    _, p = plans(contract, horizon)
+    summary = p.summary()
+    for r in p.rosters:
+        pieces = paid_pieces(r.schedule)
+        closed = closed_minutes(contract, pieces)
+        closed_h = float(closed.sum()) / 60
+        if closed_h <= EPS_H:
+            continue
+        reported = summary["teams"][r.team].get("closed_paid_hours")
+        where = pieces[closed > 0].assign(closed_min=closed[closed > 0])
+        by_day = where.groupby("on")["closed_min"].sum().div(60).round(1).to_dict()
+        assert reported is not None and reported >= closed_h - EPS_H, (
+            f"team {r.team}: {closed_h:.1f} paid hours while the window is closed (by date: {by_day}), "
+            f"the plan reports closed_paid_hours={reported}"
+        )
+
+
+@pytest.mark.parametrize(("contract", "horizon"), case_params())
+def test_b_weekly_days_and_hours_follow_the_calendar(plans, contract, horizon):
+    data, p = plans(contract, horizon)
+    overtime = bool(data.get("rules", {}).get("overtime", False))
+    problems = []
+    for r in p.rosters:
+        pieces = paid_pieces(r.schedule)
+        for w in range(horizon.weeks):
+            days = horizon.week_days(w)
+            n_open, n_work = open_days(contract, days), working_days(days)
+            cap_h = DAY_H * max(n_work, 1) + (WEEK_OVERTIME_H if overtime else 0.0)
+            week = pieces[pieces["shift_date"].isin(days)]
+            for agent, rows in week.groupby("agent_id"):
+                n_days = rows["shift_date"].nunique()
+                hours = float(rows["minutes"].sum()) / 60
+                if n_days > n_open:
+                    problems.append(f"{agent} week of {days[0]}: {n_days} days worked, the window opens {n_open}")
+                if hours > cap_h + EPS_H:
+                    problems.append(f"{agent} week of {days[0]}: {hours:g} h paid > {cap_h:g} h "
+                                    f"({n_work} working days{', overtime on' if overtime else ''})")
+    assert not problems, f"{len(problems)} agent-weeks over the calendar's limits, e.g. {problems[:4]}"
+
+
+@pytest.mark.parametrize(("contract", "horizon"), case_params())
+def test_c_a_month_past_36_premium_hours_is_flagged(plans, contract, horizon):
+    _, p = plans(contract, horizon)
+    flagged = {(f["agent_id"], f["month"]) for f in p.cost.to_dict()["overtime_flags"]}
+    over = {
+        k: h
+        for r in p.rosters
+        for k, h in premium_hours_by_month(paid_pieces(r.schedule), horizon).items()
+        if h > MONTH_OVERTIME_H + EPS_H
+    }
+    missing = {k: round(h, 1) for k, h in over.items() if k not in flagged}
+    assert not missing, f"{len(missing)} agent-months past 36 premium hours without a flag, e.g. " \
+                        f"{dict(list(missing.items())[:4])}"
+
+
+@pytest.mark.parametrize(("contract", "horizon"), case_params())
+def test_d_rostered_holiday_hours_are_the_costs(plans, contract, horizon):
+    _, p = plans(contract, horizon)
+    mine = rostered_holiday_h(p)
+    teams = cost_teams(p.cost.to_dict())
+    for team, h in mine.items():
+        assert teams[team]["hours"]["holiday_h"] == pytest.approx(h, abs=1e-6), team
+    lines = p.cost.lines_frame()
+    rostered = lines[lines["item"].astype(str).str.startswith("statutory holiday work, rostered")]
+    for team, h in mine.items():
+        row = rostered[rostered["team"] == team]
+        if h > EPS_H or len(row):
+            assert len(row) == 1, (
+                f"team {team}: {h:g} statutory-holiday hours rostered, and the cost has "
+                f"{len(row)} line(s) 'statutory holiday work, rostered' (items: {sorted(set(lines['item']))})"
+            )
+            assert float(row["quantity"].iloc[0]) == pytest.approx(h, abs=1e-6), team
+
+
+# --------------------------------------------------------------------------------------------
+# (e) holidays cost no more efficiency than an ordinary week; (f) the holiday premium moves the roster
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "contract",
+    [pytest.param(WEEKDAY_9_18, id="weekday-09to18"), pytest.param(C7X24, id="7x24", marks=pytest.mark.slow)],
+)
+def test_e_national_day_paid_over_required_is_an_ordinary_weeks(plans, contract):
+    _, holiday = plans(contract, NATIONAL_DAY)
+    _, ordinary = plans(contract, ORDINARY)
+    a, b = holiday.summary()["teams"], ordinary.summary()["teams"]
+    for team in b:
+        x, y = a[team]["paid_over_required"], b[team]["paid_over_required"]
+        assert abs(x / y - 1) <= 0.10, (
+            f"team {team}: paid/required {x:.3f} over the National Day fortnight, {y:.3f} in an ordinary week"
+        )
+
+
+def holiday_need_h(p) -> dict[str, float]:
+    """Agent-hours needed at desks in statutory-holiday intervals, less the roster's shortfall there."""
+    out = {}
+    for r in p.rosters:
+        cov = r.coverage
+        on = pd.to_datetime(cov["interval_start"]).dt.date.map(CAL.is_statutory_holiday).astype(bool)
+        covered = cov.loc[on, "needed_after_shrinkage"] - cov.loc[on, "shortfall"]
+        out[r.team] = float(covered.sum()) * p.interval_min / 60
+    return out
+
+
+@pytest.mark.slow
+def test_f_a_higher_holiday_premium_moves_7x24_hours_off_the_holidays(plans):
+    _, base = plans(C7X24, NATIONAL_DAY)
+    _, dear = plans(C7X24, NATIONAL_DAY, holiday_multiple=6.0)
+    h0, h1, need = rostered_holiday_h(base), rostered_holiday_h(dear), holiday_need_h(base)
+    slack = {t: h0[t] - need[t] for t in h0}
+    assert sum(h0.values()) > 0, "the 7x24 roster works the National Day holidays"
+    for team in h0:
+        if slack[team] > 1.0:  # coverage leaves room to move an hour or more
+            assert h1[team] < h0[team] - EPS_H, (
+                f"team {team}: {h0[team]:g} statutory-holiday hours at 300 % and {h1[team]:g} at 600 % "
+                f"(the holidays need {need[team]:g})"
+            )
+        else:
+            assert h1[team] <= h0[team] + EPS_H, team
+    # the dearer holidays are still covered: at most the base's holiday shortfall
+    for team, n in holiday_need_h(dear).items():
+        assert n >= need[team] - 1.0 - EPS_H, team
