@@ -262,6 +262,33 @@ def test_the_calendar_facts_the_tests_rest_on():
             assert CAL.is_statutory_day_off(d) == (d in cn), d
 
 
+def test_the_oracle_on_hand_made_rows():
+    """The helpers below on rows whose answers are counted by hand."""
+    rows = pd.DataFrame(
+        [  # agent, shift date, activity, start, end
+            ("x", "2026-09-30", "work", "2026-09-30T08:30", "2026-09-30T12:00"),  # 0.5 h before 09:00
+            ("x", "2026-09-30", "lunch", "2026-09-30T12:00", "2026-09-30T13:00"),  # unpaid
+            ("x", "2026-09-30", "work", "2026-09-30T13:00", "2026-09-30T18:30"),  # 0.5 h after 18:00
+            ("x", "2026-09-30", "break", "2026-09-30T22:00", "2026-10-01T02:00"),  # 2 h + 2 h (Oct 1: holiday)
+            ("x", "2026-10-10", "training", "2026-10-10T09:00", "2026-10-10T10:00"),  # make-up Saturday: open
+            ("x", "2026-10-11", "off", "2026-10-11T00:00", "2026-10-12T00:00"),
+        ],
+        columns=["agent_id", "date", "activity", "start", "end"],
+    )
+    pieces = paid_pieces(rows)
+    assert pieces["minutes"].sum() == 60 * (3.5 + 5.5 + 4 + 1)
+    closed = closed_minutes(WEEKDAY_9_18, pieces)
+    assert closed.sum() == 60 * (0.5 + 0.5 + 2 + 2)  # the night, both sides of midnight, is closed
+    assert closed_minutes(WEEKDAY_8_20, pieces).sum() == 60 * (2 + 2)  # 08:30-18:30 is inside 08:00-20:00
+    assert closed_minutes(C7X24, pieces).sum() == 0
+    assert holiday_minutes(pieces).sum() == 120  # only 00:00-02:00 of Thu 1 Oct
+    # the week of Mon 2026-09-28 has 3 working days (24 h); the shift of Wed 30 Sep holds 13 h, 11 h off
+    # the holiday: 3 h over 8 h that day; the whole week is under 24 h; plus the 2 holiday hours
+    prem = premium_hours_by_month(pieces, NATIONAL_DAY)
+    assert prem[("x", "2026-09")] == pytest.approx(3.0)
+    assert prem[("x", "2026-10")] == pytest.approx(2.0)
+
+
 # --------------------------------------------------------------------------------------------
 # (a) - (d): every plan of the matrix
 # --------------------------------------------------------------------------------------------
