@@ -245,8 +245,11 @@ def roster_step(
         if float(rows["required"].sum()) <= 0:
             notes.append(f"team {team.name}: its channels require nobody in the horizon; not rostered")
             continue
-        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}")
-        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress)
+        windows = [scenario.channel(c).window for c in chans]
+        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}",
+                               calendar=scenario.calendar, windows=windows)
+        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress,
+                         calendar=scenario.calendar, windows=windows)
         rosters.append(r)
         notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
     return tuple(rosters), notes
@@ -391,6 +394,7 @@ def cost_step(
     """The rosters priced under the scenario's ``[pay]`` (:mod:`planner.costing`): each team's hours by pay
     rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""
     from planner.costing import plan_cost, statutory_holidays_ahead, team_cost
+    from planner.labour import week_standard_min
     from planner.staffing import requirement_summary
 
     cal, rules = scenario.calendar, scenario.rules
@@ -403,6 +407,7 @@ def cost_step(
                 r.team, r.channels, r.schedule, start=start, weeks=len(r.weeks), pay=scenario.pay, calendar=cal,
                 night=(rules.night_start_min, rules.night_end_min), holidays_open=open_days,
                 source=f"roster of team {r.team}",
+                week_standard=[week_standard_min(d.rota_days_delta) for d in r.demands],
             )
         )
     req = requirement_summary(requirements)
@@ -672,6 +677,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
                 "paid_over_required",
                 "shortfall_agent_hours",
                 "short_intervals",
+                "closed_paid_hours",
                 "objective_fen",
                 "lower_bound_fen",
                 "gap",
