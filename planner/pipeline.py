@@ -107,14 +107,14 @@ def forecast_step(
     from planner.forecasting import forecast
     from planner.staffing import validate_forecast
 
-    ends = [s.end.date() for s in history.series]
-    start, stop = horizon_bounds(scenario, max(ends))
-    if start < max(ends):
+    end = history.end.date()  # one horizon for the whole history (forecasts.io.History.end)
+    start, stop = horizon_bounds(scenario, end)
+    if start < end:
         raise PlannerInputError(
             f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
-            f"{max(ends) - timedelta(days=1)}"
+            f"{end - timedelta(days=1)}"
         )
-    days = (stop - min(ends)).days
+    days = (stop - end).days
     frame, info = forecast(
         history,
         days,
