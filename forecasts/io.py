@@ -232,7 +232,7 @@ def _infer_interval(minutes: np.ndarray, keys: np.ndarray, source: str) -> int:
         diffs.append(d[d > 0])
     d = np.concatenate(diffs) if diffs else np.array([], dtype=np.int64)
     if len(d) == 0:
-        raise HistoryError(f"{source}: cannot infer the interval length from one row; pass --interval-min")
+        raise HistoryError(f"{source}: cannot infer the interval length from one row (a series needs two rows or more)")
     values, counts = np.unique(d, return_counts=True)
     step = int(values[np.argmax(counts)])
     # a sparse file (empty intervals omitted) can make the mode a multiple of the true step; a few
@@ -411,7 +411,7 @@ def parse_history(
     step = _infer_interval(minutes, keys, source)
     if interval_min is not None:
         if interval_min not in ALLOWED_INTERVAL_MIN:
-            raise HistoryError(f"--interval-min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
+            raise HistoryError(f"interval_min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
         if step % interval_min == 0 and np.all(minutes % interval_min == 0):
             step = interval_min  # sparse file: the given interval is finer than the spacing seen
     if step not in ALLOWED_INTERVAL_MIN:
@@ -469,10 +469,10 @@ def aggregate(series: Series, interval_min: int) -> Series:
     if interval_min == series.interval_min:
         return series
     if interval_min not in ALLOWED_INTERVAL_MIN:
-        raise HistoryError(f"--interval-min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
+        raise HistoryError(f"interval_min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
     if interval_min % series.interval_min or 1440 % interval_min:
         raise HistoryError(
-            f"--interval-min {interval_min}: not a multiple of the history's {series.interval_min}-minute "
+            f"interval_min {interval_min}: not a multiple of the history's {series.interval_min}-minute "
             "interval that divides the day"
         )
     k = interval_min // series.interval_min
@@ -493,7 +493,7 @@ def aggregate_history(history: History, interval_min: int | None) -> History:
         return history
     if interval_min < history.interval_min:
         raise HistoryError(
-            f"--interval-min {interval_min}: finer than the history's {history.interval_min}-minute interval"
+            f"interval_min {interval_min}: finer than the history's {history.interval_min}-minute interval"
         )
     return replace(
         history, interval_min=interval_min, series=tuple(aggregate(s, interval_min) for s in history.series)

@@ -63,11 +63,11 @@ def forecast(
     distribution behind the bands (``error``, None without a backtest), warnings (deduplicated).
     """
     if horizon_days < 1 or horizon_days > 366:
-        raise PlannerInputError(f"--horizon-days {horizon_days}: must be between 1 and 366")
+        raise PlannerInputError(f"horizon_days {horizon_days}: must be between 1 and 366")
     if not 0 < level < 1:
-        raise PlannerInputError(f"--level {level}: must be a fraction strictly between 0 and 1")
+        raise PlannerInputError(f"level {level}: must be a fraction strictly between 0 and 1")
     if backtest_weeks < 1:
-        raise PlannerInputError(f"--backtest-weeks {backtest_weeks}: must be at least 1")
+        raise PlannerInputError(f"backtest_weeks {backtest_weeks}: must be at least 1")
     history = align_ends(history)
     try:
         results = [

@@ -148,7 +148,7 @@ def roster_weeks(
             f"{agents_source}: named agents are rostered one week at a time; give one week of requirements"
         )
     if frozen is not None and frozen_until is None:
-        raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
+        raise PlannerInputError("a published schedule to keep needs the first date that may change (frozen_until)")
     results, frames, covs = [], [], []
     for w, demand in enumerate(demands):
         if progress is not None:
