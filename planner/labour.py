@@ -9,7 +9,7 @@ State Council's working-hours regulation art. 3), art. 38 (at least one rest day
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planner.errors import PlannerInputError
 
@@ -29,6 +29,21 @@ OVERTIME_WEEK_MAX_MIN = OVERTIME_MONTH_MAX_MIN * 7 // 30
 OVERTIME_WORKDAY_MULTIPLE = 1.5
 OVERTIME_RESTDAY_MULTIPLE = 2.0
 OVERTIME_HOLIDAY_MULTIPLE = 3.0
+
+# How the user wrote each rostering setting, for messages that tell them what to change: the scenario's
+# keys by default (planner plan, cost, check, the app); ``planner schedule`` passes the flags it was given
+# (ShiftRules.names). Engines never name a flag or key of their own.
+SCENARIO_NAMES = {
+    "shift_hours": "rules.shift_hours",
+    "start_step_min": "rules.start_step_min",
+    "earliest_start": "rules.earliest_start",
+    "latest_start": "rules.latest_start",
+    "overtime": "rules.overtime",
+    "days_per_week": "rules.days_per_week",
+    "min_rest": "rules.min_rest_hours",
+    "min_staff": "rules.min_staff",
+    "time_limit_s": "solver.time_limit_s",
+}
 
 
 @dataclass(frozen=True)
@@ -96,16 +111,22 @@ class ShiftRules:
     night_start_min: int = 22 * 60
     night_end_min: int = 6 * 60
     overtime_month_limit: bool = True
+    # setting -> how the user wrote it (SCENARIO_NAMES' keys), for messages only: not part of the rules
+    names: dict[str, str] = field(default_factory=lambda: dict(SCENARIO_NAMES), compare=False, repr=False)
+
+    def name(self, setting: str) -> str:
+        """How the user wrote ``setting`` (a scenario key or a flag), for a message."""
+        return self.names.get(setting) or SCENARIO_NAMES[setting]
 
     def __post_init__(self) -> None:
         if not self.shift_lengths_min:
-            raise PlannerInputError("shift rules: no shift length given (--shift-hours)")
+            raise PlannerInputError(f"shift rules: no shift length given ({self.name('shift_hours')})")
         for length in self.shift_lengths_min:
             if not 60 <= length <= 16 * 60:
                 raise PlannerInputError(f"shift rules: shift length {length / 60:g} h is outside 1..16 h")
         if self.start_step_min <= 0 or DAY_MIN % self.start_step_min:
             raise PlannerInputError(
-                f"shift rules: start step {self.start_step_min} min must divide a day (--start-step-min)"
+                f"shift rules: {self.name('start_step_min')}: start step {self.start_step_min} min must divide a day"
             )
         for name in ("earliest_start_min", "latest_start_min"):
             if not 0 <= getattr(self, name) < DAY_MIN:

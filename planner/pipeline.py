@@ -108,14 +108,14 @@ def forecast_step(
     from planner.forecasting import forecast
     from planner.staffing import validate_forecast
 
-    ends = [s.end.date() for s in history.series]
-    start, stop = horizon_bounds(scenario, max(ends))
-    if start < max(ends):
+    end = history.end.date()  # one horizon for the whole history (forecasts.io.History.end)
+    start, stop = horizon_bounds(scenario, end)
+    if start < end:
         raise PlannerInputError(
             f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
-            f"{max(ends) - timedelta(days=1)}"
+            f"{end - timedelta(days=1)}"
         )
-    days = (stop - min(ends)).days
+    days = (stop - end).days
     frame, info = forecast(
         history,
         days,
@@ -458,6 +458,23 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
     return history, sample
 
 
+# The forecast engines name a parameter at the head of a message (``interval_min 15: ...``; the CLI turns
+# it into the flag typed): the scenario-driven paths name the scenario's key instead.
+FORECAST_KEYS = {
+    "interval_min": "staffing.interval_min",
+    "method": "forecast.method",
+    "level": "forecast.level",
+    "backtest_weeks": "forecast.backtest_weeks",
+    "holidays": "data.holidays",
+}
+
+
+def _as_scenario_key(message: str) -> str:
+    head, sep, rest = message.partition(" ")
+    name = head.rstrip(":")
+    return f"{FORECAST_KEYS[name]}{head[len(name):]} {rest}" if sep and name in FORECAST_KEYS else message
+
+
 @dataclass(frozen=True)
 class Forecasted:
     """The forecast a plan is built on: the horizon's forecast frame, its summary (``info``), the first
@@ -511,15 +528,18 @@ def forecast_part(
         interval_min = infer_interval_min(fc, source=source, interval_min=scenario.interval_min)
         info: dict[str, Any] = {"interval_min": interval_min, "series": [], "warnings": [], "given": True}
     else:
-        hist, sample = _history(scenario, history)
-        if progress is not None:
-            progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
-        cal = (
-            calendar
-            or scenario.data.calendar
-            or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
-        )
-        fc, info, start, _stop = forecast_step(scenario, hist, cal)
+        try:
+            hist, sample = _history(scenario, history)
+            if progress is not None:
+                progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
+            cal = (
+                calendar
+                or scenario.data.calendar
+                or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
+            )
+            fc, info, start, _stop = forecast_step(scenario, hist, cal)
+        except PlannerInputError as exc:
+            raise PlannerInputError(_as_scenario_key(str(exc))) from None
         recent = recent_history(hist)
     return Forecasted(
         forecast=fc,

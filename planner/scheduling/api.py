@@ -157,7 +157,7 @@ def roster_weeks(
             f"{agents_source}: named agents are rostered one week at a time; give one week of requirements"
         )
     if frozen is not None and frozen_until is None:
-        raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
+        raise PlannerInputError("a published schedule to keep needs the first date that may change (frozen_until)")
     caps = premium_caps(demands, rules, calendar, windows)
     rotas = [week_rota(rules, d, cap) for d, cap in zip(demands, caps, strict=True)]
     results, frames, covs = [], [], []

@@ -347,7 +347,8 @@ def explain_uncoverable(
     dead = [t for t in range(demand.n_slots) if demand.need[t] > 0 and not reach[t]]
     if dead:
         why = (
-            f"no allowed shift works then (starts {window}, lengths {lengths} h"
+            f"no allowed shift works then (starts {window}: {rules.name('earliest_start')}, "
+            f"{rules.name('latest_start')}; lengths {lengths} h: {rules.name('shift_hours')}"
             + (
                 ", named agents' availability, hours and night eligibility"
                 if any(p.size is not None for p in pools)
@@ -361,8 +362,8 @@ def explain_uncoverable(
     thin = [t for t in range(demand.n_slots) if demand.need[t] > 0 and cap[t] < costs.min_staff]
     if thin:
         raise PlannerInputError(
-            f"cannot keep the floor of {costs.min_staff} agent(s) in {len(thin)} interval(s): "
-            f"{_ranges(thin, demand)}: too few eligible agents can work then"
+            f"cannot keep the floor of {costs.min_staff} agent(s) ({rules.name('min_staff')}) in {len(thin)} "
+            f"interval(s): {_ranges(thin, demand)}: too few eligible agents can work then"
         )
 
 
@@ -695,7 +696,7 @@ def solve_roster(
             f"week of {demand.week_start:%Y-%m-%d}: no weekly tour is legal ({rota.min_days}-{rota.max_days} "
             f"days on the {sum(rota.open_days)} open day(s), at most {rota.max_week_work_min / 60:g} h"
             + ("" if premium_cap_min is None else f", premium hours at most {premium_cap_min / 60:g} h")
-            + "): relax rules.shift_hours, rules.min_rest_hours or rules.min_days_per_week"
+            + f"): relax {rules.name('shift_hours')}, {rules.name('min_rest')} or {rules.name('days_per_week')}"
         )
     frozen_min = list(frozen_min) if frozen_min is not None else [0] * demand.n_slots
     active = tuple(not f for f in frozen_days)
@@ -760,7 +761,9 @@ def solve_roster(
         raise RosterFailure(
             "infeasible",
             f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
-            "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
+            "infeasible with these breaks, days off and agent limits (lower "
+            f"{rules.name('min_staff')} or widen the start times, {rules.name('earliest_start')} and "
+            f"{rules.name('latest_start')})"
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint and c.lp.feasible(hint):
         # CP-SAT ran out of time before loading the hint: the heuristic roster is complete and feasible
@@ -770,7 +773,8 @@ def solve_roster(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RosterFailure(
             "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
-            f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
+            f"no roster found within the time limit of {settings.time_limit_s:g} s ({name}); allow more time "
+            f"({rules.name('time_limit_s')})"
         )
     before = val[:]
     added = _close_shortfall(c, reach, val)

@@ -97,7 +97,7 @@ def closed_minutes(demand: WeekDemand, day: int, tmpl: ShiftTemplate) -> int:
 
 
 def _day_templates(
-    demand: WeekDemand, templates: Sequence[ShiftTemplate]
+    demand: WeekDemand, templates: Sequence[ShiftTemplate], rules: ShiftRules
 ) -> tuple[tuple[frozenset[ShiftTemplate], ...], list[str]]:
     """Per day, the shifts allowed: inside the window; where none fits, those the fewest minutes outside it
     that touch an interval with a requirement (with a note)."""
@@ -119,7 +119,8 @@ def _day_templates(
         day = demand.week_start + timedelta(days=d)
         notes.append(
             f"{day:%Y-%m-%d}: no allowed shift fits inside the coverage window; the shortest overhang is "
-            f"{least / 60:g} h outside it (relax rules.shift_hours or rules.earliest_start/latest_start)"
+            f"{least / 60:g} h outside it (relax {rules.name('shift_hours')} or {rules.name('earliest_start')}/"
+            f"{rules.name('latest_start')})"
         )
     return tuple(out), notes
 
@@ -137,7 +138,7 @@ def week_tours(
 ) -> tuple[tuple[Tour, ...], list[str]]:
     """Every legal tour of the week (day pattern on open days x a shift allowed on each of its days) whose
     premium hours fit the week's cap, and notes on shifts that had to leave the window."""
-    allowed, notes = _day_templates(demand, templates)
+    allowed, notes = _day_templates(demand, templates, rules)
     patterns = [
         bits
         for bits in itertools.product((True, False), repeat=WEEK_DAYS)
