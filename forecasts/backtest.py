@@ -331,7 +331,7 @@ def make_forecast(
     history said against the calendar (normal holidays, closed make-up days), once.
     """
     if horizon_days < 1:
-        raise ValueError(f"--horizon-days {horizon_days}: must be at least 1")
+        raise ValueError(f"horizon_days {horizon_days}: must be at least 1")
     if series.offered.sum() <= 0:
         name = series.channel + (f"/{series.queue}" if series.queue else "")
         raise ValueError(f"{name}: the history has no contacts at all; nothing to forecast from")
@@ -343,7 +343,7 @@ def make_forecast(
         if slow:
             notes.append(
                 f"auto skipped {', '.join(slow)} at {series.interval_min}-minute intervals (too slow); "
-                "use --interval-min 15 or more to include them"
+                "a forecast interval of 15 minutes or more includes them"
             )
     origin_days = [series.n_days - 7 * k for k in range(n_select, 0, -1)]
     origin_days = [d for d in origin_days if d >= 7]

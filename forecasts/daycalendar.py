@@ -115,4 +115,4 @@ def load_calendar(spec: str | None, years: range | list[int]) -> DayCalendar:
     if code in holidays_lib.list_supported_countries():
         country = holidays_lib.country_holidays(code, years=list(years))
         return DayCalendar(code, frozenset(country.keys()), frozenset())
-    raise CalendarError(f"--holidays {spec!r}: not CN, none, a known country code, or an existing file")
+    raise CalendarError(f"holidays {spec!r}: not CN, none, a known country code, or an existing file")

@@ -4,7 +4,9 @@ A history file (CSV or XLSX, header row) has ``interval_start`` and ``offered`` 
 ``channel`` (voice default, chat, email), ``queue``, ``answered``, ``aht_s`` and other ACD columns.
 Rows are local wall-clock interval starts. Many ACDs omit empty or closed intervals, so a missing
 interval means no contacts: each channel/queue series is laid on a regular grid of whole days, from
-midnight of its first day to the end of its last day, with missing intervals set to zero. Holes
+midnight of its first day to the end of the file's last day (over all series: one history, one
+horizon), with missing intervals set to zero. Closed days at the end of a series (a weekday channel
+whose rows stop on Friday in a file that runs to Sunday) are zeros, not the end of its data. Holes
 inside hours that are otherwise always open are reported as warnings (possible outages).
 
 Everything that makes a file unusable raises :class:`HistoryError` with one line naming the file,
@@ -71,6 +73,19 @@ class Series:
         """The first instant after the history (midnight after its last day)."""
         return self.start + pd.Timedelta(minutes=self.interval_min * len(self.offered))
 
+    def extended_to(self, end: pd.Timestamp) -> Series:
+        """This series on a grid that runs to ``end`` (a later midnight): the added intervals had no
+        contacts (zero volume, no handle time)."""
+        extra = int((end - self.end) / pd.Timedelta(minutes=self.interval_min))
+        if extra <= 0:
+            return self
+        return replace(
+            self,
+            offered=np.concatenate([self.offered, np.zeros(extra)]),
+            aht_s=None if self.aht_s is None else np.concatenate([self.aht_s, np.full(extra, np.nan)]),
+            aht_weight=None if self.aht_weight is None else np.concatenate([self.aht_weight, np.zeros(extra)]),
+        )
+
     def head(self, n_intervals: int) -> Series:
         """The first ``n_intervals`` of this series (used to cut backtest origins)."""
         cut = slice(0, n_intervals)
@@ -90,6 +105,46 @@ class History:
     interval_min: int
     series: tuple[Series, ...]
     warnings: tuple[str, ...] = ()
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The first instant after the history: midnight after its last day over all series.
+
+        The one horizon rule: every series is forecast from here (see :func:`align_ends`).
+        """
+        return max(s.end for s in self.series)
+
+
+def align_ends(history: History) -> History:
+    """Every series of ``history`` runs to :attr:`History.end`: days after a series' last row are days
+    without contacts (closed), so all series share one horizon. A no-op when they already do."""
+    end = history.end
+    if all(s.end == end for s in history.series):
+        return history
+    warnings = list(history.warnings)
+    for s in history.series:
+        if s.end < end:
+            warnings.extend(_trailing_open_warning(s, end, history.source))
+    return replace(history, series=tuple(s.extended_to(end) for s in history.series), warnings=tuple(warnings))
+
+
+def _trailing_open_warning(series: Series, end: pd.Timestamp, source: str) -> list[str]:
+    """Warn when days added after a series' last row are weekdays it usually had contacts on."""
+    totals = series.offered[: series.n_days * series.per_day].reshape(series.n_days, -1).sum(axis=1)
+    n_added = int((end - series.end) / pd.Timedelta(days=1))
+    usual = []
+    for k in range(n_added):  # day series.n_days + k
+        same = [d for d in range(series.n_days + k - 7, -1, -7) if d < series.n_days][:4]
+        if len(same) >= 2 and np.mean(totals[same] > 0) > 0.5:
+            usual.append(series.end + pd.Timedelta(days=k))
+    if not usual:
+        return []
+    label = f"{source} [{series.channel}{'/' + series.queue if series.queue else ''}]"
+    shown = ", ".join(f"{d:%Y-%m-%d}" for d in usual[:5]) + (f" and {len(usual) - 5} more" if len(usual) > 5 else "")
+    return [
+        f"{label}: no rows on {shown}, before the file's last day {end - pd.Timedelta(days=1):%Y-%m-%d}, "
+        "though that weekday usually has contacts; counted as zero contacts (closed or cut short?)"
+    ]
 
 
 def _row(i: int) -> int:
@@ -177,7 +232,7 @@ def _infer_interval(minutes: np.ndarray, keys: np.ndarray, source: str) -> int:
         diffs.append(d[d > 0])
     d = np.concatenate(diffs) if diffs else np.array([], dtype=np.int64)
     if len(d) == 0:
-        raise HistoryError(f"{source}: cannot infer the interval length from one row; pass --interval-min")
+        raise HistoryError(f"{source}: cannot infer the interval length from one row (a series needs two rows or more)")
     values, counts = np.unique(d, return_counts=True)
     step = int(values[np.argmax(counts)])
     # a sparse file (empty intervals omitted) can make the mode a multiple of the true step; a few
@@ -356,7 +411,7 @@ def parse_history(
     step = _infer_interval(minutes, keys, source)
     if interval_min is not None:
         if interval_min not in ALLOWED_INTERVAL_MIN:
-            raise HistoryError(f"--interval-min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
+            raise HistoryError(f"interval_min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
         if step % interval_min == 0 and np.all(minutes % interval_min == 0):
             step = interval_min  # sparse file: the given interval is finer than the spacing seen
     if step not in ALLOWED_INTERVAL_MIN:
@@ -395,7 +450,7 @@ def parse_history(
             aht[idx[ok]] = a[ok]
             weight[idx[ok]] = w_src[ok]
         out.append(Series(ch, q or None, start, step, vol, aht, weight))
-    return History(source, step, tuple(out), tuple(warnings))
+    return align_ends(History(source, step, tuple(out), tuple(warnings)))
 
 
 def _label_suffix(key: str) -> str:
@@ -414,10 +469,10 @@ def aggregate(series: Series, interval_min: int) -> Series:
     if interval_min == series.interval_min:
         return series
     if interval_min not in ALLOWED_INTERVAL_MIN:
-        raise HistoryError(f"--interval-min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
+        raise HistoryError(f"interval_min {interval_min}: must be one of {ALLOWED_INTERVAL_MIN}")
     if interval_min % series.interval_min or 1440 % interval_min:
         raise HistoryError(
-            f"--interval-min {interval_min}: not a multiple of the history's {series.interval_min}-minute "
+            f"interval_min {interval_min}: not a multiple of the history's {series.interval_min}-minute "
             "interval that divides the day"
         )
     k = interval_min // series.interval_min
@@ -438,7 +493,7 @@ def aggregate_history(history: History, interval_min: int | None) -> History:
         return history
     if interval_min < history.interval_min:
         raise HistoryError(
-            f"--interval-min {interval_min}: finer than the history's {history.interval_min}-minute interval"
+            f"interval_min {interval_min}: finer than the history's {history.interval_min}-minute interval"
         )
     return replace(
         history, interval_min=interval_min, series=tuple(aggregate(s, interval_min) for s in history.series)

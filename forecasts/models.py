@@ -680,7 +680,7 @@ AUTO_CANDIDATES = (
 def get_model(name: str):
     """The model registered as ``name`` (ValueError naming the choices otherwise)."""
     if name not in MODELS:
-        raise ValueError(f"--method {name!r}: choose auto or one of {', '.join(MODELS)}")
+        raise ValueError(f"method {name!r}: choose auto or one of {', '.join(MODELS)}")
     return MODELS[name]
 
 

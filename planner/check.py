@@ -51,7 +51,7 @@ from planner.labour import (
     WEEK_DAYS,
 )
 from planner.scheduling.checker import Limits, check_schedule
-from planner.scheduling.demand import WeekDemand, need_after_shrinkage
+from planner.scheduling.demand import WeekDemand, need_after_shrinkage, week_calendar, window_open_slots
 
 SCHEDULE_COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 LAW = {
@@ -402,20 +402,27 @@ def cheapest_fix(scenario: Scenario, coverage: pd.DataFrame, start: date, weeks:
         residual = np.ceil(cov["missing_agents"].to_numpy(dtype=float) - 1e-9).astype(int)
         if residual.sum() <= 0:
             continue
-        demands = tuple(
-            WeekDemand(
-                week_start=week_start + timedelta(days=7 * w),
+        windows = [scenario.channel(c).window for c in chans]
+        demands = []
+        for w in range(weeks):
+            first = week_start + timedelta(days=7 * w)
+            opened = window_open_slots(first, interval_min, per_week, scenario.calendar, windows)
+            kinds, delta = week_calendar(first.date(), scenario.calendar, windows, opened)
+            demands.append(WeekDemand(
+                week_start=first,
                 interval_min=interval_min,
                 required=tuple(float(x) * (1.0 - scenario.shrinkage) for x in residual[w * per_week:][:per_week]),
                 need=tuple(int(x) for x in residual[w * per_week:][:per_week]),
                 shrinkage=scenario.shrinkage,
                 channels=chans,
-            )
-            for w in range(weeks)
-        )
+                open_slot=opened,
+                day_kind=kinds,
+                rota_days_delta=delta,
+            ))
         # the floor of min_staff applies to the whole team, which the vendor's agents already staff
         costs = replace(scenario.costs, min_staff=0)
-        r = roster_weeks(demands, rules, costs, scenario.solver, team=f"{team}-add")
+        r = roster_weeks(demands, rules, costs, scenario.solver, team=f"{team}-add",
+                         calendar=scenario.calendar, windows=windows)
         status.append((team, r.summary()["status"]))
         notes += [f"team {team} fix: {x}" for x in r.summary()["notes"]]
         if r.check.shortfall_agent_hours > 0:

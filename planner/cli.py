@@ -338,6 +338,40 @@ def _hhmm(text: str, flag: str) -> int:
 _RULE_FLAGS_HELP = "overrides the scenario's [rules] (default without --scenario: "
 
 
+# The rostering settings' flags (planner.labour.SCENARIO_NAMES has their scenario keys).
+ROSTER_FLAGS = {
+    "shift_hours": "--shift-hours",
+    "start_step_min": "--start-step-min",
+    "earliest_start": "--earliest-start",
+    "latest_start": "--latest-start",
+    "overtime": "--overtime",
+    "days_per_week": "--days-per-week",
+    "min_rest": "--min-rest-h",
+    "min_staff": "--min-staff",
+    "time_limit_s": "--time-limit-s",
+}
+
+
+def _setting_names(given: dict[str, Any], scenario: str | None) -> dict[str, str]:
+    """How the user wrote each rostering setting, for the engine's messages (``ShiftRules.names``).
+
+    ``given``: the command's own settings (setting -> the flag's value, None when not typed). A flag
+    typed names the flag; a setting the scenario gives names its key; otherwise the command's flag sets
+    it (its default), and a setting the command has no flag for is named plainly.
+    """
+    from planner.labour import SCENARIO_NAMES
+
+    out = {}
+    for setting, flag in ROSTER_FLAGS.items():
+        if setting in given and (given[setting] is not None or scenario is None):
+            out[setting] = flag
+        elif scenario is not None:
+            out[setting] = SCENARIO_NAMES[setting]
+        else:
+            out[setting] = setting.replace("_", " ")
+    return out
+
+
 def _shift_rules(base: Any, flags: dict[str, Any], source: str | None) -> Any:
     """Shift rules: the scenario's (or the defaults), with every flag given on the command line applied.
 
@@ -496,6 +530,14 @@ def schedule_cmd(
              overtime=overtime),
         scenario,
     )
+    rules = replace(rules, names=_setting_names(
+        dict(shift_hours=shift_hours, start_step_min=start_step_min, earliest_start=earliest_start,
+             latest_start=latest_start, overtime=overtime, days_per_week=days_per_week, min_rest=min_rest_h,
+             min_staff=min_staff, time_limit_s=time_limit_s),
+        scenario,
+    ))
+    if frozen is not None and frozen_until is None:
+        raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
     base_solver = scen.solver if scen else SolverSettings(workers=1, deterministic_time=10.0)
     settings = replace(
         base_solver,
@@ -807,6 +849,8 @@ def sl_staff_cmd(
                            interval_floor_sl=floor_sl)
     realise = staff_exactly
     if roster:
+        from dataclasses import replace
+
         from planner.domain import SolverSettings
         from planner.io.table import write_csv
         from planner.labour import CostRates, ShiftRules
@@ -821,6 +865,12 @@ def sl_staff_cmd(
                  days_per_week=days_per_week),
             None,
         )
+        rules = replace(rules, names=_setting_names(
+            dict(shift_hours=shift_hours, start_step_min=start_step_min, earliest_start=earliest_start,
+                 latest_start=latest_start, days_per_week=days_per_week, min_staff=min_staff,
+                 time_limit_s=time_limit_s),
+            None,
+        ))
         settings = SolverSettings(time_limit_s=time_limit_s, workers=1, seed=solver_seed,
                                   deterministic_time=deterministic_s)
         week_demand(workload, np.ones(workload.n_intervals))  # one week from 00:00, before any solving

@@ -53,17 +53,16 @@ from planner.errors import PlannerInputError
 from planner.labour import (
     DAY_MIN,
     DAYS_PER_MONTH,
-    OVERTIME_HOLIDAY_MULTIPLE,
     OVERTIME_MONTH_MAX_MIN,
-    OVERTIME_RESTDAY_MULTIPLE,
-    OVERTIME_WORKDAY_MULTIPLE,
     STANDARD_DAY_WORK_MIN,
     STANDARD_WEEK_WORK_MIN,
     PayRules,
+    classify_week,
 )
 
 PAID_ACTIVITIES = ("work", "break", "training")
-HOLIDAY_ITEM = "statutory holiday work"  # the cost line of the 300 % holiday premium
+HOLIDAY_ITEM = "statutory holiday work, year ahead"  # the monthly cost line of the 300 % holiday premium
+HOLIDAY_HORIZON_ITEM = "statutory holiday work, rostered in the horizon"  # the horizon's own holiday hours
 YEAR_DAYS = 365
 
 
@@ -73,7 +72,9 @@ class AgentHours:
 
     regular_h: straight time (paid by the wage); overtime_h: 150 %; rest_day_h: 200 %; lieu_h: rest-day
     work given a day in lieu (no premium); holiday_h: 300 %; night_h: inside the night window;
-    max_week_h: the most paid hours in one roster week (sets the part-time share of the wage).
+    wage_share: share of a full-time wage: the most paid hours in a roster week over that week's full-time
+    hours (:func:`planner.labour.week_standard_min`: 40 h, less the statutory days off the window closes
+    on, plus the make-up days it opens on), at most 1.
     """
 
     agent_id: str
@@ -84,12 +85,7 @@ class AgentHours:
     lieu_h: float
     holiday_h: float
     night_h: float
-    max_week_h: float
-
-    @property
-    def wage_share(self) -> float:
-        """Share of a full-time wage: the most paid hours in a week over 40 h, at most 1."""
-        return min(1.0, self.max_week_h * 60 / STANDARD_WEEK_WORK_MIN)
+    wage_share: float
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,8 @@ class OvertimeFlag:
 @dataclass(frozen=True)
 class CostLine:
     """One figure of the breakdown: ``amount_fen`` a month = ``quantity`` (``unit``) x ``rate_fen`` where a
-    rate applies, by ``rule``."""
+    rate applies, by ``rule``. ``period`` "horizon": a figure of the planned weeks as rostered (the
+    statutory-holiday hours worked in them), shown beside the monthly lines and not summed into them."""
 
     team: str
     item: str
@@ -116,6 +113,7 @@ class CostLine:
     unit: str
     rate_fen: float | None
     amount_fen: int
+    period: str = "month"
 
 
 @dataclass(frozen=True)
@@ -134,7 +132,7 @@ class TeamCost:
 
     @property
     def cost_month_fen(self) -> int:
-        return sum(x.amount_fen for x in self.lines)
+        return sum(x.amount_fen for x in self.lines if x.period == "month")
 
 
 @dataclass(frozen=True)
@@ -182,7 +180,8 @@ class CostBreakdown:
                 "quantity": x.quantity,
                 "unit": x.unit,
                 "rate_cny": None if x.rate_fen is None else x.rate_fen / 100,
-                "amount_cny_month": x.amount_fen / 100,
+                "amount_cny_month": x.amount_fen / 100 if x.period == "month" else None,
+                "amount_cny_horizon": x.amount_fen / 100 if x.period == "horizon" else None,
             }
             for x in self.lines
         ]
@@ -265,18 +264,26 @@ def classify_hours(
     calendar: ChineseCalendar,
     night: tuple[int, int],
     source: str = "schedule",
+    week_standard: Sequence[int] | None = None,
 ) -> tuple[tuple[AgentHours, ...], dict[tuple[str, date], float]]:
     """Each agent's paid hours by pay rule (module docstring), and the premium minutes per (agent, date)
     that count toward the 36 h a month (not rest-day work given a day in lieu).
 
     ``start``: the first day of the roster's weeks; every shift must start inside the ``weeks`` from it.
-    ``night``: the night window (start, end) in minutes after midnight.
+    ``night``: the night window (start, end) in minutes after midnight. ``week_standard``: each week's
+    full-time paid minutes (:func:`planner.labour.week_standard_min`; default 40 h), the wage share's base.
     """
-    return _classify(_pieces(schedule, night, source), start, weeks, pay, calendar, source)
+    return _classify(_pieces(schedule, night, source), start, weeks, pay, calendar, source, week_standard)
 
 
 def _classify(
-    pieces: pd.DataFrame, start: date, weeks: int, pay: PayRules, calendar: ChineseCalendar, source: str
+    pieces: pd.DataFrame,
+    start: date,
+    weeks: int,
+    pay: PayRules,
+    calendar: ChineseCalendar,
+    source: str,
+    week_standard: Sequence[int] | None = None,
 ) -> tuple[tuple[AgentHours, ...], dict[tuple[str, date], float]]:
     """:func:`classify_hours` on the paid time already split at midnight (:func:`_pieces`)."""
     pieces = pieces.copy()
@@ -286,52 +293,36 @@ def _classify(
         raise PlannerInputError(f"{source}: a shift on {bad} is outside the weeks {start} to {stop - timedelta(1)}")
     week_days = [[start + timedelta(days=7 * w + i) for i in range(7)] for w in range(weeks)]
     working = [sum(calendar.is_working_day(d) for d in days) for days in week_days]
+    standard = list(week_standard) if week_standard is not None else [STANDARD_WEEK_WORK_MIN] * weeks
     statutory = {d: calendar.is_statutory_holiday(d) for d in set(pieces["on"]) | set(pieces["day"])}
     pieces["holiday"] = pieces["on"].map(statutory).astype(bool)
+    comprehensive = pay.hours_system == "comprehensive"
     out, premium = [], defaultdict(float)
     for agent, rows in pieces.groupby("agent_id", sort=True):
         other = rows[~rows["holiday"]].groupby("day")["minutes"].sum().to_dict()
         for on, m in rows[rows["holiday"]].groupby("on")["minutes"].sum().items():
             premium[(agent, on)] += m
         overtime = rest = lieu = 0.0
-        week_paid = []
+        share = 0.0
         comp_other = comp_std = 0.0
         comp_days: dict[date, float] = {}
         for w, days in enumerate(week_days):
-            worked = [d for d in days if other.get(d, 0) > 0]
-            week_paid.append(rows[rows["day"].isin(days)]["minutes"].sum())
+            share = max(share, rows[rows["day"].isin(days)]["minutes"].sum() / standard[w])
             n = working[w]
-            if pay.hours_system == "comprehensive":
-                total = sum(other[d] for d in worked)
-                comp_other += total
+            if comprehensive and pay.settlement != "week":
+                worked = {d: other[d] for d in days if other.get(d, 0) > 0}
+                comp_other += sum(worked.values())
                 comp_std += n * STANDARD_DAY_WORK_MIN
-                comp_days.update({d: other[d] for d in worked})
-                if pay.settlement == "week":
-                    excess = max(0.0, total - n * STANDARD_DAY_WORK_MIN)
-                    overtime += excess
-                    _spread(premium, agent, {d: other[d] for d in worked}, excess)
+                comp_days.update(worked)
                 continue
-            ordinary = [d for d in worked if not statutory[d]]
-            extra = max(0, len(ordinary) - n)
-            rest_days = sorted(ordinary, key=lambda d: (calendar.is_working_day(d), -d.toordinal()))[:extra]
-            for d in rest_days:
-                if pay.rest_day_in_lieu:
-                    lieu += other[d]
-                else:
-                    rest += other[d]
-                    premium[(agent, d)] += other[d]
-            regular_days = [d for d in worked if d not in rest_days]
-            for d in regular_days:
-                over = max(0.0, other[d] - STANDARD_DAY_WORK_MIN) if not statutory[d] else 0.0
-                overtime += over
-                premium[(agent, d)] += over
-            week_regular = sum(min(other[d], STANDARD_DAY_WORK_MIN) if not statutory[d] else other[d]
-                               for d in regular_days)
-            excess = max(0.0, week_regular - n * STANDARD_DAY_WORK_MIN)
-            overtime += excess
-            if excess > 0:
-                premium[(agent, max(regular_days))] += excess
-        if pay.hours_system == "comprehensive" and pay.settlement != "week":
+            wk = classify_week(days, other, statutory, calendar.is_working_day, n,
+                               comprehensive=comprehensive, in_lieu=pay.rest_day_in_lieu)
+            overtime += wk.overtime
+            rest += wk.rest
+            lieu += wk.lieu
+            for d, m in wk.premium.items():
+                premium[(agent, d)] += m
+        if comprehensive and pay.settlement != "week":
             excess = max(0.0, comp_other - comp_std)
             overtime += excess
             _spread(premium, agent, comp_days, excess)
@@ -348,7 +339,7 @@ def _classify(
                 lieu_h=lieu / 60,
                 holiday_h=holiday / 60,
                 night_h=float(rows["night"].sum()) / 60,
-                max_week_h=max(week_paid, default=0.0) / 60,
+                wage_share=min(1.0, share),
             )
         )
     return tuple(out), dict(premium)
@@ -364,22 +355,41 @@ def _spread(premium: dict, agent: str, minutes_by_day: dict[date, float], excess
 
 
 def overtime_flags(
-    team: str, premium: dict[tuple[str, date], float], start: date, weeks: int
+    team: str,
+    premium: dict[tuple[str, date], float],
+    start: date,
+    weeks: int,
+    calendar: ChineseCalendar | None = None,
 ) -> tuple[OvertimeFlag, ...]:
-    """Agent-months whose premium hours, projected to the whole month from the horizon's days in it, pass
-    36 h (Labour Law art. 41)."""
+    """Agent-months whose premium hours, projected to the whole month, pass 36 h (Labour Law art. 41).
+
+    The projection keeps the horizon's own hours as they are and extends only its ordinary weeks' rate
+    (weeks with five official working days) to the days of the month the horizon does not cover: a holiday
+    fortnight's rest-day and holiday hours are not repeated over the month. Without a calendar every week
+    counts as ordinary."""
     covered: dict[str, int] = defaultdict(int)
-    for i in range(7 * weeks):
-        d = start + timedelta(days=i)
-        covered[f"{d:%Y-%m}"] += 1
+    ordinary_days: dict[str, set[date]] = defaultdict(set)
+    for w in range(weeks):
+        days = [start + timedelta(days=7 * w + i) for i in range(7)]
+        ordinary = calendar is None or sum(calendar.is_working_day(d) for d in days) == 5
+        for d in days:
+            covered[f"{d:%Y-%m}"] += 1
+            if ordinary:
+                ordinary_days[f"{d:%Y-%m}"].add(d)
     by_month: dict[tuple[str, str], float] = defaultdict(float)
+    by_month_ordinary: dict[tuple[str, str], float] = defaultdict(float)
     for (agent, d), m in premium.items():
-        by_month[(agent, f"{d:%Y-%m}")] += m
+        key = (agent, f"{d:%Y-%m}")
+        by_month[key] += m
+        if d in ordinary_days[key[1]]:
+            by_month_ordinary[key] += m
     flags = []
     for (agent, month), m in sorted(by_month.items()):
         y, mo = map(int, month.split("-"))
-        days = month_calendar.monthrange(y, mo)[1]
-        projected = m * days / max(covered.get(month, 0), 1)
+        uncovered = month_calendar.monthrange(y, mo)[1] - covered.get(month, 0)
+        n_ordinary = len(ordinary_days[month])
+        rate = by_month_ordinary[(agent, month)] / n_ordinary if n_ordinary else 0.0
+        projected = m + rate * uncovered
         if projected > OVERTIME_MONTH_MAX_MIN + 1e-9:
             flags.append(OvertimeFlag(team, agent, month, m / 60, projected / 60))
     return tuple(flags)
@@ -429,48 +439,64 @@ def team_cost(
     night: tuple[int, int],
     holidays_open: Sequence[date] = (),
     source: str = "schedule",
+    week_standard: Sequence[int] | None = None,
 ) -> TeamCost:
     """A team's monthly cost lines (module docstring). ``holidays_open``: the statutory holidays of the year
-    ahead on which the team's window is open (:func:`statutory_holidays_ahead`)."""
+    ahead on which the team's window is open (:func:`statutory_holidays_ahead`); a statutory holiday of the
+    horizon the roster works is priced as rostered whether or not the window opens on it.
+    ``week_standard``: each roster week's full-time paid minutes (the wage share's base)."""
     pieces = _pieces(schedule, night, source)
-    agents, premium = _classify(pieces, start, weeks, pay, calendar, source)
+    agents, premium = _classify(pieces, start, weeks, pay, calendar, source, week_standard)
     month = DAYS_PER_MONTH / (7 * weeks)  # horizon -> a typical month
     hourly = pay.hourly_fen
+    stop = start + timedelta(days=7 * weeks)
+    worked_holidays = {d for d in (pieces["on"] if len(pieces) else ())
+                       if start <= d < stop and calendar.is_statutory_holiday(d)}
+    holidays_open = tuple(sorted(set(holidays_open) | worked_holidays))
     holiday_month_h = _expected_holiday_minutes(pieces, holidays_open, start, weeks, calendar) / 60 / 12
     share = np.array([a.wage_share for a in agents])
     fte = float(share.sum())
     # each agent's gross a month: wage share + own premiums and night time + a share of the holiday premium
     gross = [
         s * pay.monthly_wage_fen
-        + month * hourly * (OVERTIME_WORKDAY_MULTIPLE * a.overtime_h + OVERTIME_RESTDAY_MULTIPLE * a.rest_day_h)
+        + month * hourly * (pay.overtime_multiple * a.overtime_h + pay.rest_day_multiple * a.rest_day_h)
         + month * pay.night_allowance_fen_per_hour * a.night_h
-        + (holiday_month_h * OVERTIME_HOLIDAY_MULTIPLE * hourly * s / fte if fte > 0 else 0.0)
+        + (holiday_month_h * pay.holiday_multiple * hourly * s / fte if fte > 0 else 0.0)
         for a, s in zip(agents, share, strict=True)
     ]
     h = {k: sum(getattr(a, k) for a in agents) for k in
          ("paid_h", "regular_h", "overtime_h", "rest_day_h", "lieu_h", "holiday_h", "night_h")}
     lines: list[CostLine] = []
 
-    def line(item: str, rule: str, quantity: float, unit: str, rate: float | None, amount: float | None = None):
+    def line(item: str, rule: str, quantity: float, unit: str, rate: float | None, amount: float | None = None,
+             period: str = "month"):
         value = quantity * rate if amount is None and rate is not None else amount
-        lines.append(CostLine(team, item, rule, quantity, unit, rate, round(value or 0.0)))
+        lines.append(CostLine(team, item, rule, quantity, unit, rate, round(value or 0.0), period))
 
-    line("agent wages", "monthly wage x wage share (paid hours in the busiest week / 40 h, at most 1)",
+    line("agent wages", "monthly wage x wage share (paid hours in the busiest week / that week's full-time "
+         "hours: 40 h less statutory days off the window closes on, at most 1)",
          fte, "FTE", float(pay.monthly_wage_fen))
     hours_rule = "standard hours: over 8 h a day or the week's working days x 8 h" if pay.hours_system == "standard" \
         else f"comprehensive hours: over the {pay.settlement}'s standard (working days x 8 h)"
-    line("overtime on working days", f"Labour Law art. 44(1): 150 % of monthly wage / 174 h; {hours_rule}",
-         h["overtime_h"] * month, "h", OVERTIME_WORKDAY_MULTIPLE * hourly)
+    line("overtime on working days",
+         f"Labour Law art. 44(1): {pay.overtime_multiple:.0%} of monthly wage / 174 h; {hours_rule}",
+         h["overtime_h"] * month, "h", pay.overtime_multiple * hourly)
     if pay.hours_system == "standard":
         if pay.rest_day_in_lieu:
             line("rest-day work, day in lieu", "Labour Law art. 44(2): a day in lieu instead of 200 %",
                  h["lieu_h"] * month, "h", 0.0)
         else:
-            line("rest-day work", "Labour Law art. 44(2): 200 % (days beyond the week's working days)",
-                 h["rest_day_h"] * month, "h", OVERTIME_RESTDAY_MULTIPLE * hourly)
+            line("rest-day work",
+                 f"Labour Law art. 44(2): {pay.rest_day_multiple:.0%} (days beyond the week's working days)",
+                 h["rest_day_h"] * month, "h", pay.rest_day_multiple * hourly)
     line(HOLIDAY_ITEM,
-         f"Labour Law art. 44(3): 300 % on the statutory holidays; {len(holidays_open)} in the year ahead with "
-         "the window open, a twelfth a month", holiday_month_h, "h", OVERTIME_HOLIDAY_MULTIPLE * hourly)
+         f"Labour Law art. 44(3): {pay.holiday_multiple:.0%} on the statutory holidays; {len(holidays_open)} in "
+         "the year ahead worked (the horizon's as rostered, the others estimated from its ordinary days), a "
+         "twelfth a month", holiday_month_h, "h", pay.holiday_multiple * hourly)
+    line(HOLIDAY_HORIZON_ITEM,
+         f"Labour Law art. 44(3): {pay.holiday_multiple:.0%}; the paid hours rostered on statutory holidays in the "
+         "planned weeks (in the year-ahead line above, not added to the month)",
+         h["holiday_h"], "h", pay.holiday_multiple * hourly, period="horizon")
     line("night allowance", "per paid hour inside the night window", h["night_h"] * month, "h",
          float(pay.night_allowance_fen_per_hour))
     si, hf = pay.social_insurance, pay.housing_fund
@@ -501,7 +527,7 @@ def team_cost(
         hours={**h, "holiday_month_h": holiday_month_h},
         holidays_year=len(holidays_open),
         lines=tuple(lines),
-        flags=overtime_flags(team, premium, start, weeks),
+        flags=overtime_flags(team, premium, start, weeks, calendar),
     )
 
 
@@ -604,7 +630,7 @@ def cost_summary(c: CostBreakdown) -> dict[str, Any]:
         "lines": [
             {"team": x.team, "item": x.item, "rule": x.rule, "quantity": x.quantity, "unit": x.unit,
              "rate_cny": None if x.rate_fen is None else _cny(x.rate_fen), "amount_fen": x.amount_fen,
-             "amount_cny": _cny(x.amount_fen)}
+             "amount_cny": _cny(x.amount_fen), "period": x.period}
             for x in c.lines
         ],
     }

@@ -14,7 +14,7 @@ import pandas as pd
 
 from forecasts.backtest import make_forecast
 from forecasts.daycalendar import DayCalendar, load_calendar
-from forecasts.io import History
+from forecasts.io import History, align_ends
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
@@ -53,18 +53,22 @@ def forecast(
     level: float = 0.8,
     backtest_weeks: int = 8,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last interval.
+    """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last day.
+
+    One horizon for the whole history: every series is forecast from :attr:`History.end` (midnight after
+    the last day over all series); days after a series' last row count as closed (no contacts).
 
     Returns the forecast frame (DESIGN.md schema, ``interval_start`` as ISO text) and a JSON-ready
     summary: the model each series' backtest chose, its WAPE and the runner-up, the backtest error
     distribution behind the bands (``error``, None without a backtest), warnings (deduplicated).
     """
     if horizon_days < 1 or horizon_days > 366:
-        raise PlannerInputError(f"--horizon-days {horizon_days}: must be between 1 and 366")
+        raise PlannerInputError(f"horizon_days {horizon_days}: must be between 1 and 366")
     if not 0 < level < 1:
-        raise PlannerInputError(f"--level {level}: must be a fraction strictly between 0 and 1")
+        raise PlannerInputError(f"level {level}: must be a fraction strictly between 0 and 1")
     if backtest_weeks < 1:
-        raise PlannerInputError(f"--backtest-weeks {backtest_weeks}: must be at least 1")
+        raise PlannerInputError(f"backtest_weeks {backtest_weeks}: must be at least 1")
+    history = align_ends(history)
     try:
         results = [
             make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
@@ -125,7 +129,7 @@ def history_calendar(history: History, horizon_days: int, spec: str = "CN") -> D
     if spec.upper() not in ("CN", "NONE") and ("." in spec or "/" in spec or "\\" in spec):
         raise PlannerInputError(f"holidays '{spec}': a holiday file is read by the caller, not here")
     first = min(s.start for s in history.series)
-    last = max(s.end for s in history.series) + pd.Timedelta(days=horizon_days)
+    last = history.end + pd.Timedelta(days=horizon_days)
     try:
         return load_calendar(spec, range(first.year - 1, last.year + 2))
     except ValueError as exc:

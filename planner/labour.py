@@ -8,7 +8,8 @@ State Council's working-hours regulation art. 3), art. 38 (at least one rest day
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from planner.errors import PlannerInputError
 
@@ -29,6 +30,21 @@ OVERTIME_WORKDAY_MULTIPLE = 1.5
 OVERTIME_RESTDAY_MULTIPLE = 2.0
 OVERTIME_HOLIDAY_MULTIPLE = 3.0
 
+# How the user wrote each rostering setting, for messages that tell them what to change: the scenario's
+# keys by default (planner plan, cost, check, the app); ``planner schedule`` passes the flags it was given
+# (ShiftRules.names). Engines never name a flag or key of their own.
+SCENARIO_NAMES = {
+    "shift_hours": "rules.shift_hours",
+    "start_step_min": "rules.start_step_min",
+    "earliest_start": "rules.earliest_start",
+    "latest_start": "rules.latest_start",
+    "overtime": "rules.overtime",
+    "days_per_week": "rules.days_per_week",
+    "min_rest": "rules.min_rest_hours",
+    "min_staff": "rules.min_staff",
+    "time_limit_s": "solver.time_limit_s",
+}
+
 
 @dataclass(frozen=True)
 class CostRates:
@@ -36,6 +52,10 @@ class CostRates:
 
     hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
     overtime_premium: extra pay on overtime hours as a fraction of the hourly rate (art. 44: 150 % -> 0.5).
+    overtime_multiple / rest_day_multiple / holiday_multiple: the pay multiples of :class:`PayRules` the
+    roster is priced with (:func:`classify_week`, the same rule costing applies); rest_day_in_lieu: rest-day
+    work earns a day in lieu instead of its multiple; comprehensive: 综合计算工时制 (overtime over the week's
+    standard only).
     shortfall_fen_per_agent_hour: penalty per agent-hour below need (large: covering comes first).
     surplus_fen_per_agent_hour: small penalty per agent-hour above need (tie-breaker).
     split_days_off_fen: per tour without two consecutive days off. min_staff: hard floor of agents
@@ -49,6 +69,11 @@ class CostRates:
     surplus_fen_per_agent_hour: int = 60
     split_days_off_fen: int = 3000
     min_staff: int = 1
+    overtime_multiple: float = OVERTIME_WORKDAY_MULTIPLE
+    rest_day_multiple: float = OVERTIME_RESTDAY_MULTIPLE
+    holiday_multiple: float = OVERTIME_HOLIDAY_MULTIPLE
+    rest_day_in_lieu: bool = False
+    comprehensive: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,8 @@ class ShiftRules:
     breaks_per_shift / break_min: paid short breaks (0, 1 or 2) on a ``break_step_min`` grid: one in
     the first part of the shift before lunch and one after it. min_days / max_days: working days a week.
     min_rest_min: rest between the end of one shift and the start of the next.
+    overtime_month_limit: the 36 h a month of premium hours (Labour Law art. 41) is a constraint of the
+    roster; False lets the roster pass it (priced, and flagged by costing).
     """
 
     shift_lengths_min: tuple[int, ...] = (540,)
@@ -83,16 +110,23 @@ class ShiftRules:
     overtime: bool = False
     night_start_min: int = 22 * 60
     night_end_min: int = 6 * 60
+    overtime_month_limit: bool = True
+    # setting -> how the user wrote it (SCENARIO_NAMES' keys), for messages only: not part of the rules
+    names: dict[str, str] = field(default_factory=lambda: dict(SCENARIO_NAMES), compare=False, repr=False)
+
+    def name(self, setting: str) -> str:
+        """How the user wrote ``setting`` (a scenario key or a flag), for a message."""
+        return self.names.get(setting) or SCENARIO_NAMES[setting]
 
     def __post_init__(self) -> None:
         if not self.shift_lengths_min:
-            raise PlannerInputError("shift rules: no shift length given (--shift-hours)")
+            raise PlannerInputError(f"shift rules: no shift length given ({self.name('shift_hours')})")
         for length in self.shift_lengths_min:
             if not 60 <= length <= 16 * 60:
                 raise PlannerInputError(f"shift rules: shift length {length / 60:g} h is outside 1..16 h")
         if self.start_step_min <= 0 or DAY_MIN % self.start_step_min:
             raise PlannerInputError(
-                f"shift rules: start step {self.start_step_min} min must divide a day (--start-step-min)"
+                f"shift rules: {self.name('start_step_min')}: start step {self.start_step_min} min must divide a day"
             )
         for name in ("earliest_start_min", "latest_start_min"):
             if not 0 <= getattr(self, name) < DAY_MIN:
@@ -184,6 +218,9 @@ class PayRules:
     housing_fund: Contribution = Contribution(0.07, 274_000, 3_730_200)
     night_allowance_fen_per_hour: int = 500
     rest_day_in_lieu: bool = False
+    overtime_multiple: float = OVERTIME_WORKDAY_MULTIPLE
+    rest_day_multiple: float = OVERTIME_RESTDAY_MULTIPLE
+    holiday_multiple: float = OVERTIME_HOLIDAY_MULTIPLE
     support: tuple[SupportRole, ...] = (
         SupportRole("team_leader", 12, 950_000),
         SupportRole("quality", 25, 850_000),
@@ -208,8 +245,95 @@ class PayRules:
             )
         if not 0 <= self.margin < 1:
             raise PlannerInputError(f"pay: margin {self.margin} must be a fraction in [0, 1)")
+        for name, floor in (("overtime_multiple", OVERTIME_WORKDAY_MULTIPLE),
+                            ("rest_day_multiple", OVERTIME_RESTDAY_MULTIPLE),
+                            ("holiday_multiple", OVERTIME_HOLIDAY_MULTIPLE)):
+            value = getattr(self, name)
+            if not floor <= value <= 10:
+                raise PlannerInputError(
+                    f"pay: {name} {value:g} must be between the legal {floor:g} (Labour Law art. 44) and 10"
+                )
 
     @property
     def hourly_fen(self) -> float:
         """The hourly base of overtime pay: monthly wage / 174 h (21.75 paid days x 8 h)."""
         return self.monthly_wage_fen / PAID_HOURS_PER_MONTH
+
+
+# --------------------------------------------------------------------------------------------
+# One agent-week by pay rule: the one rule costing and the roster's objective both apply
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekHours:
+    """One agent's week by pay rule [min]: ``overtime`` (150 %), ``rest`` (rest-day work, 200 %), ``lieu``
+    (rest-day work given a day in lieu), and ``premium`` per day: the minutes that count toward the 36 h a
+    month (Labour Law art. 41; holiday minutes are added by the caller)."""
+
+    overtime: float
+    rest: float
+    lieu: float
+    premium: dict[Hashable, float]
+
+
+def classify_week(
+    days: Sequence[Hashable],
+    other: Mapping[Hashable, float],
+    statutory: Mapping[Hashable, bool],
+    is_working: Callable[[Hashable], bool],
+    working_days: int,
+    *,
+    comprehensive: bool = False,
+    in_lieu: bool = False,
+) -> WeekHours:
+    """Classify one agent-week's paid minutes outside statutory holidays (``other``, by shift day; time on a
+    statutory holiday is paid 300 % apart and is not passed here).
+
+    Standard hours (标准工时制; State Council working-hours regulation art. 3 and 7): the week's regular
+    days are as many as its official working days ``working_days``, on whichever days the rota puts them;
+    ordinary (non-statutory) days worked beyond them are rest-day work (art. 44(2): 200 %, or a day in lieu),
+    official rest days taken as those extra days first, later before earlier; on regular days time over
+    8 h a day, then over ``working_days`` x 8 h a week, is overtime (art. 44(1): 150 %). Comprehensive hours
+    (综合计算工时制, 劳部发〔1994〕503号): time over ``working_days`` x 8 h is overtime, no rest-day premium.
+    """
+    worked = [d for d in days if other.get(d, 0) > 0]
+    premium: dict[Hashable, float] = {}
+    if comprehensive:
+        total = sum(other[d] for d in worked)
+        excess = max(0.0, total - working_days * STANDARD_DAY_WORK_MIN)
+        if excess > 0 and total > 0:
+            premium = {d: excess * other[d] / total for d in worked}
+        return WeekHours(excess, 0.0, 0.0, premium)
+    ordinary = [d for d in worked if not statutory.get(d, False)]
+    extra = max(0, len(ordinary) - working_days)
+    rest_days = sorted(ordinary, key=lambda d: (is_working(d), -days.index(d)))[:extra]
+    rest = lieu = overtime = 0.0
+    for d in rest_days:
+        if in_lieu:
+            lieu += other[d]
+        else:
+            rest += other[d]
+            premium[d] = premium.get(d, 0.0) + other[d]
+    regular_days = [d for d in worked if d not in rest_days]
+    for d in regular_days:
+        over = max(0.0, other[d] - STANDARD_DAY_WORK_MIN) if not statutory.get(d, False) else 0.0
+        overtime += over
+        if over:
+            premium[d] = premium.get(d, 0.0) + over
+    week_regular = sum(
+        min(other[d], STANDARD_DAY_WORK_MIN) if not statutory.get(d, False) else other[d] for d in regular_days
+    )
+    excess = max(0.0, week_regular - working_days * STANDARD_DAY_WORK_MIN)
+    overtime += excess
+    if excess > 0:
+        last = max(regular_days, key=days.index)
+        premium[last] = premium.get(last, 0.0) + excess
+    return WeekHours(overtime, rest, lieu, premium)
+
+
+def week_standard_min(rota_days_delta: int) -> int:
+    """A full-time week's paid minutes [min]: 40 h, plus or less 8 h for each working day the calendar adds
+    (a make-up day the window opens on) or takes away (a statutory day off the window closes on: paid
+    leave, so a 3-day holiday week of a weekday contract is a full week's wage)."""
+    return max(STANDARD_DAY_WORK_MIN, STANDARD_WEEK_WORK_MIN + STANDARD_DAY_WORK_MIN * rota_days_delta)

@@ -34,6 +34,7 @@ import pandas as pd
 from forecasts.io import History, HistoryError, aggregate_history, parse_history
 from planner.domain import TIME_FMT, Scenario, VolumeError
 from planner.errors import PlannerInputError
+from planner.verdict import channel_line, channel_verdict, provisional_line, verdict_line, verdict_of
 
 Progress = Callable[[str], None]
 FRESH_SEED = 1_000_003  # the risk check draws calls apart from the confidence search's (an honest estimate)
@@ -107,14 +108,14 @@ def forecast_step(
     from planner.forecasting import forecast
     from planner.staffing import validate_forecast
 
-    ends = [s.end.date() for s in history.series]
-    start, stop = horizon_bounds(scenario, max(ends))
-    if start < max(ends):
+    end = history.end.date()  # one horizon for the whole history (forecasts.io.History.end)
+    start, stop = horizon_bounds(scenario, end)
+    if start < end:
         raise PlannerInputError(
             f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
-            f"{max(ends) - timedelta(days=1)}"
+            f"{end - timedelta(days=1)}"
         )
-    days = (stop - min(ends)).days
+    days = (stop - end).days
     frame, info = forecast(
         history,
         days,
@@ -245,8 +246,11 @@ def roster_step(
         if float(rows["required"].sum()) <= 0:
             notes.append(f"team {team.name}: its channels require nobody in the horizon; not rostered")
             continue
-        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}")
-        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress)
+        windows = [scenario.channel(c).window for c in chans]
+        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}",
+                               calendar=scenario.calendar, windows=windows)
+        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress,
+                         calendar=scenario.calendar, windows=windows)
         rosters.append(r)
         notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
     return tuple(rosters), notes
@@ -391,6 +395,7 @@ def cost_step(
     """The rosters priced under the scenario's ``[pay]`` (:mod:`planner.costing`): each team's hours by pay
     rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""
     from planner.costing import plan_cost, statutory_holidays_ahead, team_cost
+    from planner.labour import week_standard_min
     from planner.staffing import requirement_summary
 
     cal, rules = scenario.calendar, scenario.rules
@@ -403,6 +408,7 @@ def cost_step(
                 r.team, r.channels, r.schedule, start=start, weeks=len(r.weeks), pay=scenario.pay, calendar=cal,
                 night=(rules.night_start_min, rules.night_end_min), holidays_open=open_days,
                 source=f"roster of team {r.team}",
+                week_standard=[week_standard_min(d.rota_days_delta) for d in r.demands],
             )
         )
     req = requirement_summary(requirements)
@@ -450,6 +456,23 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
     except HistoryError as exc:
         raise PlannerInputError(str(exc).splitlines()[0]) from None
     return history, sample
+
+
+# The forecast engines name a parameter at the head of a message (``interval_min 15: ...``; the CLI turns
+# it into the flag typed): the scenario-driven paths name the scenario's key instead.
+FORECAST_KEYS = {
+    "interval_min": "staffing.interval_min",
+    "method": "forecast.method",
+    "level": "forecast.level",
+    "backtest_weeks": "forecast.backtest_weeks",
+    "holidays": "data.holidays",
+}
+
+
+def _as_scenario_key(message: str) -> str:
+    head, sep, rest = message.partition(" ")
+    name = head.rstrip(":")
+    return f"{FORECAST_KEYS[name]}{head[len(name):]} {rest}" if sep and name in FORECAST_KEYS else message
 
 
 @dataclass(frozen=True)
@@ -505,15 +528,18 @@ def forecast_part(
         interval_min = infer_interval_min(fc, source=source, interval_min=scenario.interval_min)
         info: dict[str, Any] = {"interval_min": interval_min, "series": [], "warnings": [], "given": True}
     else:
-        hist, sample = _history(scenario, history)
-        if progress is not None:
-            progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
-        cal = (
-            calendar
-            or scenario.data.calendar
-            or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
-        )
-        fc, info, start, _stop = forecast_step(scenario, hist, cal)
+        try:
+            hist, sample = _history(scenario, history)
+            if progress is not None:
+                progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
+            cal = (
+                calendar
+                or scenario.data.calendar
+                or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
+            )
+            fc, info, start, _stop = forecast_step(scenario, hist, cal)
+        except PlannerInputError as exc:
+            raise PlannerInputError(_as_scenario_key(str(exc))) from None
         recent = recent_history(hist)
     return Forecasted(
         forecast=fc,
@@ -656,6 +682,10 @@ def summary_of(p: Plan) -> dict[str, Any]:
             "service": checks[spec.name].to_dict() if spec.name in checks else None,
             "risk": risks[spec.name].to_dict() if spec.name in risks else None,
         }
+    for c in channels.values():
+        c["verdict"] = channel_verdict(c["service"], c["risk"])
+    cost = p.cost.to_dict() if p.cost is not None else None
+    flags = [f["team"] for f in cost["overtime_flags"]] if cost is not None else []
     teams = {}
     for r in p.rosters:
         x = r.summary()
@@ -672,6 +702,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
                 "paid_over_required",
                 "shortfall_agent_hours",
                 "short_intervals",
+                "closed_paid_hours",
                 "objective_fen",
                 "lower_bound_fen",
                 "gap",
@@ -679,6 +710,11 @@ def summary_of(p: Plan) -> dict[str, Any]:
                 "wall_s",
             )
         }
+        teams[r.team]["idle_paid_hours"] = _num(idle_paid_hours(r.coverage, x.get("interval_min", p.interval_min)))
+        teams[r.team]["overtime_flags"] = flags.count(r.team) if cost is not None else None
+    verdict = verdict_of(channels)
+    years = estimated_holiday_years(p)
+    reason = "; ".join(s.calendar.warnings_for(years)) or None
     return {
         "scenario": s.source,
         "scenario_name": s.name,
@@ -697,13 +733,34 @@ def summary_of(p: Plan) -> dict[str, Any]:
             "deterministic_time": s.solver.deterministic_time,
         },
         "contract_met": all(c.met for c in p.service),
-        "cost": p.cost.to_dict() if p.cost is not None else None,
+        **verdict,
+        "provisional": bool(years),
+        "provisional_reason": reason,
+        "estimated_holiday_years": years,
+        "cost": cost,
         **({"capacity": p.capacity.to_dict()} if p.capacity is not None else {}),
         "channels": channels,
         "teams": teams,
         "wall_s": dict(p.timings_s),
         "warnings": list(p.warnings),
     }
+
+
+def idle_paid_hours(coverage: pd.DataFrame, interval_min: int) -> float | None:
+    """Paid agent-hours in intervals whose requirement is none (``needed_after_shrinkage == 0``): the
+    scheduled agents there times the interval's hours (None for a coverage without the column)."""
+    if coverage is None or "needed_after_shrinkage" not in coverage or "scheduled" not in coverage:
+        return None
+    idle = coverage["needed_after_shrinkage"].to_numpy(dtype=float) == 0
+    return float(coverage["scheduled"].to_numpy(dtype=float)[idle].sum()) * interval_min / 60.0
+
+
+def estimated_holiday_years(p: Plan) -> list[int]:
+    """The years of the plan's horizon whose Chinese holiday arrangement is the library's estimate (no
+    official make-up days published, none overridden): the plan is provisional on them."""
+    end = p.start + timedelta(days=7 * p.weeks - 1)
+    years = range(p.start.year, end.year + 1)
+    return [y for y in years if p.scenario.calendar.warnings_for([y])]
 
 
 def _why_missed(svc: dict[str, Any]) -> list[str]:
@@ -720,11 +777,17 @@ def _why_missed(svc: dict[str, Any]) -> list[str]:
 
 
 def headline(summary: dict[str, Any]) -> dict[str, Any]:
-    """The plan's headline for people (the app's start page): agent FTE, headcount, cost a month and per
-    channel the contract's measure on its worst period, simulated and as predicted by the staffing model,
-    against the target, and why a channel misses it (``why``: ``share`` of periods met below
-    ``min_share``, intervals ``below_floor``)."""
+    """The plan's headline for people (the app's start page): agent FTE, headcount, cost a month; the
+    verdict (:mod:`planner.verdict`: ``met``, ``at_risk`` or ``not_met``, the lowest probability of meeting
+    the month and its channel, ``provisional`` and why); per channel the contract's measure on its worst
+    period, simulated and as predicted by the staffing model, against the target, why a channel misses it
+    (``why``: ``share`` of periods met below ``min_share``, intervals ``below_floor``), the probability of
+    meeting the month and the expected missed days a month, and the channel's verdict; per team the overtime
+    flags (agent-months over 36 h), paid and required hours, idle paid hours and the solver's gap."""
+    from planner.verdict import channel_verdict, of_summary
+
     cost = summary.get("cost") or {}
+    flags = cost.get("overtime_flags")
     channels = []
     for ch, c in summary["channels"].items():
         svc = c.get("service")
@@ -732,6 +795,7 @@ def headline(summary: dict[str, Any]) -> dict[str, Any]:
             continue
         worst = svc["worst_period"]["period"]
         period = next((p for p in svc["periods"] if p["period"] == worst), None)
+        risk = c.get("risk") or {}
         channels.append({
             "channel": ch,
             "measure": svc["measure"],
@@ -746,13 +810,33 @@ def headline(summary: dict[str, Any]) -> dict[str, Any]:
             "below_floor": len(svc.get("intervals_below_floor") or ()),
             "met": svc["met"],
             "why": _why_missed(svc),
+            "p_month_met": risk.get("p_month_met"),
+            "expected_missed_days_per_month": risk.get("expected_missed_days_per_month"),
+            "verdict": c.get("verdict") or channel_verdict(svc, c.get("risk")),
+        })
+    teams = []
+    for team, t in (summary.get("teams") or {}).items():
+        teams.append({
+            "team": team,
+            "status": t.get("status"),
+            "agents": t.get("agents"),
+            "paid_hours": t.get("paid_hours"),
+            "required_hours": t.get("required_hours"),
+            "paid_over_required": t.get("paid_over_required"),
+            "idle_paid_hours": t.get("idle_paid_hours"),
+            "overtime_flags": t.get("overtime_flags",
+                                    None if flags is None else sum(f["team"] == team for f in flags)),
+            "gap": t.get("gap"),
         })
     return {
         "fte": cost.get("fte"),
         "headcount": cost.get("headcount"),
         "cost_month_cny": cost.get("cost_month_cny"),
         "contract_met": summary["contract_met"],
+        **of_summary(summary),
+        "overtime_flags": None if flags is None else len(flags),
         "channels": channels,
+        "teams": teams,
     }
 
 
@@ -851,7 +935,7 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         if svc is not None:
             verdict = (
                 f"; {svc['measure']} {svc['period']}: {svc['share_met']:.0%} of periods meet "
-                f"{svc['target']:g} -> {'MET' if svc['met'] else 'NOT MET'}"
+                f"{svc['target']:g} -> {channel_line(c, 'en')}"
             )
         lines.append(
             f"  {ch:<8} {c['forecast_volume']:>9.0f} contacts{wape}, "
@@ -873,7 +957,14 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 lines.append(f"    agent-hours over plain per-interval Erlang, by confidence: {steps}")
     for team, t in summary["teams"].items():
         gap = "n/a" if t["gap"] is None else f"{t['gap']:.1%}"
-        lines.append(f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h, gap {gap} ({t['status']})")
+        req_h, idle, flags = t.get("required_hours"), t.get("idle_paid_hours"), t.get("overtime_flags")
+        lines.append(
+            f"  team {team:<8} {t['agents']} agents, {t['paid_hours']:.0f} paid h"
+            + ("" if not req_h else f" / {req_h:.0f} required h ({t['paid_hours'] / req_h:.2f}x)")
+            + ("" if idle is None else f", {idle:.0f} paid h idle (no requirement)")
+            + ("" if flags is None else f", {flags} overtime flag(s)")
+            + f", gap {gap} ({t['status']})"
+        )
         if t["shortfall_agent_hours"] > 0:
             first = t["short_intervals"][0]["interval_start"] if t["short_intervals"] else "?"
             lines.append(
@@ -881,10 +972,10 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
                 f"({len(t['short_intervals'])} intervals, first {first})"
             )
     lines += cost_lines(summary.get("cost"))
-    lines.append(
-        f"  contract {'met' if summary['contract_met'] else 'NOT met'} on the plan; "
-        f"{summary['wall_s']['total_s']:.0f} s"
-    )
+    lines.append(f"  verdict: {verdict_line(summary, 'en')}; {summary['wall_s']['total_s']:.0f} s")
+    why = provisional_line(summary, "en")
+    if why:
+        lines.append(f"    {why}")
     return lines
 
 

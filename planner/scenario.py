@@ -293,6 +293,7 @@ class _Rules(_Strict):
     days_per_week: Annotated[int, Field(ge=1, le=6)] = 5
     min_rest_hours: Annotated[float, Field(ge=0.0, le=24.0)] = 11.0
     overtime: bool = False
+    overtime_month_limit: bool = True
     min_staff: Annotated[int, Field(ge=0, le=100)] = 1
     night_start: str = "22:00"
     night_end: str = "06:00"
@@ -366,6 +367,9 @@ class _Pay(_Strict):
     minimum_wage_cny: Money = _cny(_PAY.minimum_wage_fen)
     night_allowance_cny_per_hour: Money = _cny(_PAY.night_allowance_fen_per_hour)
     rest_day_in_lieu: bool = False
+    overtime_multiple: Annotated[float, Field(ge=1.5, le=10.0, allow_inf_nan=False)] = _PAY.overtime_multiple
+    rest_day_multiple: Annotated[float, Field(ge=2.0, le=10.0, allow_inf_nan=False)] = _PAY.rest_day_multiple
+    holiday_multiple: Annotated[float, Field(ge=3.0, le=10.0, allow_inf_nan=False)] = _PAY.holiday_multiple
     seat_cny_per_fte_month: Money = _cny(_PAY.seat_fen_per_fte_month)
     it_cny_per_fte_month: Money = _cny(_PAY.it_fen_per_fte_month)
     overhead_cny_per_fte_month: Money = _cny(_PAY.overhead_fen_per_fte_month)
@@ -720,6 +724,7 @@ def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
             max_days=raw.days_per_week,
             min_rest_min=round(raw.min_rest_hours * 60),
             overtime=raw.overtime,
+            overtime_month_limit=raw.overtime_month_limit,
             night_start_min=clock["night_start"] % 1440,
             night_end_min=clock["night_end"] % 1440,
         )
@@ -811,6 +816,9 @@ def _pay(raw: _Pay, source: str) -> PayRules:
             housing_fund=contribution(raw.housing_fund, _PAY.housing_fund),
             night_allowance_fen_per_hour=_fen(raw.night_allowance_cny_per_hour),
             rest_day_in_lieu=raw.rest_day_in_lieu,
+            overtime_multiple=raw.overtime_multiple,
+            rest_day_multiple=raw.rest_day_multiple,
+            holiday_multiple=raw.holiday_multiple,
             support=support,
             seat_fen_per_fte_month=_fen(raw.seat_cny_per_fte_month),
             it_fen_per_fte_month=_fen(raw.it_cny_per_fte_month),
@@ -882,6 +890,12 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
             hourly_rate_fen=round(pay.hourly_fen),
             night_allowance_fen_per_hour=pay.night_allowance_fen_per_hour,
             min_staff=min_staff,
+            overtime_premium=pay.overtime_multiple - 1.0,
+            overtime_multiple=pay.overtime_multiple,
+            rest_day_multiple=pay.rest_day_multiple,
+            holiday_multiple=pay.holiday_multiple,
+            rest_day_in_lieu=pay.rest_day_in_lieu,
+            comprehensive=pay.hours_system == "comprehensive",
         ),
         pay=pay,
         solver=SolverSettings(

@@ -135,15 +135,18 @@ def make_templates(rules: ShiftRules) -> tuple[ShiftTemplate, ...]:
         tmpl = ShiftTemplate(0, length, brk)
         if tmpl.paid_min - 0 > rules.max_day_work_min:
             raise PlannerInputError(
-                f"shift rules: a {length / 60:g} h shift has {tmpl.paid_min / 60:g} h of work, above the "
-                f"{rules.max_day_work_min / 60:g} h daily limit (Labour Law art. 36/41; "
-                "enable overtime or shorten it)"
+                f"{rules.name('shift_hours')}: a {length / 60:g} h shift has {tmpl.paid_min / 60:g} h of work, "
+                f"above the {rules.max_day_work_min / 60:g} h daily limit (Labour Law art. 36/41; "
+                f"enable {rules.name('overtime')} or shorten the shift)"
             )
         for start in range(0, DAY_MIN, rules.start_step_min):
             if _start_allowed(start, rules):
                 out.append(ShiftTemplate(start, length, brk))
     if not out:
-        raise PlannerInputError("shift rules: no start time is allowed (check earliest/latest start)")
+        raise PlannerInputError(
+            f"shift rules: no start time is allowed on the {rules.start_step_min}-minute grid (check "
+            f"{rules.name('earliest_start')}, {rules.name('latest_start')} and {rules.name('start_step_min')})"
+        )
     return tuple(out)
 
 
@@ -204,7 +207,8 @@ def make_tours(rules: ShiftRules, templates: tuple[ShiftTemplate, ...] | None = 
         raise PlannerInputError(
             "shift rules: no weekly tour is legal (weekly hours cap "
             f"{rules.max_week_work_min / 60:g} h, {rules.min_days}-{rules.max_days} days, "
-            f"rest {rules.min_rest_min / 60:g} h between shifts)"
+            f"rest {rules.min_rest_min / 60:g} h between shifts: check {rules.name('shift_hours')}, "
+            f"{rules.name('days_per_week')} and {rules.name('min_rest')})"
         )
     return legal
 

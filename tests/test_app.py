@@ -58,7 +58,10 @@ def test_start_plans_the_shipped_scenario_and_shows_the_headline():
     assert metrics["Cost a month (CNY)"].startswith("CNY ")
     head = at.dataframe[0].value
     assert list(head["Channel"]) == ["voice", "chat", "email", "social"]
-    assert {"Target", "Predicted", "Simulated", "Met"} <= set(head.columns)
+    assert {"Target", "Predicted", "Simulated", "Chance of meeting the month", "Verdict"} <= set(head.columns)
+    teams = at.dataframe[1].value
+    assert list(teams["Team"]) == ["voice", "written"]
+    assert {"Idle paid hours", "Over 36 h overtime (agent-months)", "Solver gap"} <= set(teams.columns)
     assert "record" in at.session_state
 
 

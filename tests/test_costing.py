@@ -64,7 +64,7 @@ def test_statutory_holiday_at_300_and_a_bridged_rest_day_of_it_at_200():
     t = team_cost("t", ("voice",), sched, start=date(2026, 2, 16), weeks=1, pay=replace(PAY, support=()),
                   calendar=CAL, night=NIGHT, holidays_open=(date(2026, 2, 17),))
     lines = {x.item: x for x in t.lines}
-    assert lines["statutory holiday work"].amount_fen == round(8 / 12 * 3 * HOURLY_CNY * 100)  # 8 h a year
+    assert lines["statutory holiday work, year ahead"].amount_fen == round(8 / 12 * 3 * HOURLY_CNY * 100)  # 8 h a year
     assert lines["rest-day work"].amount_fen == round(8 * MONTH_OVER_WEEK * 2 * HOURLY_CNY * 100)
     # with a day in lieu the rest day carries no premium
     h, _ = hours_of(sched, date(2026, 2, 16), pay=replace(PAY, rest_day_in_lieu=True))

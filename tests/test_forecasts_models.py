@@ -216,6 +216,6 @@ def test_models_continue_an_exactly_weekly_series_and_refuse_short_history():
         np.testing.assert_allclose(fc, y[-7 * PER_DAY :], rtol=1e-6, atol=1e-9, err_msg=name)
     with pytest.raises(ValueError, match="at least 3 week"):
         HoltWinters().fit(series(structured(2)))
-    with pytest.raises(ValueError, match="--method"):
+    with pytest.raises(ValueError, match="method 'prophet'"):
         get_model("prophet")
     assert isinstance(DayCalendar("x", frozenset(), frozenset()).is_holiday(dt.date(2026, 1, 1)), bool)

@@ -45,8 +45,11 @@ def _night_min(start: int, length: int) -> int:
 
 
 def _tour_fen(days: tuple[bool, ...], start: int, length: int) -> int:
+    """Paid time at 30 CNY/h, the night allowance, and (a Monday week of five official working days,
+    standard hours, Labour Law art. 44(2)) each day worked beyond five at 200 % on top."""
     n = sum(days)
-    fen = round((n * length * 3000 + n * _night_min(start, length) * 500) / 60)
+    rest_min = max(0, n - 5) * length
+    fen = round((n * length * 3000 + 2 * rest_min * 3000 + n * _night_min(start, length) * 500) / 60)
     two_off = any(not days[i] and not days[(i + 1) % 7] for i in range(7))
     return fen + (0 if two_off else SPLIT_FEN)
 
@@ -130,8 +133,8 @@ def test_six_day_tours_against_brute_force():
     exact = min(_cost_of_counts(c, tours, need, interval) for c in itertools.product(range(4), repeat=7))
     # by hand: 2 agents on weekdays and 1 at the weekend need 12 working days; 6-day tours give 12 with two
     # tours off on Saturday and Sunday -- then Saturday has 1 (Sunday's off-tour) and so does Sunday: no
-    # surplus: 2 x (36 h x 3000 + 3000) = 222 000 fen
-    assert exact == 222_000
+    # surplus: 2 x (36 h x 3000 + 3000 + the sixth day's 6 h at 200 %: 36 000) = 294 000 fen
+    assert exact == 294_000
     res = solve_roster(_demand(need, interval), rules, CostRates(), EXACT)
     _assert_bounds(res, exact)
     assert res.status == "OPTIMAL"

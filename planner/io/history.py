@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from forecasts.io import History, HistoryError, aggregate_history, parse_history
+from forecasts.io import History, HistoryError, aggregate_history, align_ends, parse_history
 from forecasts.timefmt import normalise_timestamp
 from planner.domain import ColumnMap
 from planner.errors import PlannerInputError
@@ -104,9 +104,9 @@ def read_history(
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup is not None:
         raise PlannerInputError(f"{sources[1].path}: channel '{dup[0]}' also appears in {sources[0].path}")
-    return History(
+    return align_ends(History(
         source=" + ".join(s.path for s in sources),
         series=tuple(s for h in parts for s in h.series),
         interval_min=parts[0].interval_min,
         warnings=tuple(w for h in parts for w in h.warnings),
-    )
+    ))

@@ -19,6 +19,7 @@ import pandas as pd
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.scheduling.roster import roster_grid
+from planner.verdict import channel_line, level_name, of_summary, provisional_line, verdict_line
 
 HEADERS = {
     "interval_start": "时段开始 interval_start",
@@ -57,15 +58,33 @@ HEADERS = {
 
 
 def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
-    """The summary as ``item, value`` rows: horizon, per channel and per team figures, warnings."""
+    """The summary as ``item, value`` rows: horizon; the verdict (:mod:`planner.verdict`) in words with the
+    lowest probability of meeting the month, the overtime flags and why it is provisional; per channel and per
+    team figures (paid against required hours, idle paid hours, overtime flags, the solver's gap); warnings."""
     h = summary["horizon"]
     rows: list[tuple[str, Any]] = [
         ("方案 scenario", summary["scenario_name"] or summary["scenario"]),
         ("计划期 horizon", f"{h['start']} - {h['end']} ({h['weeks']} week{'s' if h['weeks'] > 1 else ''})"),
         ("时段 interval_min", summary["interval_min"]),
         ("缺勤率 shrinkage", summary["shrinkage"]),
-        ("合同达标 contract met", "是 yes" if summary["contract_met"] else "否 no"),
     ]
+    v = of_summary(summary)
+    rows += [
+        ("结论 verdict", f"{level_name(v['verdict'], 'zh')} {level_name(v['verdict'], 'en')}"
+                         + (" (暂定 provisional)" if v["provisional"] else "")),
+        ("结论说明 verdict in words", verdict_line(summary, "zh")),
+        ("verdict in words", verdict_line(summary, "en")),
+        ("月度最低达标概率 lowest P(month meets the contract)", v["p_month_met_min"]),
+        ("最低概率渠道 channel of the lowest P(month)", v["p_month_met_min_channel"]),
+    ]
+    if v["provisional"]:
+        rows += [
+            ("暂定原因 why provisional", provisional_line(summary, "zh")),
+            ("why provisional", provisional_line(summary, "en")),
+        ]
+    cost = summary.get("cost")
+    if cost:
+        rows.append(("月加班超36小时 agent-months over 36 h overtime", len(cost["overtime_flags"])))
     for ch, c in summary["channels"].items():
         rows.append((f"渠道 {ch}: 预测量 forecast volume", c["forecast_volume"]))
         rows.append((f"渠道 {ch}: 需求人时 required agent-hours", c["required_agent_hours"]))
@@ -75,7 +94,7 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
             rows.append((f"渠道 {ch}: 最差周期 worst period {svc['worst_period']['period']}",
                          svc["worst_period"]["value"]))
             rows.append((f"渠道 {ch}: 达标周期占比 share of periods met", svc["share_met"]))
-            rows.append((f"渠道 {ch}: 达标 met", "是 yes" if svc["met"] else "否 no"))
+            rows.append((f"渠道 {ch}: 结论 verdict", f"{channel_line(c, 'zh')} / {channel_line(c, 'en')}"))
         risk = c.get("risk")
         if risk is not None:
             rows.append((f"渠道 {ch}: 置信度 sl_confidence", risk["confidence"]))
@@ -86,6 +105,11 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
     for team, t in summary["teams"].items():
         rows.append((f"小组 {team}: 人数 agents", t["agents"]))
         rows.append((f"小组 {team}: 计薪工时 paid hours", t["paid_hours"]))
+        rows.append((f"小组 {team}: 需求工时(含缺勤) required hours (after shrinkage)", t.get("required_hours")))
+        rows.append((f"小组 {team}: 计薪/需求 paid / required", t.get("paid_over_required")))
+        rows.append((f"小组 {team}: 无需求时段计薪工时 idle paid hours (no requirement)", t.get("idle_paid_hours")))
+        rows.append((f"小组 {team}: 月加班超36小时 agent-months over 36 h overtime", t.get("overtime_flags")))
+        rows.append((f"小组 {team}: 求解差距 solver gap", t.get("gap")))
         rows.append((f"小组 {team}: 缺口人时 shortfall agent-hours", t["shortfall_agent_hours"]))
     cost = summary.get("cost")
     if cost:
@@ -100,7 +124,6 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
             ("月报价(元) price a month (CNY)", cost["price_month_cny"]),
             ("每次服务报价(元) price per contact (CNY)", cost["price_per_contact_cny"]),
             ("每FTE月报价(元) price per FTE-month (CNY)", cost["price_per_fte_month_cny"]),
-            ("月加班超36小时 agent-months over 36 h overtime", len(cost["overtime_flags"])),
         ]
     cap = summary.get("capacity")
     if cap:

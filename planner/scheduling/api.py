@@ -10,14 +10,16 @@ from typing import Any
 
 import pandas as pd
 
+from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.domain import SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
-from planner.scheduling.checker import AgentLimits, CheckReport, Limits, check_schedule
+from planner.scheduling.checker import AgentLimits, CheckReport, Limits, WeekLimits, check_schedule
 from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
 from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
-from planner.shifts import ShiftRules, make_tours
+from planner.scheduling.rota import premium_caps, rota_tours, week_rota
+from planner.shifts import ShiftRules
 
 
 def limits_for(
@@ -91,8 +93,10 @@ def _frozen_pools(
     agents: tuple[Agent, ...] | None,
     source: str,
     agents_source: str,
+    costs: CostRates,
+    premium_cap_min: int | None,
 ):
-    tours = make_tours(rules)
+    tours = rota_tours(rules, demand, costs, premium_cap_min)[1]
     pools, frozen_min, frozen_days, _ids = frozen_from_schedule(schedule, demand, rules, tours, frozen_until, source)
     if agents is not None:
         known = {a.agent_id for a in agents}
@@ -134,11 +138,16 @@ def roster_weeks(
     frozen_until: date | None = None,
     frozen_source: str = "schedule",
     progress: Callable[[str], None] | None = None,
+    calendar: ChineseCalendar | None = None,
+    windows: Sequence[CoverageWindow] = (),
 ) -> TeamRoster:
     """Roster each week in turn (CP-SAT, LP bound, heuristic; :func:`solve_roster`), join the weeks with
     person ids that keep the minimum rest across week boundaries, and re-check everything independently.
 
     ``frozen`` (a schedule frame) keeps its days before ``frozen_until`` as published (first week only).
+    Each week's tours follow its calendar (the demands' own, :func:`planner.scheduling.demand.week_demands`);
+    ``calendar`` and the team's ``windows`` share the 36 h a month of premium hours among the weeks
+    (:func:`planner.scheduling.rota.premium_caps`).
     A roster that fails the independent check is a bug, not bad input: it raises ``RuntimeError``.
     """
     costs = costs or CostRates()
@@ -148,7 +157,9 @@ def roster_weeks(
             f"{agents_source}: named agents are rostered one week at a time; give one week of requirements"
         )
     if frozen is not None and frozen_until is None:
-        raise PlannerInputError("--frozen needs --frozen-until DATE (first date that may change)")
+        raise PlannerInputError("a published schedule to keep needs the first date that may change (frozen_until)")
+    caps = premium_caps(demands, rules, calendar, windows)
+    rotas = [week_rota(rules, d, cap) for d, cap in zip(demands, caps, strict=True)]
     results, frames, covs = [], [], []
     for w, demand in enumerate(demands):
         if progress is not None:
@@ -158,9 +169,9 @@ def roster_weeks(
         frozen_days = (False,) * 7
         if frozen is not None and w == 0:
             pools, frozen_min, frozen_days = _frozen_pools(
-                frozen, demand, rules, frozen_until, agents, frozen_source, agents_source
+                frozen, demand, rules, frozen_until, agents, frozen_source, agents_source, costs, caps[w]
             )
-        result = solve_roster(demand, rules, costs, settings, agents, pools, frozen_min, frozen_days)
+        result = solve_roster(demand, rules, costs, settings, agents, pools, frozen_min, frozen_days, caps[w])
         results.append(result)
         frames.append(schedule_frame(result, demand))
         covs.append(coverage_frame(result, demand))
@@ -175,6 +186,12 @@ def roster_weeks(
     # named agents keep their ids only in a one-week roster (chain_weeks renumbers people across weeks)
     named = agents if len(demands) == 1 else None
     limits = limits_for(rules, costs, named, demands[0].week_start)
+    opens = [d.open_slot for d in demands]
+    limits = replace(
+        limits,
+        weeks=tuple(WeekLimits(r.max_days, r.min_days, r.max_week_work_min) for r in rotas),
+        open_slot=None if any(o is None for o in opens) else tuple(x for o in opens for x in o),
+    )
     if frozen is not None:
         # a replanned week keeps its published days: a named agent who was off on them may be left with
         # fewer than min_days working days (the model counts a tour only on the days it may change)
@@ -246,6 +263,7 @@ def roster_summary(r: TeamRoster) -> dict[str, Any]:
             {"interval_start": x.interval_start, "short": x.shortfall} for x in short_rows.itertuples()
         ],
         "surplus_agent_hours": sum(x.surplus_agent_hours for x in res),
+        "closed_paid_hours": r.check.closed_paid_min / 60,
         "agents": int(r.schedule["agent_id"].nunique()),
         "agents_per_week": [sum(1 for a in x.agents if a.tour is not None or a.frozen) for x in res],
         "unrostered_agents": sorted({a for x in res for a in x.unrostered}),

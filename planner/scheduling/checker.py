@@ -56,7 +56,9 @@ class Limits:
     it), ``start_windows`` ((earliest, latest) start times [min after midnight], inclusive; latest <
     earliest wraps midnight), ``shift_lengths_min`` (allowed shift lengths from first to last row, lunch
     included), ``min_days`` (working days in every 7-day block in which the agent works at all; a person
-    idle for a whole block is not rostered then), ``agents`` (agent id -> :class:`AgentLimits`).
+    idle for a whole block is not rostered then), ``agents`` (agent id -> :class:`AgentLimits`),
+    ``weeks`` (per 7-day block, :class:`WeekLimits`), ``open_slot`` (per interval of the horizon, whether
+    the coverage window is open: paid time in closed intervals is counted in the report, not a violation).
     """
 
     min_rest_min: int = 660
@@ -72,6 +74,18 @@ class Limits:
     shift_lengths_min: tuple[int, ...] | None = None
     min_days: int | None = None
     agents: Mapping[str, AgentLimits] | None = None
+    weeks: tuple[WeekLimits, ...] | None = None
+    open_slot: tuple[bool, ...] | None = None
+
+
+@dataclass(frozen=True)
+class WeekLimits:
+    """One 7-day block's own limits where the calendar moves them (a holiday week's fewer working days and
+    hours, a make-up week's more): they replace ``max_days``, ``min_days`` and ``max_week_paid_min``."""
+
+    max_days: int
+    min_days: int | None
+    max_week_paid_min: int
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,7 @@ class CheckReport:
     violations: tuple[Violation, ...]
     scheduled_min: tuple[int, ...]  # work agent-minutes per interval
     shortfall_agent_hours: float
+    closed_paid_min: int = 0  # paid agent-minutes in intervals the window is closed (Limits.open_slot)
 
     @property
     def ok(self) -> bool:
@@ -145,6 +160,7 @@ def check_schedule(
     df["e"] = _minutes(df["end"], week_start)
     n_slots = horizon // interval_min
     cover = [0] * n_slots
+    closed = 0
     for rec in df.itertuples():
         if rec.e <= rec.s:
             v.append(Violation("row", f"{rec.agent_id} {rec.start:{TIME_FMT}}", "end is not after start"))
@@ -155,6 +171,13 @@ def check_schedule(
             while m < rec.e:
                 nxt = min(rec.e, (m // interval_min + 1) * interval_min)
                 cover[(m % horizon) // interval_min] += nxt - m
+                m = nxt
+        if limits.open_slot is not None and rec.activity in ("work", "break", "training"):
+            m = rec.s
+            while m < rec.e:
+                nxt = min(rec.e, (m // interval_min + 1) * interval_min)
+                if not limits.open_slot[(m % horizon) // interval_min]:
+                    closed += nxt - m
                 m = nxt
 
     # coverage: floor and shortfall
@@ -248,18 +271,16 @@ def check_schedule(
             blocks.setdefault(k, []).append(paid)
         for k, paids in sorted(blocks.items()):
             where = aid if n_weeks == 1 else f"{aid} week {k + 1}"
-            if sum(paids) > limits.max_week_paid_min:
-                v.append(
-                    Violation(
-                        "week_hours",
-                        where,
-                        f"{sum(paids) / 60:g} h paid > {limits.max_week_paid_min / 60:g} h",
-                    )
-                )
-            if len(paids) > limits.max_days:
-                v.append(Violation("days", where, f"{len(paids)} working days > {limits.max_days}"))
-            if limits.min_days is not None and len(paids) < limits.min_days:
-                v.append(Violation("min_days", where, f"{len(paids)} working days < {limits.min_days}"))
+            wk = limits.weeks[k] if limits.weeks is not None and 0 <= k < len(limits.weeks) else None
+            max_paid = limits.max_week_paid_min if wk is None else wk.max_week_paid_min
+            max_days = limits.max_days if wk is None else wk.max_days
+            min_days = limits.min_days if wk is None or limits.min_days is None else wk.min_days
+            if sum(paids) > max_paid:
+                v.append(Violation("week_hours", where, f"{sum(paids) / 60:g} h paid > {max_paid / 60:g} h"))
+            if len(paids) > max_days:
+                v.append(Violation("days", where, f"{len(paids)} working days > {max_days}"))
+            if min_days is not None and len(paids) < min_days:
+                v.append(Violation("min_days", where, f"{len(paids)} working days < {min_days}"))
             if own is not None and own.max_days is not None and len(paids) > own.max_days:
                 v.append(Violation("agent_days", where, f"{len(paids)} working days > {own.max_days}"))
             if own is not None and own.contract_hours is not None and sum(paids) > round(own.contract_hours * 60):
@@ -279,4 +300,4 @@ def check_schedule(
                         f"{rest / 60:g} h rest before this shift < {limits.min_rest_min / 60:g} h",
                     )
                 )
-    return CheckReport(tuple(v), tuple(cover), short / 60)
+    return CheckReport(tuple(v), tuple(cover), short / 60, closed)

@@ -8,12 +8,14 @@ frames: the file reader is :mod:`planner.io.requirements`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
 
+from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.labour import DAY_MIN, WEEK_DAYS
@@ -27,6 +29,13 @@ class WeekDemand:
 
     week_start: local midnight of day 0. interval_min [min]. required: productive agents per interval
     (as read, summed over channels); need: agents to schedule per interval after shrinkage (integers).
+
+    The week's calendar (:func:`week_demands` with a calendar): ``open_slot``, per interval, whether the
+    team's coverage window is open (None: always); ``day_kind``, per day, ``working``, ``rest`` or
+    ``statutory`` on the official calendar (None: Mon-Fri working, no holiday); ``rota_days_delta``, the
+    working days the week's rota gains or loses against an ordinary week: +1 for each make-up day the window
+    opens on where it is ordinarily closed, -1 for each official weekday off the window closes on (a
+    weekday contract's National Day week has 3 working days: -2).
     """
 
     week_start: datetime
@@ -35,10 +44,36 @@ class WeekDemand:
     need: tuple[int, ...]
     shrinkage: float
     channels: tuple[str, ...]
+    open_slot: tuple[bool, ...] | None = None
+    day_kind: tuple[str, ...] | None = None
+    rota_days_delta: int = 0
 
     @property
     def n_slots(self) -> int:
         return len(self.need)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Each day's kind on the official calendar (Mon-Fri working without a calendar)."""
+        if self.day_kind is not None:
+            return self.day_kind
+        return tuple("working" if (self.week_start.weekday() + d) % 7 < 5 else "rest" for d in range(WEEK_DAYS))
+
+    @property
+    def working_days(self) -> int:
+        """Official working days of the week (5 in an ordinary week)."""
+        return sum(k == "working" for k in self.kinds)
+
+    @property
+    def open_days(self) -> tuple[bool, ...]:
+        """Days on which the window opens at all."""
+        if self.open_slot is None:
+            return (True,) * WEEK_DAYS
+        per_day = len(self.open_slot) // WEEK_DAYS
+        return tuple(any(self.open_slot[d * per_day : (d + 1) * per_day]) for d in range(WEEK_DAYS))
+
+    def is_open(self, slot: int) -> bool:
+        return self.open_slot is None or self.open_slot[slot]
 
     def slot_start(self, slot: int) -> datetime:
         return self.week_start + timedelta(minutes=slot * self.interval_min)
@@ -54,12 +89,17 @@ def week_demands(
     shrinkage: float = 0.0,
     channels: tuple[str, ...] | None = None,
     source: str = "requirements",
+    calendar: ChineseCalendar | None = None,
+    windows: Sequence[CoverageWindow] = (),
 ) -> tuple[WeekDemand, ...]:
     """Whole weeks of demand from a requirements frame (``interval_start`` datetimes, ``channel``,
-    ``required``), one :class:`WeekDemand` per 7 days from the first midnight, every interval listed.
+    ``required``, optional ``open``), one :class:`WeekDemand` per 7 days from the first midnight, every
+    interval listed.
 
     ``channels``: keep only these channels' rows (one team's demand, e.g. ``("chat", "email")``);
-    ``None`` keeps every channel (all summed into one single-skill requirement).
+    ``None`` keeps every channel (all summed into one single-skill requirement). An ``open`` column gives
+    the window (open where any channel is); ``calendar`` and the channels' ``windows`` give each week's
+    calendar (the day kinds and the rota's days, :class:`WeekDemand`).
     """
     if not 0.0 <= shrinkage < 1.0:
         raise PlannerInputError(f"shrinkage {shrinkage} must be in [0, 1)")
@@ -105,20 +145,76 @@ def week_demands(
     if required.sum() <= 0:
         raise PlannerInputError(f"{source}: every interval requires 0 agents: nothing to schedule")
     chans = tuple(sorted(df["channel"].unique()))
+    opened = None
+    if "open" in df.columns:
+        opened = (df.groupby("interval_start")["open"].max().reindex(per.index).fillna(0) > 0).to_numpy()
     out = []
     for w in range(len(times) // per_week):
         r = required[w * per_week : (w + 1) * per_week]
+        start = first + timedelta(days=7 * w)
+        open_slot = None if opened is None else tuple(bool(x) for x in opened[w * per_week : (w + 1) * per_week])
+        kinds, delta = None, 0
+        if calendar is not None:
+            kinds, delta = week_calendar(start.date(), calendar, windows, open_slot)
         out.append(
             WeekDemand(
-                week_start=first + timedelta(days=7 * w),
+                week_start=start,
                 interval_min=interval_min,
                 required=tuple(float(x) for x in r),
                 need=tuple(int(x) for x in need_after_shrinkage(r, shrinkage)),
                 shrinkage=shrinkage,
                 channels=chans,
+                open_slot=open_slot,
+                day_kind=kinds,
+                rota_days_delta=delta,
             )
         )
     return tuple(out)
+
+
+def window_open_slots(
+    first: datetime, interval_min: int, n_slots: int, calendar: ChineseCalendar, windows: Sequence[CoverageWindow]
+) -> tuple[bool, ...]:
+    """Per interval from ``first``, whether any window is open at some minute of it (checked at its first and
+    last minute: windows open and close on the interval grid or between two checks)."""
+    out = []
+    for t in range(n_slots):
+        a = first + timedelta(minutes=t * interval_min)
+        b = a + timedelta(minutes=interval_min - 1)
+        out.append(any(w.is_open(a, calendar) or w.is_open(b, calendar) for w in windows))
+    return tuple(out)
+
+
+def week_calendar(
+    first: date,
+    calendar: ChineseCalendar,
+    windows: Sequence[CoverageWindow],
+    open_slot: Sequence[bool] | None = None,
+) -> tuple[tuple[str, ...], int]:
+    """One week's day kinds (``working``, ``rest``, ``statutory``) and the rota's change of working days
+    (:class:`WeekDemand`). A day is open when the window is (``open_slot``, else any of ``windows``' spans);
+    a weekday is ordinarily open when some window has hours on it (7x24: every day)."""
+    days = [first + timedelta(days=d) for d in range(WEEK_DAYS)]
+    kinds = tuple(
+        "statutory" if calendar.is_statutory_holiday(d) else ("working" if calendar.is_working_day(d) else "rest")
+        for d in days
+    )
+    if open_slot is not None:
+        per_day = len(open_slot) // WEEK_DAYS
+        open_day = [any(open_slot[i * per_day : (i + 1) * per_day]) for i in range(WEEK_DAYS)]
+    else:
+        open_day = [not windows or any(w.spans(d, calendar) for w in windows) for d in days]
+
+    def ordinarily_open(weekday: int) -> bool:
+        return not windows or any(w.hours[weekday] is not None for w in windows)
+
+    lost = sum(1 for i, d in enumerate(days) if d.weekday() < 5 and kinds[i] != "working" and not open_day[i])
+    gained = sum(
+        1
+        for i, d in enumerate(days)
+        if d.weekday() >= 5 and calendar.is_makeup_day(d) and open_day[i] and not ordinarily_open(d.weekday())
+    )
+    return kinds, gained - lost
 
 
 @dataclass(frozen=True)

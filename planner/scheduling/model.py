@@ -37,6 +37,7 @@ from planner.labour import CostRates
 from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.heuristic import best_dive
 from planner.scheduling.linear import LinearProgram
+from planner.scheduling.rota import WeekRota, rota_tours, tour_pay, week_rota
 from planner.shifts import (
     DAY_MIN,
     WEEK_DAYS,
@@ -44,10 +45,7 @@ from planner.shifts import (
     ShiftTemplate,
     Tour,
     consecutive_days_off,
-    make_templates,
-    make_tours,
     span_by_slot,
-    tour_overtime_min,
 )
 
 
@@ -189,6 +187,7 @@ class _Ctx:
     tours: tuple[Tour, ...]
     pools: tuple[Pool, ...]
     frozen_min: list[int]
+    rota: WeekRota
     lp: LinearProgram = field(default_factory=LinearProgram)
     n: dict[tuple[int, int], int] = field(default_factory=dict)  # (pool, tour) -> var
     m: dict[tuple[int, ShiftTemplate], int] = field(default_factory=dict)  # (day, template) -> var
@@ -198,20 +197,9 @@ class _Ctx:
     surplus: list[int] = field(default_factory=list)
 
 
-def _tour_cost_fen(tour: Tour, active: tuple[bool, ...], rules: ShiftRules, costs: CostRates) -> int:
-    """Paid hours x rate + night allowance + overtime premium over the active days, in fen."""
-    days = sum(1 for d in range(WEEK_DAYS) if tour.days[d] and active[d])
-    paid = days * tour.template.paid_min
-    night = days * tour.template.night_min(rules)
-    ot = tour_overtime_min(tour) * days // max(1, tour.n_days)
-    fen = paid * costs.hourly_rate_fen + night * costs.night_allowance_fen_per_hour
-    fen += round(ot * costs.hourly_rate_fen * costs.overtime_premium)
-    return round(fen / 60)
-
-
 def _add_tour_counts(c: _Ctx) -> None:
     """Tour counts per pool, their cost, pool sizes and the split-days-off preference (soft)."""
-    peak = max(c.demand.need) + c.costs.min_staff
+    peak = 2 * max(c.demand.need) + c.costs.min_staff  # breaks may need more heads than the peak
     for p, pool in enumerate(c.pools):
         ids = []
         for ti in pool.tours:
@@ -222,7 +210,7 @@ def _add_tour_counts(c: _Ctx) -> None:
             v = c.lp.var(0, ub, f"n_{p}_{ti}")
             c.n[(p, ti)] = v
             ids.append(v)
-            fen = _tour_cost_fen(tour, pool.active_days, c.rules, c.costs)
+            fen = tour_pay(tour, pool.active_days, c.demand, c.rules, c.costs, c.rota)[0]
             if not consecutive_days_off(tour.days):
                 fen += c.costs.split_days_off_fen
             c.lp.cost(v, fen)
@@ -359,7 +347,8 @@ def explain_uncoverable(
     dead = [t for t in range(demand.n_slots) if demand.need[t] > 0 and not reach[t]]
     if dead:
         why = (
-            f"no allowed shift works then (starts {window}, lengths {lengths} h"
+            f"no allowed shift works then (starts {window}: {rules.name('earliest_start')}, "
+            f"{rules.name('latest_start')}; lengths {lengths} h: {rules.name('shift_hours')}"
             + (
                 ", named agents' availability, hours and night eligibility"
                 if any(p.size is not None for p in pools)
@@ -373,8 +362,8 @@ def explain_uncoverable(
     thin = [t for t in range(demand.n_slots) if demand.need[t] > 0 and cap[t] < costs.min_staff]
     if thin:
         raise PlannerInputError(
-            f"cannot keep the floor of {costs.min_staff} agent(s) in {len(thin)} interval(s): "
-            f"{_ranges(thin, demand)}: too few eligible agents can work then"
+            f"cannot keep the floor of {costs.min_staff} agent(s) ({rules.name('min_staff')}) in {len(thin)} "
+            f"interval(s): {_ranges(thin, demand)}: too few eligible agents can work then"
         )
 
 
@@ -385,9 +374,10 @@ def _build(
     tours: tuple[Tour, ...],
     pools: tuple[Pool, ...],
     frozen_min: list[int],
+    rota: WeekRota | None = None,
 ) -> _Ctx:
     """The aggregate model: one rule function after another."""
-    c = _Ctx(demand, rules, costs, tours, pools, frozen_min)
+    c = _Ctx(demand, rules, costs, tours, pools, frozen_min, rota or week_rota(rules, demand))
     _add_tour_counts(c)
     _add_day_shift_totals(c)
     _add_breaks(c)
@@ -687,19 +677,29 @@ def solve_roster(
     frozen_pools: tuple[Pool, ...] = (),
     frozen_min: list[int] | None = None,
     frozen_days: tuple[bool, ...] = (False,) * WEEK_DAYS,
+    premium_cap_min: int | None = None,
 ) -> ScheduleResult:
     """Build the aggregate model, bound it with GLOP, solve it with CP-SAT, close any shortfall that more
     staff can cover, and decompose into people.
+
+    The week's tours follow its calendar (:mod:`planner.scheduling.rota`: days, hours, shifts inside the
+    window, each tour priced by the calendar date of its hours); ``premium_cap_min``: the week's share of
+    the 36 h a month of premium hours a tour may carry (:func:`planner.scheduling.rota.premium_caps`).
 
     Reproducible mode (one worker and ``deterministic_time``, see :class:`SolverSettings`) reads the clock
     for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` with
     ``time_limit_s`` as a safety net only."""
     t0 = time.perf_counter()
-    templates = make_templates(rules)
-    tours = make_tours(rules, templates)
+    rota, tours, notes = rota_tours(rules, demand, costs, premium_cap_min)
+    if not tours and any(demand.need):
+        raise PlannerInputError(
+            f"week of {demand.week_start:%Y-%m-%d}: no weekly tour is legal ({rota.min_days}-{rota.max_days} "
+            f"days on the {sum(rota.open_days)} open day(s), at most {rota.max_week_work_min / 60:g} h"
+            + ("" if premium_cap_min is None else f", premium hours at most {premium_cap_min / 60:g} h")
+            + f"): relax {rules.name('shift_hours')}, {rules.name('min_rest')} or {rules.name('days_per_week')}"
+        )
     frozen_min = list(frozen_min) if frozen_min is not None else [0] * demand.n_slots
     active = tuple(not f for f in frozen_days)
-    notes: list[str] = []
     unrostered: tuple[str, ...] = ()
     if agents is not None:
         pools, no_skill = agent_pools(agents, tours, rules, demand.channels)
@@ -721,7 +721,7 @@ def solve_roster(
     pools = pools + tuple(frozen_pools)
     explain_uncoverable(demand, rules, costs, tours, pools, frozen_min)
 
-    c = _build(demand, rules, costs, tours, pools, frozen_min)
+    c = _build(demand, rules, costs, tours, pools, frozen_min, rota)
     repro = reproducible(settings)
     lp_bound = None
     lp_values = None
@@ -761,7 +761,9 @@ def solve_roster(
         raise RosterFailure(
             "infeasible",
             f"the rules cannot be met: the floor of {costs.min_staff} agent(s) per open interval is "
-            "infeasible with these breaks, days off and agent limits (try --min-staff 0 or wider start times)"
+            "infeasible with these breaks, days off and agent limits (lower "
+            f"{rules.name('min_staff')} or widen the start times, {rules.name('earliest_start')} and "
+            f"{rules.name('latest_start')})"
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint and c.lp.feasible(hint):
         # CP-SAT ran out of time before loading the hint: the heuristic roster is complete and feasible
@@ -771,7 +773,8 @@ def solve_roster(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RosterFailure(
             "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
-            f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
+            f"no roster found within the time limit of {settings.time_limit_s:g} s ({name}); allow more time "
+            f"({rules.name('time_limit_s')})"
         )
     before = val[:]
     added = _close_shortfall(c, reach, val)

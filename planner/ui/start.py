@@ -40,6 +40,7 @@ def _inputs() -> tuple[dict, str, engine.Upload | None] | None:
 
 def headline(rec: dict) -> None:
     from planner.pipeline import headline as plan_headline
+    from planner.verdict import channel_line, pct, provisional_line, verdict_line
 
     lg = lang()
     summary = rec["plan"].summary()
@@ -55,7 +56,14 @@ def headline(rec: dict) -> None:
     if cap is not None:  # the scenario has [capacity]: the contract term (Options page for its what-ifs)
         st.caption(tr("term_headline", months=cap.months, cost=text.fmt_money(cap.term_cost_cny, lg),
                       hires=text.fmt_num(sum(cap.hiring.hires), lg)))
-    (st.success if h["contract_met"] else st.warning)(tr("contract_met" if h["contract_met"] else "contract_missed"))
+    # the verdict: "met" is green only when met on the plan, the month likely met and the calendar official
+    good = h["verdict"] == "met" and not h["provisional"]
+    (st.success if good else st.warning)(verdict_line(summary, lg))
+    why = provisional_line(summary, lg)
+    if why:
+        st.caption(why)
+    if h["overtime_flags"]:
+        st.warning(tr("overtime_flags_note", n=h["overtime_flags"]))
     rows = [
         {
             tr("channel"): x["channel"],
@@ -65,7 +73,9 @@ def headline(rec: dict) -> None:
             tr("predicted"): text.fmt_measure(x["measure"], x["predicted"], lg),
             tr("simulated"): text.fmt_measure(x["measure"], x["simulated"], lg),
             tr("share_met"): text.fmt_pct(x["share_met"], lg, 0),
-            tr("met"): text.yes_no(x["met"], lg),
+            tr("p_month_met"): "—" if x["p_month_met"] is None else pct(x["p_month_met"], lg),
+            tr("missed_days"): text.fmt_num(x["expected_missed_days_per_month"], lg, 1),
+            tr("verdict"): channel_line(summary["channels"][x["channel"]], lg),
             tr("why"): text.why_missed(x, lg),
         }
         for x in h["channels"]
@@ -73,6 +83,22 @@ def headline(rec: dict) -> None:
     df = pd.DataFrame(rows)
     st.dataframe(df, hide_index=True, width="stretch", key="start_headline")
     downloads(df, "headline", "start_headline")
+    teams = pd.DataFrame([
+        {
+            tr("team"): x["team"],
+            tr("agents_col"): x["agents"],
+            tr("paid_hours"): text.fmt_num(x["paid_hours"], lg),
+            tr("required_hours_team"): text.fmt_num(x["required_hours"], lg),
+            tr("paid_over_required"): text.fmt_num(x["paid_over_required"], lg, 2),
+            tr("idle_hours"): text.fmt_num(x["idle_paid_hours"], lg),
+            tr("overtime_flags"): "—" if x["overtime_flags"] is None else x["overtime_flags"],
+            tr("solver_gap"): text.fmt_pct(x["gap"], lg),
+            tr("status"): x["status"],
+        }
+        for x in h["teams"]
+    ])
+    st.caption(tr("teams_title"))
+    st.dataframe(teams, hide_index=True, width="stretch", key="start_teams")
     if summary["warnings"]:
         with st.expander(tr("warnings")):
             for w in summary["warnings"]:
