@@ -207,20 +207,45 @@ def measured_efficiency(plan: Any, scenario: Scenario | None = None) -> float:
     return required_h / (paid_h * (1.0 - s))
 
 
+def atypical_days(plan: Any, scenario: Scenario) -> tuple[date, ...]:
+    """The plan's days that are not ordinary on the calendar: inside a statutory holiday's run of days off,
+    or make-up working days."""
+    cal = scenario.calendar
+    days = (plan.start + pd.Timedelta(days=i).to_pytimedelta() for i in range(7 * plan.weeks))
+    return tuple(d for d in days if cal.is_holiday_period(d) or cal.is_statutory_holiday(d) or cal.is_makeup_day(d))
+
+
+def typical_month_volume(plan: Any, channel: str, scenario: Scenario) -> float:
+    """A channel's contacts in a typical month, measured on the plan's ordinary days (:func:`atypical_days`
+    left out): each weekday's mean volume on its ordinary days (the mean of all ordinary days where a weekday
+    has none) times 365.25 / 12 / 7 of a month. On a horizon without holidays this is its volume scaled to
+    365.25 / 12 days; a holiday fortnight gives the volume of an ordinary month, not of a holiday one."""
+    fc = plan.forecast
+    rows = fc[fc["channel"] == channel]
+    daily = rows.groupby(rows["interval_start"].dt.date)[scenario.volume_column].sum()
+    skip = set(atypical_days(plan, scenario))
+    days = [plan.start + pd.Timedelta(days=i).to_pytimedelta() for i in range(7 * plan.weeks)]
+    ordinary = [d for d in days if d not in skip] or days
+    by_weekday: dict[int, list[float]] = {}
+    for d in ordinary:
+        by_weekday.setdefault(d.weekday(), []).append(float(daily.get(d, 0.0)))
+    overall = float(np.mean([x for v in by_weekday.values() for x in v]))
+    week = sum(float(np.mean(by_weekday[w])) if w in by_weekday else overall for w in range(7))
+    return week * DAYS_PER_MONTH / 7
+
+
 def base_monthly_volume(plan: Any, terms: CapacityTerms, scenario: Scenario) -> dict[str, float]:
     """Contacts a month per channel at factor 1: ``[capacity.volume] monthly``, else the plan's forecast
-    over its weeks scaled to 365.25 / 12 days, with its own month's season and peaks divided out (a plan
-    week in February, at a seasonal 0.7, stands for 1 / 0.7 of a base month)."""
+    of a typical month (:func:`typical_month_volume`), with its own month's season and peaks divided out (a
+    plan week in February, at a seasonal 0.7, stands for 1 / 0.7 of a base month)."""
     fc = plan.forecast
     own_season, _names = season_factor(terms.volume, date(plan.start.year, plan.start.month, 1))
-    month = DAYS_PER_MONTH / (7 * plan.weeks) / own_season
     given = dict(terms.volume.monthly)
     out = {}
     for spec in scenario.channels:
-        rows = fc[fc["channel"] == spec.name]
-        if len(rows) == 0:
+        if not (fc["channel"] == spec.name).any():
             continue
-        out[spec.name] = given.get(spec.name, float(rows[scenario.volume_column].sum()) * month)
+        out[spec.name] = given.get(spec.name, typical_month_volume(plan, spec.name, scenario) / own_season)
     return out
 
 
@@ -254,11 +279,16 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
     base = base_monthly_volume(plan, terms, scenario)
     if not base:
         raise PlannerInputError(f"{scenario.source}: capacity: the plan's forecast has none of the scenario's channels")
-    fc = plan.forecast
     ratios = {}
     for c, v in base.items():
-        own = float(fc.loc[fc["channel"] == c, scenario.volume_column].sum()) * DAYS_PER_MONTH / (7 * plan.weeks)
+        own = typical_month_volume(plan, c, scenario)
         ratios[c] = v / own if own > 0 else 1.0
+    odd = atypical_days(plan, scenario)
+    if odd:
+        notes.append(
+            f"the plan's weeks hold {len(odd)} holiday or make-up day(s) ({odd[0]} to {odd[-1]}): the base volume "
+            "is measured on its ordinary days; the schedule efficiency and a head's cost on its rosters"
+        )
     firsts = month_starts(start, terms.months)
     factors = [volume_factor(terms.volume, d, k)[0] for k, d in enumerate(firsts)]
     errors, _msgs = volume_errors(scenario, plan.forecast_info)

@@ -555,7 +555,8 @@ def schedule_cmd(
     if floor < 0:
         raise PlannerInputError(f"--min-staff {floor}: must be >= 0")
     base = scen.costs if scen else CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=500)
-    costs = CostRates(
+    costs = replace(
+        base,
         hourly_rate_fen=base.hourly_rate_fen if hourly_rate_cny is None else round(hourly_rate_cny * 100),
         night_allowance_fen_per_hour=(
             base.night_allowance_fen_per_hour if night_allowance_cny is None else round(night_allowance_cny * 100)
@@ -578,12 +579,18 @@ def schedule_cmd(
         channels = tuple(dict.fromkeys(c.strip() for c in channel.split(",") if c.strip()))
         if not channels:
             raise PlannerInputError(f"--channel '{channel}' names no channel (e.g. voice or chat,email)")
-    demands = week_demands(read_requirements(requirements), share, channels, source=requirements)
+    table = read_requirements(requirements)
+    # with a scenario, each week follows its calendar and the channels' coverage windows
+    windows = [] if scen is None else [scen.channel(c).window for c in (channels or sorted(set(table["channel"])))
+                                       if c in {x.name for x in scen.channels}]
+    calendar = scen.calendar if scen is not None else None
+    demands = week_demands(table, share, channels, source=requirements, calendar=calendar, windows=windows)
     named = read_agents(agents, demands[0].week_start) if agents else None
     published = read_schedule(frozen) if frozen else None
     res = roster_weeks(
         demands, rules, costs, settings, agents=named, agents_source=agents or "agents",
         frozen=published, frozen_until=until, frozen_source=frozen or "schedule", progress=_progress(),
+        calendar=calendar, windows=windows,
     )
     write_csv(res.schedule, Path(out) / "schedule.csv")
     write_csv(res.coverage, Path(out) / "coverage.csv")

@@ -86,6 +86,8 @@ class AgentHours:
     holiday_h: float
     night_h: float
     wage_share: float
+    month_overtime_h: float = 0.0
+    month_rest_day_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -297,11 +299,15 @@ def _classify(
     statutory = {d: calendar.is_statutory_holiday(d) for d in set(pieces["on"]) | set(pieces["day"])}
     pieces["holiday"] = pieces["on"].map(statutory).astype(bool)
     comprehensive = pay.hours_system == "comprehensive"
+    odd = [any(_atypical(d, calendar) for d in days) for days in week_days]
+    month_weights = _month_weights(start, odd, calendar)
     out, premium = [], defaultdict(float)
     for agent, rows in pieces.groupby("agent_id", sort=True):
         other = rows[~rows["holiday"]].groupby("day")["minutes"].sum().to_dict()
+        every = rows.groupby("day")["minutes"].sum().to_dict()
         for on, m in rows[rows["holiday"]].groupby("on")["minutes"].sum().items():
             premium[(agent, on)] += m
+        month_ot = month_rest = 0.0
         overtime = rest = lieu = 0.0
         share = 0.0
         comp_other = comp_std = 0.0
@@ -322,9 +328,17 @@ def _classify(
             lieu += wk.lieu
             for d, m in wk.premium.items():
                 premium[(agent, d)] += m
+            # the same rota in an ordinary week (Mon-Fri working, no holiday): what it costs outside holidays
+            plain = wk if not odd[w] else classify_week(
+                days, every, {}, lambda d: d.weekday() < 5, 5, comprehensive=comprehensive,
+                in_lieu=pay.rest_day_in_lieu)
+            as_rostered, as_ordinary = month_weights[w]
+            month_ot += as_rostered * wk.overtime + as_ordinary * plain.overtime
+            month_rest += as_rostered * wk.rest + as_ordinary * plain.rest
         if comprehensive and pay.settlement != "week":
             excess = max(0.0, comp_other - comp_std)
             overtime += excess
+            month_ot = excess * DAYS_PER_MONTH / (7 * weeks)
             _spread(premium, agent, comp_days, excess)
         paid = float(rows["minutes"].sum())
         holiday = float(rows.loc[rows["holiday"], "minutes"].sum())
@@ -340,9 +354,39 @@ def _classify(
                 holiday_h=holiday / 60,
                 night_h=float(rows["night"].sum()) / 60,
                 wage_share=min(1.0, share),
+                month_overtime_h=month_ot / 60,
+                month_rest_day_h=month_rest / 60,
             )
         )
     return tuple(out), dict(premium)
+
+
+def _atypical(day: date, calendar: ChineseCalendar) -> bool:
+    """A day of a holiday's run of days off, a statutory holiday or a make-up day."""
+    return calendar.is_holiday_period(day) or calendar.is_statutory_holiday(day) or calendar.is_makeup_day(day)
+
+
+def _month_weights(start: date, odd: Sequence[bool], calendar: ChineseCalendar) -> list[tuple[float, float]]:
+    """Per roster week, the weights that turn its premium hours into a typical month's: (as rostered, as the
+    same rota would be paid in an ordinary week). A year has 365.25 / 7 weeks, of which ``a`` hold holidays
+    or make-up days (counted in the 52 weeks from ``start``); a typical month is a twelfth of it. Ordinary
+    weeks of the horizon stand for the year's ordinary weeks; its holiday weeks stand for the year's holiday
+    weeks as rostered and, priced as ordinary, for its ordinary weeks too. A horizon without holiday weeks
+    stands for both."""
+    year_weeks = DAYS_PER_MONTH * 12 / 7
+    a = sum(
+        any(_atypical(start + timedelta(days=7 * k + i), calendar) for i in range(7)) for k in range(52)
+    ) * year_weeks / 52
+    n, n_odd = len(odd), sum(odd)
+    out = []
+    for is_odd in odd:
+        if n_odd == 0:
+            out.append((year_weeks / 12 / n, 0.0))
+        elif is_odd:
+            out.append((a / 12 / n_odd, (year_weeks - a) / 12 / n))
+        else:
+            out.append((0.0, (year_weeks - a) / 12 / n))
+    return out
 
 
 def _spread(premium: dict, agent: str, minutes_by_day: dict[date, float], excess: float) -> None:
@@ -459,7 +503,7 @@ def team_cost(
     # each agent's gross a month: wage share + own premiums and night time + a share of the holiday premium
     gross = [
         s * pay.monthly_wage_fen
-        + month * hourly * (pay.overtime_multiple * a.overtime_h + pay.rest_day_multiple * a.rest_day_h)
+        + hourly * (pay.overtime_multiple * a.month_overtime_h + pay.rest_day_multiple * a.month_rest_day_h)
         + month * pay.night_allowance_fen_per_hour * a.night_h
         + (holiday_month_h * pay.holiday_multiple * hourly * s / fte if fte > 0 else 0.0)
         for a, s in zip(agents, share, strict=True)
@@ -480,7 +524,7 @@ def team_cost(
         else f"comprehensive hours: over the {pay.settlement}'s standard (working days x 8 h)"
     line("overtime on working days",
          f"Labour Law art. 44(1): {pay.overtime_multiple:.0%} of monthly wage / 174 h; {hours_rule}",
-         h["overtime_h"] * month, "h", pay.overtime_multiple * hourly)
+         sum(a.month_overtime_h for a in agents), "h", pay.overtime_multiple * hourly)
     if pay.hours_system == "standard":
         if pay.rest_day_in_lieu:
             line("rest-day work, day in lieu", "Labour Law art. 44(2): a day in lieu instead of 200 %",
@@ -488,7 +532,7 @@ def team_cost(
         else:
             line("rest-day work",
                  f"Labour Law art. 44(2): {pay.rest_day_multiple:.0%} (days beyond the week's working days)",
-                 h["rest_day_h"] * month, "h", pay.rest_day_multiple * hourly)
+                 sum(a.month_rest_day_h for a in agents), "h", pay.rest_day_multiple * hourly)
     line(HOLIDAY_ITEM,
          f"Labour Law art. 44(3): {pay.holiday_multiple:.0%} on the statutory holidays; {len(holidays_open)} in "
          "the year ahead worked (the horizon's as rostered, the others estimated from its ordinary days), a "

@@ -253,6 +253,13 @@ def roster_step(
                          calendar=scenario.calendar, windows=windows)
         rosters.append(r)
         notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
+        closed_h = r.check.closed_paid_min / 60
+        if closed_h > 0:
+            notes.append(
+                f"team {team.name}: {closed_h:.1f} paid agent-hours fall outside the coverage window (about "
+                f"{closed_h * scenario.pay.hourly_fen / 100:,.0f} CNY at the base rate): no allowed shift fits "
+                f"inside it; relax rules.shift_hours or rules.earliest_start/latest_start"
+            )
     return tuple(rosters), notes
 
 

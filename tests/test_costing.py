@@ -60,12 +60,20 @@ def test_statutory_holiday_at_300_and_a_bridged_rest_day_of_it_at_200():
     h, _ = hours_of(sched, date(2026, 2, 16))
     a = h["a"]
     assert (a.holiday_h, a.rest_day_h, a.overtime_h, a.regular_h) == (8.0, 8.0, 0.0, 0.0)
-    # money: the year-ahead holiday line counts Feb 17 as rostered; rest-day work scales to a month
+    # money: the year-ahead holiday line counts Feb 17 as rostered; the holiday week's rest-day work stands
+    # for the year's holiday weeks (a twelfth a month), and the same two days in an ordinary week carry none
     t = team_cost("t", ("voice",), sched, start=date(2026, 2, 16), weeks=1, pay=replace(PAY, support=()),
                   calendar=CAL, night=NIGHT, holidays_open=(date(2026, 2, 17),))
     lines = {x.item: x for x in t.lines}
     assert lines["statutory holiday work, year ahead"].amount_fen == round(8 / 12 * 3 * HOURLY_CNY * 100)  # 8 h a year
-    assert lines["rest-day work"].amount_fen == round(8 * MONTH_OVER_WEEK * 2 * HOURLY_CNY * 100)
+    holiday_weeks = sum(
+        any(CAL.is_holiday_period(d) or CAL.is_statutory_holiday(d) or CAL.is_makeup_day(d)
+            for d in (date(2026, 2, 16) + timedelta(days=7 * k + i) for i in range(7)))
+        for k in range(52)
+    )
+    assert 8 <= holiday_weeks <= 16  # New Year, Spring Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn...
+    year_share = holiday_weeks * (365.25 / 7 / 52) / 12
+    assert lines["rest-day work"].amount_fen == round(8 * year_share * 2 * HOURLY_CNY * 100)
     # with a day in lieu the rest day carries no premium
     h, _ = hours_of(sched, date(2026, 2, 16), pay=replace(PAY, rest_day_in_lieu=True))
     assert (h["a"].rest_day_h, h["a"].lieu_h, h["a"].holiday_h) == (0.0, 8.0, 8.0)
