@@ -189,6 +189,7 @@ class _Ctx:
     tours: tuple[Tour, ...]
     pools: tuple[Pool, ...]
     frozen_min: list[int]
+    cyclic: bool = True  # False: shift minutes past the week end go to the next week, not to day 0
     lp: LinearProgram = field(default_factory=LinearProgram)
     n: dict[tuple[int, int], int] = field(default_factory=dict)  # (pool, tour) -> var
     m: dict[tuple[int, ShiftTemplate], int] = field(default_factory=dict)  # (day, template) -> var
@@ -253,7 +254,8 @@ def _add_breaks(c: _Ctx) -> None:
     """Breaks inside their windows: for each break rule, placements sum to the shifts worked."""
     for (d, tmpl), m in c.m.items():
         start_abs = d * DAY_MIN + tmpl.start_min
-        for slot, minutes in span_by_slot(start_abs, tmpl.length_min, c.demand.interval_min).items():
+        for slot, minutes in span_by_slot(start_abs, tmpl.length_min, c.demand.interval_min,
+                                          cyclic=c.cyclic).items():
             c.cover_terms[slot].append((m, minutes))
         for b, rule in enumerate(tmpl.breaks):
             ys = []
@@ -262,7 +264,7 @@ def _add_breaks(c: _Ctx) -> None:
                 c.y[(d, tmpl, b, off)] = y
                 ys.append(y)
                 for slot, minutes in span_by_slot(
-                    start_abs + off, rule.duration_min, c.demand.interval_min
+                    start_abs + off, rule.duration_min, c.demand.interval_min, cyclic=c.cyclic
                 ).items():
                     c.cover_terms[slot].append((y, -minutes))
             c.lp.row([*ys, m], [1] * len(ys) + [-1], 0, 0)
@@ -329,8 +331,12 @@ def explain_uncoverable(
     tours: tuple[Tour, ...],
     pools: tuple[Pool, ...],
     frozen_min: list[int],
+    cyclic: bool = True,
 ) -> None:
-    """Raise PlannerInputError naming the intervals no allowed tour can staff (or not to the floor)."""
+    """Raise PlannerInputError naming the intervals no allowed tour can staff (or not to the floor).
+
+    ``cyclic`` as in :func:`solve_roster`: in a week that is not cyclic a shift reaches no slot past the
+    week end (the week's first hours are reached only by its own shifts and ``frozen_min``)."""
     im = demand.interval_min
     cap = [0.0] * demand.n_slots  # most agents that could be present per slot
     reach = [False] * demand.n_slots
@@ -341,7 +347,7 @@ def explain_uncoverable(
             for d in range(WEEK_DAYS):
                 if tour.days[d] and pool.active_days[d]:
                     for slot in span_by_slot(
-                        d * DAY_MIN + tour.template.start_min, tour.template.length_min, im
+                        d * DAY_MIN + tour.template.start_min, tour.template.length_min, im, cyclic=cyclic
                     ):
                         seen.add(slot)
         for slot in seen:
@@ -385,9 +391,10 @@ def _build(
     tours: tuple[Tour, ...],
     pools: tuple[Pool, ...],
     frozen_min: list[int],
+    cyclic: bool = True,
 ) -> _Ctx:
     """The aggregate model: one rule function after another."""
-    c = _Ctx(demand, rules, costs, tours, pools, frozen_min)
+    c = _Ctx(demand, rules, costs, tours, pools, frozen_min, cyclic)
     _add_tour_counts(c)
     _add_day_shift_totals(c)
     _add_breaks(c)
@@ -428,10 +435,10 @@ def _reach(c: _Ctx) -> _Reach:
     r = _Reach()
     for (d, tmpl) in c.m:
         start = d * DAY_MIN + tmpl.start_min
-        pres = span_by_slot(start, tmpl.length_min, im)
+        pres = span_by_slot(start, tmpl.length_min, im, cyclic=c.cyclic)
         brk = [
             [
-                (off, span_by_slot(start + off, rule.duration_min, im), c.y[(d, tmpl, b, off)])
+                (off, span_by_slot(start + off, rule.duration_min, im, cyclic=c.cyclic), c.y[(d, tmpl, b, off)])
                 for off in rule.offsets_min()
             ]
             for b, rule in enumerate(tmpl.breaks)
@@ -687,9 +694,19 @@ def solve_roster(
     frozen_pools: tuple[Pool, ...] = (),
     frozen_min: list[int] | None = None,
     frozen_days: tuple[bool, ...] = (False,) * WEEK_DAYS,
+    cyclic: bool = True,
 ) -> ScheduleResult:
     """Build the aggregate model, bound it with GLOP, solve it with CP-SAT, close any shortfall that more
     staff can cover, and decompose into people.
+
+    ``frozen_min``: agent-minutes of work per slot that are fixed (published days; in a later week of a
+    chained horizon also the previous week's shifts that run into this week's first hours, see
+    :func:`planner.scheduling.roster.carry_in_from_schedule`). ``cyclic`` (default): the week wraps, a
+    last-day shift's minutes past the week end cover the same week's first hours (the week before is
+    assumed rostered like this one). ``cyclic=False``: those minutes go to the next week (or, past the
+    horizon end, to the next plan) and count nowhere in this model -- the coverage rows, the floor, the
+    feasibility explanation, the heuristic, the gap callback and the shortfall repair all use the same
+    slots.
 
     Reproducible mode (one worker and ``deterministic_time``, see :class:`SolverSettings`) reads the clock
     for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` with
@@ -719,9 +736,9 @@ def solve_roster(
         )
         pools = (Pool("anonymous", None, allowed, (), active, False),)
     pools = pools + tuple(frozen_pools)
-    explain_uncoverable(demand, rules, costs, tours, pools, frozen_min)
+    explain_uncoverable(demand, rules, costs, tours, pools, frozen_min, cyclic)
 
-    c = _build(demand, rules, costs, tours, pools, frozen_min)
+    c = _build(demand, rules, costs, tours, pools, frozen_min, cyclic)
     repro = reproducible(settings)
     lp_bound = None
     lp_values = None
