@@ -545,29 +545,31 @@ class _Run:
     objective: float
     bound: float
     withheld: int = 0
-    wall_capped: bool = False  # reproducible mode only: the wall-clock safety net stopped CP-SAT
 
 
 def _cpsat(
     c: _Ctx,
     settings: SolverSettings,
-    time_limit_s: float,
+    time_limit_s: float | None,
     hint: dict[int, int],
     lower: float = -math.inf,
     reach: _Reach | None = None,
 ) -> _Run:
     """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters.
 
-    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load
-    (``max_deterministic_time`` stops it; ``time_limit_s`` is then only a safety net); several workers,
-    or stopping on the wall-clock limit, may not.
+    ``time_limit_s`` None sets no wall-clock limit: reproducible mode, where one worker stopped by
+    ``max_deterministic_time`` (or the gap) gives the same answer for the same seed under any machine
+    load. Several workers, or a wall-clock limit, may not.
     """
     model, xs = c.lp.to_cpsat()
     for i, v in hint.items():
         model.add_hint(xs[i], v)
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.max_time_in_seconds = float(time_limit_s)
+    if time_limit_s is not None:
+        prm.max_time_in_seconds = float(time_limit_s)
+    elif settings.deterministic_time is None:  # a bug: nothing would stop the search
+        raise ValueError("CP-SAT needs a wall-clock or a deterministic time limit")
     prm.num_workers = int(settings.workers)
     prm.random_seed = int(settings.seed)
     if settings.deterministic_time is not None:
@@ -578,21 +580,14 @@ def _cpsat(
     cb.solver = solver
     solver.best_bound_callback = cb.on_bound
     status = solver.solve(model, cb)
-    capped = (
-        reproducible(settings)
-        and status != cp_model.OPTIMAL
-        and solver.wall_time >= 0.99 * time_limit_s
-        and solver.deterministic_time < 0.99 * float(settings.deterministic_time)
-    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Run(status, [], math.nan, math.nan, cb.withheld, capped)
+        return _Run(status, [], math.nan, math.nan, cb.withheld)
     return _Run(
         status,
         [int(solver.value(x)) for x in xs],
         solver.objective_value,
         solver.best_objective_bound,
         cb.withheld,
-        capped,
     )
 
 
@@ -709,8 +704,8 @@ def solve_roster(
     slots.
 
     Reproducible mode (one worker and ``deterministic_time``, see :class:`SolverSettings`) reads the clock
-    for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` with
-    ``time_limit_s`` as a safety net only."""
+    for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` (and the
+    gap, judged on its deterministic search) and by no wall-clock limit; ``time_limit_s`` is not used."""
     t0 = time.perf_counter()
     templates = make_templates(rules)
     tours = make_tours(rules, templates)
@@ -755,19 +750,13 @@ def solve_roster(
         # dives with every threshold instead
         good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
         hint = best_dive(c, None if repro else t0 + settings.time_limit_s * 0.6, good) or {}
-    if repro:  # max_deterministic_time stops CP-SAT; the wall-clock cap is only a safety net
-        cap = float(settings.time_limit_s)
-    else:
-        cap = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
+    # reproducible mode: max_deterministic_time stops CP-SAT, never the clock (a wall-clock stop would make
+    # the roster depend on the machine's load)
+    cap = None if repro else max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
     lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
     reach = _reach(c)
     run = _cpsat(c, settings, cap, hint, lp_lower, reach)
     status, val, objective_f, cpsat_bound = run.status, run.val, run.objective, run.bound
-    if run.wall_capped:
-        notes.append(
-            f"the wall-clock cap of {settings.time_limit_s:g} s stopped CP-SAT before its deterministic "
-            "budget: this roster may differ from a rerun's (allow more time)"
-        )
     name = {
         cp_model.OPTIMAL: "OPTIMAL",
         cp_model.FEASIBLE: "FEASIBLE",
@@ -786,9 +775,13 @@ def solve_roster(
         objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
         notes.append("CP-SAT found nothing in time; the roster is the LP-diving heuristic's")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        budget = (
+            f"--deterministic-time {settings.deterministic_time:g}" if repro
+            else f"--time-limit-s {settings.time_limit_s:g}"
+        )
         raise RosterFailure(
             "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
-            f"no roster found within --time-limit-s {settings.time_limit_s:g} ({name}); allow more time"
+            f"no roster found within {budget} ({name}); allow more time"
         )
     before = val[:]
     added = _close_shortfall(c, reach, val)
