@@ -25,8 +25,10 @@ The roster is adequate when it is legal, meets every channel's contract measure 
 
 Teams: an agent id that starts with a team's name and a dash (``voice-A001``) is that team's; otherwise a
 ``team`` column names it; with one team every agent serves it. The horizon is the roster's whole weeks from
-its first date; the forecast must cover them. As in the plan, the week is a cycle: work past the horizon's
-end covers its first morning.
+its first date; the forecast must cover them. As in the plan, the week before the horizon is assumed
+rostered like the first week: the first week's work past its end (a Sunday-night shift) also covers the
+horizon's first morning, and work past the horizon's end belongs to the next plan (for one week: the week
+is a cycle). See :mod:`planner.scheduling.checker`.
 """
 
 from __future__ import annotations
@@ -321,7 +323,8 @@ def _labour(report: Any, schedule: pd.DataFrame) -> tuple[LabourViolation, ...]:
             dates = (day.isoformat(),)
             if v.rule == "rest":
                 own = dates_of.get(agent, [])
-                before = [d for d in own if d < day] or [d for d in own if d > day]  # cyclic week: the last
+                # before the first shift: the first week's last one, a week earlier (checker's convention)
+                before = [d for d in own if d < day] or [d for d in own if day < d < day + timedelta(days=7)]
                 if before:
                     dates = (max(before).isoformat(), day.isoformat())
         out.append(LabourViolation(v.rule, agent, dates, v.detail, LAW.get(v.rule, "")))

@@ -488,7 +488,10 @@ def schedule_cmd(
     frozen_until: str | None = typer.Option(
         None, "--frozen-until", help="first date YYYY-MM-DD that may change"
     ),
-    time_limit_s: float | None = typer.Option(None, "--time-limit-s", help="solver time limit per week (s) [60]"),
+    time_limit_s: float | None = typer.Option(
+        None, "--time-limit-s",
+        help="wall-clock limit per week (s) [60]; only with --workers > 1 (one worker stops on --deterministic-time)",
+    ),
     workers: int | None = typer.Option(
         None, "--workers", help="CP-SAT worker threads [1: reproducible; more may be faster, not reproducible]"
     ),
@@ -796,7 +799,9 @@ def sl_staff_cmd(
     latest_start: str = typer.Option("23:30", "--latest-start", help="With --roster: HH:MM[,HH:MM]."),
     days_per_week: int = typer.Option(5, "--days-per-week", help="With --roster: working days a week."),
     min_staff: int = typer.Option(1, "--min-staff", help="With --roster: floor of agents when demand > 0."),
-    time_limit_s: float = typer.Option(60.0, "--time-limit-s", help="With --roster: wall limit per solve."),
+    time_limit_s: float = typer.Option(
+        60.0, "--time-limit-s", help="With --roster: wall limit per solve (unused: one worker, deterministic time)."
+    ),
     deterministic_s: float = typer.Option(
         5.0, "--deterministic-time", help="With --roster: CP-SAT deterministic time per solve (1 worker)."),
     solver_seed: int = typer.Option(0, "--solver-seed", help="With --roster: CP-SAT random seed."),
@@ -1268,7 +1273,9 @@ def demo_cmd(
         None, "--scenario", help="Scenario TOML (default: the shipped scenarios/contract_7x24.toml)."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the sample history, solver and simulation."),
-    time_limit_s: float = typer.Option(20.0, "--time-limit-s", help="CP-SAT time limit per team and week (s)."),
+    time_limit_s: float = typer.Option(
+        20.0, "--time-limit-s", help="CP-SAT wall-clock limit per team and week (s); unused with one worker."
+    ),
     weeks: int = typer.Option(10, "--weeks", help="Weeks of sample history."),
     replications: int = typer.Option(10, "--replications", help="Simulation replications."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),

@@ -29,19 +29,19 @@ MAX_HORIZON_WEEKS = 6
 class SolverSettings:
     """CP-SAT settings of one roster solve.
 
-    time_limit_s [s]: wall-clock cap. deterministic_time: CP-SAT's ``max_deterministic_time`` (units of
-    solver work, not seconds). target_gap: stop once the objective is within this fraction of the bound
-    -- but never while the roster leaves a shortfall that one more tour could cover (shortfall comes
-    first; a shortfall left is said in the result's notes).
+    time_limit_s [s]: wall-clock cap, outside reproducible mode only. deterministic_time: CP-SAT's
+    ``max_deterministic_time`` (units of solver work, not seconds). target_gap: stop once the objective
+    is within this fraction of the bound -- but never while the roster leaves a shortfall that one more
+    tour could cover (shortfall comes first; a shortfall left is said in the result's notes).
 
     Reproducible mode (``workers == 1`` and ``deterministic_time`` set; what ``planner plan`` uses):
     the same input, settings and seed give the same roster on any machine and under any load, because
     no phase stops on the clock -- the LP bound and every LP-diving re-solve are limited by GLOP's
     deterministic work (``deterministic_time``), the dives try a fixed list of rounding thresholds, and
-    CP-SAT stops on ``deterministic_time`` (or the gap, judged on its deterministic search). Here
-    ``time_limit_s`` is only a safety net for CP-SAT alone: if it is ever reached the result carries a
-    note that the roster may differ on a rerun, and the whole solve may take longer than it. Not
-    guaranteed across OR-Tools versions or platforms with different floating-point behaviour. Outside
+    CP-SAT stops on ``deterministic_time`` (or the gap, judged on its deterministic search). No solver
+    gets a wall-clock limit: ``time_limit_s`` is not used, and a solve takes as long as its work takes on
+    the machine (a busy machine makes it slower, never different). Not guaranteed across OR-Tools
+    versions or platforms with different floating-point behaviour. Outside
     this mode (several workers or no ``deterministic_time``) the LP gets up to half of ``time_limit_s``,
     LP and dives up to 60 %, CP-SAT the rest: fast, but the roster may depend on machine load.
     """

@@ -1,7 +1,9 @@
 """Shift rules, shift templates, break placements and weekly tours on a cyclic week.
 
-Time inside this module is integer minutes. A week is ``WEEK_MIN`` minutes long and cyclic: minute
-``WEEK_MIN + m`` is minute ``m`` (a Sunday-night shift covers Monday morning). Day 0 is the first date
+Time inside this module is integer minutes. A week is ``WEEK_MIN`` minutes long and, by default, cyclic:
+minute ``WEEK_MIN + m`` is minute ``m`` (a Sunday-night shift covers Monday morning). A later week of a
+chained horizon is not cyclic: its spill past the week end goes to the next week (``span_by_slot(...,
+cyclic=False)``). Day 0 is the first date
 of the planning week (not necessarily a Monday). A shift belongs to the day it starts.
 
 Labour rules follow the PRC Labour Law (arts. 36, 38, 41, 44) and the State Council's working-hours
@@ -214,12 +216,16 @@ def make_tours(rules: ShiftRules, templates: tuple[ShiftTemplate, ...] | None = 
 
 
 def span_by_slot(
-    start_abs_min: int, length_min: int, interval_min: int, week_min: int = WEEK_MIN
+    start_abs_min: int, length_min: int, interval_min: int, week_min: int = WEEK_MIN, cyclic: bool = True
 ) -> dict[int, int]:
-    """Minutes of [start, start+length) falling in each slot of a cyclic week, as {slot: minutes}."""
+    """Minutes of [start, start+length) falling in each slot of the week, as {slot: minutes}.
+
+    ``cyclic`` (the default): the week wraps, minute ``week_min + m`` is minute ``m``. Not cyclic: the
+    minutes at or past ``week_min`` are left out (they fall in the next week, which counts them as its
+    carry-in; see :func:`planner.scheduling.roster.carry_in_from_schedule`)."""
     out: dict[int, int] = {}
     t = start_abs_min
-    end = start_abs_min + length_min
+    end = start_abs_min + length_min if cyclic else min(start_abs_min + length_min, week_min)
     while t < end:
         slot_start = t // interval_min * interval_min
         step = min(end, slot_start + interval_min) - t

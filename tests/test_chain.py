@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from planner.domain import SolverSettings
+from planner.errors import PlannerInputError
 from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.chain import chain_weeks
@@ -130,15 +131,38 @@ def test_coverage_counts_each_weeks_own_need():
     assert len(floor) == 16 and floor[0] == "2026-03-03T09:00"
 
 
-def test_work_past_the_horizon_end_wraps_to_its_start():
-    # Sunday of week 2, 22:00 to 06:00: 2 h at the horizon's end, 6 h at its start (week 1's Monday)
+def test_work_past_the_horizon_end_belongs_to_the_next_plan():
+    # Sunday of week 2, 22:00 to 06:00: 2 h at the horizon's end; the 6 h past it count nowhere
     rep = check(frame(shift("N", "2026-03-15T22:00", 8)))
     cover = rep.scheduled_min
     assert slot("2026-03-15T22:00") == 668
     assert cover[668:672] == (30,) * 4
+    assert sum(cover[0:12]) == 0  # not week 1's Monday
+    assert sum(cover) == 2 * 60
+    # one week: the week is a cycle, the 6 h wrap onto its Monday morning
+    one = check(frame(shift("N", "2026-03-08T22:00", 8)), weeks=1).scheduled_min
+    assert one[332:336] == (30,) * 4 and one[0:12] == (30,) * 12 and one[12] == 0 and sum(one) == 8 * 60
+
+
+def test_first_weeks_spill_also_covers_the_horizons_start():
+    # Sunday of week 1, 22:00 to 06:00: the 6 h cover week 2's Monday morning where they are and, the week
+    # before the horizon being rostered like the first, week 1's Monday morning too
+    cover = check(frame(shift("N", SUN_NIGHT, 8))).scheduled_min
+    assert cover[slot("2026-03-08T22:00") : SLOTS_30] == (30,) * 4
+    assert cover[SLOTS_30 : SLOTS_30 + 12] == (30,) * 12 and cover[SLOTS_30 + 12] == 0
     assert cover[0:12] == (30,) * 12 and cover[12] == 0
-    assert sum(cover[SLOTS_30 : SLOTS_30 + 12]) == 0  # not week 2's Monday
-    assert sum(cover) == 8 * 60
+    assert sum(cover) == (2 + 6 + 6) * 60
+
+
+def test_rest_before_the_first_shift_follows_the_first_weeks_last():
+    # the week before the horizon is rostered like the first: X's Sunday-night shift (to Monday 07:00) a
+    # week earlier comes 1 h before their Monday 08:00 shift; checked over two weeks as over one
+    bad = frame(shift("X", "2026-03-02T08:00", 8), shift("X", SUN_NIGHT, 9, lunch=True))
+    assert [(v.rule, v.where) for v in check(bad).violations] == [("rest", "X 2026-03-02")]
+    assert [(v.rule, v.where) for v in check(bad, weeks=1).violations] == [("rest", "X 2026-03-02")]
+    # a person idle in week 1 has no assumed shift before the horizon
+    late = frame(shift("Y", "2026-03-09T08:00", 8), shift("Y", "2026-03-15T22:00", 9, lunch=True))
+    assert check(late).ok, check(late).violations
 
 
 def test_need_must_be_whole_weeks():
@@ -275,3 +299,53 @@ def test_two_solved_weeks_chain_into_a_legal_horizon():
     n1, n2 = (w.agent_id.nunique() for w in weeks)
     assert max(n1, n2) <= out.agent_id.nunique() <= n1 + n2
     assert len(out) == len(weeks[0]) + len(weeks[1])
+
+
+# ---------------------------------------------------------------------------- carry-in across weeks
+
+
+NIGHT = ShiftRules(shift_lengths_min=(480,), lunch_min=0, earliest_start_min=22 * 60, latest_start_min=22 * 60,
+                   min_days=1, max_days=5)  # 8 h shifts, 22:00 starts only (22:00 to 06:00)
+REPRO = SolverSettings(time_limit_s=30, workers=1, seed=0, target_gap=0.0, deterministic_time=2.0)
+
+
+def _hourly(week_start: datetime, hours: dict[int, int]) -> WeekDemand:
+    """One week of 60-min intervals; ``hours``: {hour of the week: agents needed}, 0 elsewhere."""
+    n = [hours.get(t, 0) for t in range(7 * 24)]
+    return WeekDemand(week_start, 60, tuple(float(x) for x in n), tuple(n), 0.0, ("voice",))
+
+
+def test_later_week_takes_the_previous_weeks_spill_as_its_monday_cover():
+    """Week 1 needs 1 agent Sunday 22-24; week 2 needs 1 agent Monday 00-06 and nothing else.
+
+    By hand: week 1 (cyclic) takes one Sunday 22:00-06:00 shift, the only start. It runs into week 2's
+    Monday 00-06, which is all week 2 needs: week 2 rosters nobody. (A cyclic week 2 would roster its own
+    Sunday-night shift, whose Monday morning is really week 3's.) One person, 8 paid hours, no shortfall."""
+    from planner.scheduling.api import roster_weeks
+
+    d1 = _hourly(W1, {6 * 24 + 22: 1, 6 * 24 + 23: 1})
+    d2 = _hourly(W2, dict.fromkeys(range(6), 1))
+    r = roster_weeks([d1, d2], NIGHT, CostRates(), REPRO)
+    work = r.schedule[r.schedule.activity == "work"]
+    assert list(zip(work.start, work.end, strict=True)) == [("2026-03-08T22:00", "2026-03-09T06:00")]
+    assert r.summary()["agents_per_week"] == [1, 0]
+    assert r.weeks[1].coverage_min[:7] == (60,) * 6 + (0,)  # the carry-in, counted as week 2's cover
+    assert r.weeks[1].paid_hours == 0 and r.weeks[1].shortfall_agent_hours == 0
+    assert r.check.ok and r.check.shortfall_agent_hours == 0
+    cov = r.coverage.set_index("interval_start")["scheduled"]
+    assert cov["2026-03-09T00:00"] == 1 and cov["2026-03-09T05:00"] == 1 and cov["2026-03-09T06:00"] == 0
+    # the same roster's cover as the independent checker counts it: week 1's Monday from the assumed week before
+    assert r.check.scheduled_min[:6] == (60,) * 6 and r.check.scheduled_min[168:174] == (60,) * 6
+
+
+def test_a_week_that_is_not_cyclic_does_not_wrap_its_sunday_night():
+    # Monday 00-06 only: a cyclic week covers it with its own Sunday 22:00 shift; a later week cannot
+    # (22:00 starts only, nothing carried in): the feasibility check names the intervals
+    d = _hourly(W2, dict.fromkeys(range(6), 1))
+    res = solve_roster(d, NIGHT, CostRates(), REPRO)
+    assert [a.tour.days for a in res.agents] == [(False,) * 6 + (True,)]
+    with pytest.raises(PlannerInputError, match="cannot cover 6 interval"):
+        solve_roster(d, NIGHT, CostRates(), REPRO, cyclic=False)
+    # with the previous week's spill carried in it needs nobody
+    res = solve_roster(d, NIGHT, CostRates(), REPRO, frozen_min=[60] * 6 + [0] * 162, cyclic=False)
+    assert res.agents == () and res.shortfall_agent_hours == 0 and res.objective_fen == 0

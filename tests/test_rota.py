@@ -110,7 +110,7 @@ def test_october_shares_its_36_hours_among_the_holiday_weeks():
 
 def test_a_window_shorter_than_the_shift_falls_back_and_says_how_much_is_outside():
     (demand,) = _demands(date(2026, 3, 16), 1, weekday_window("09:00", "15:00"))
-    rota, tours, notes = rota_tours(RULES, demand, CostRates())
+    _rota, tours, notes = rota_tours(RULES, demand, CostRates())
     # a 9 h shift overhangs a 6 h window by at least 3 h; the least-overhang shifts start 06:00 to 09:00
     assert {closed_minutes(demand, 0, t.template) for t in tours} == {180}
     assert len(notes) == 5 and "3 h outside" in notes[0] and "rules.shift_hours" in notes[0]

@@ -17,7 +17,7 @@ from planner.labour import CostRates
 from planner.scheduling.checker import AgentLimits, CheckReport, Limits, WeekLimits, check_schedule
 from planner.scheduling.demand import Agent, WeekDemand
 from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
-from planner.scheduling.roster import coverage_frame, frozen_from_schedule, schedule_frame
+from planner.scheduling.roster import carry_in_from_schedule, coverage_frame, frozen_from_schedule, schedule_frame
 from planner.scheduling.rota import premium_caps, rota_tours, week_rota
 from planner.shifts import ShiftRules
 
@@ -144,6 +144,12 @@ def roster_weeks(
     """Roster each week in turn (CP-SAT, LP bound, heuristic; :func:`solve_roster`), join the weeks with
     person ids that keep the minimum rest across week boundaries, and re-check everything independently.
 
+    Week boundaries: the first week is solved cyclic (the week before the horizon is assumed rostered
+    like it, so its last-day shifts' spill covers its own first hours); every later week is solved with
+    the previous week's actual spill into its first hours as fixed coverage and its own spill past the
+    week end not wrapped (it covers the next week; past the horizon end it belongs to the next plan).
+    The independent checker counts coverage the same way (:func:`check_schedule`).
+
     ``frozen`` (a schedule frame) keeps its days before ``frozen_until`` as published (first week only).
     Each week's tours follow its calendar (the demands' own, :func:`planner.scheduling.demand.week_demands`);
     ``calendar`` and the team's ``windows`` share the 36 h a month of premium hours among the weeks
@@ -171,7 +177,12 @@ def roster_weeks(
             pools, frozen_min, frozen_days = _frozen_pools(
                 frozen, demand, rules, frozen_until, agents, frozen_source, agents_source, costs, caps[w]
             )
-        result = solve_roster(demand, rules, costs, settings, agents, pools, frozen_min, frozen_days, caps[w])
+        cyclic = w == 0
+        if not cyclic:  # the previous week's shifts that run into this week's first hours
+            carry = carry_in_from_schedule(frames[-1], demand)
+            frozen_min = carry if frozen_min is None else [a + b for a, b in zip(frozen_min, carry, strict=True)]
+        result = solve_roster(demand, rules, costs, settings, agents, pools, frozen_min, frozen_days, cyclic,
+                              premium_cap_min=caps[w])
         results.append(result)
         frames.append(schedule_frame(result, demand))
         covs.append(coverage_frame(result, demand))

@@ -10,12 +10,22 @@ A shift is the rows (other than ``off``) of one agent and date; they must be con
 date separated by unrostered time are two shifts on one date (lunches and breaks are rows of their own).
 
 The checked horizon is N whole weeks from ``week_start`` (N = len(need) x interval_min / one week, 1 to
-any). Work past the horizon end wraps onto its start (the roster in force before the horizon is assumed
-to end like this one). Weekly hours and working days are checked per 7-day block from ``week_start``
-(a shift counts in the block of its date). Rest is checked between consecutive shifts on the continuous
-timeline, across week boundaries; for one week it is cyclic (the rest after the week's last shift runs
-into the next week's first one), for N >= 2 it does not wrap (the rest after the horizon's last shift
-belongs to the next plan).
+any). Coverage is counted where the work really is, with one assumption about the week before the horizon:
+
+* the week before the horizon is assumed rostered like the first week, so the work of the first week's
+  shifts (a shift's week is that of its date) that runs past the first week's end covers both the
+  second week's first hours (where it is) and, shifted back one week, the horizon's first hours;
+* work past the horizon end counts nowhere (it belongs to the next plan);
+* for one week the two coincide: work past the week end wraps onto its start (a cyclic week).
+
+This is the convention the roster model uses (:func:`planner.scheduling.api.roster_weeks`: the first
+week cyclic, each later week with the previous week's spill as fixed cover and its own not wrapped);
+the checker recomputes it from the rows alone. Weekly hours and working days are checked per 7-day
+block from ``week_start`` (a shift counts in the block of its date). Rest is checked between
+consecutive shifts on the continuous timeline, across week boundaries; before an agent's first shift
+of the horizon it is checked, under the same assumption, against their own last shift of the first
+week moved back one week (for one week: the cyclic rest from the week's last shift to its first). The
+rest after the horizon's last shift belongs to the next plan.
 """
 
 from __future__ import annotations
@@ -159,6 +169,7 @@ def check_schedule(
     df["s"] = _minutes(df["start"], week_start)
     df["e"] = _minutes(df["end"], week_start)
     n_slots = horizon // interval_min
+    first_date = pd.Timestamp(week_start).date()
     cover = [0] * n_slots
     closed = 0
     for rec in df.itertuples():
@@ -167,10 +178,14 @@ def check_schedule(
         if rec.activity not in ACTIVITIES:
             v.append(Violation("row", f"{rec.agent_id}", f"unknown activity '{rec.activity}'"))
         if rec.activity == "work":
+            first_week = 0 <= (rec.date - first_date).days < 7
             m = rec.s
             while m < rec.e:
                 nxt = min(rec.e, (m // interval_min + 1) * interval_min)
-                cover[(m % horizon) // interval_min] += nxt - m
+                if 0 <= m < horizon:
+                    cover[m // interval_min] += nxt - m
+                if first_week and _WEEK <= m < _WEEK + horizon:  # the week before, rostered like the first
+                    cover[(m - _WEEK) // interval_min] += nxt - m
                 m = nxt
         if limits.open_slot is not None and rec.activity in ("work", "break", "training"):
             m = rec.s
@@ -262,7 +277,6 @@ def check_schedule(
             shifts.append((s, e, paid, day))
         if not shifts:
             continue
-        first_date = pd.Timestamp(week_start).date()
         blocks: dict[int, list[int]] = {}
         for _s, _e, paid, day in shifts:
             k = (day - first_date).days // 7
@@ -287,11 +301,16 @@ def check_schedule(
                 v.append(Violation("agent_hours", where,
                                    f"{sum(paids) / 60:g} h paid > {own.contract_hours:g} h contracted"))
         shifts.sort()
+        # the week before the horizon is rostered like the first: the agent's last shift of the first
+        # week, a week earlier, precedes their first shift (for one week: the cyclic rest)
+        first_block = [sh for sh in shifts if (sh[3] - first_date).days < 7]
         for i, (s, _e, _p, day) in enumerate(shifts):
-            if i == 0 and n_weeks > 1:
-                continue  # the rest before the horizon's first shift belongs to the previous plan
-            # rest since the previous shift; for one week the first shift follows last week's last one
-            rest = s - (shifts[i - 1][1] - (_WEEK if i == 0 else 0))
+            if i == 0:
+                if not first_block or first_block[0] is not shifts[0]:
+                    continue  # idle in the first week: the rest before belongs to the previous plan
+                rest = s - (first_block[-1][1] - _WEEK)
+            else:
+                rest = s - shifts[i - 1][1]
             if rest < limits.min_rest_min:
                 v.append(
                     Violation(

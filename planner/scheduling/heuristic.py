@@ -75,12 +75,12 @@ def lp_dive(
         total = m_val.get((d, tmpl), 0)
         hint[mvar] = total
         start = d * DAY_MIN + tmpl.start_min
-        for slot, minutes in span_by_slot(start, tmpl.length_min, im).items():
+        for slot, minutes in span_by_slot(start, tmpl.length_min, im, cyclic=c.cyclic).items():
             cov[slot] += total * minutes
         for b, rule in enumerate(tmpl.breaks):
             offs = rule.offsets_min()
             ys = [c.y[(d, tmpl, b, off)] for off in offs]
-            vecs = [span_by_slot(start + off, rule.duration_min, im) for off in offs]
+            vecs = [span_by_slot(start + off, rule.duration_min, im, cyclic=c.cyclic) for off in offs]
             raw = [max(0.0, x[v]) for v in ys]
             scale = total / sum(raw) if sum(raw) > 1e-9 else 0.0
             want = [r * scale for r in raw] if scale else [total / len(ys)] * len(ys)
@@ -130,7 +130,9 @@ def lp_dive(
                 continue
             tmpl = tour.template
             hint[c.m[(d, tmpl)]] += 1
-            for slot, minutes in span_by_slot(d * DAY_MIN + tmpl.start_min, tmpl.length_min, im).items():
+            for slot, minutes in span_by_slot(
+                d * DAY_MIN + tmpl.start_min, tmpl.length_min, im, cyclic=c.cyclic
+            ).items():
                 cov[slot] += minutes
             for b in range(len(tmpl.breaks)):
                 _ys, vecs, cnt = groups[(d, tmpl, b)]
@@ -148,11 +150,13 @@ def lp_dive(
         for d in range(WEEK_DAYS):
             if tour.days[d] and c.pools[p].active_days[d]:
                 tmpl = tour.template
-                for slot, minutes in span_by_slot(d * DAY_MIN + tmpl.start_min, tmpl.length_min, im).items():
+                for slot, minutes in span_by_slot(
+                    d * DAY_MIN + tmpl.start_min, tmpl.length_min, im, cyclic=c.cyclic
+                ).items():
                     vec[slot] += minutes
                 for rule in tmpl.breaks:  # a break costs roughly its length somewhere in its window
                     mid = d * DAY_MIN + tmpl.start_min + rule.offsets_min()[len(rule.offsets_min()) // 2]
-                    for slot, minutes in span_by_slot(mid, rule.duration_min, im).items():
+                    for slot, minutes in span_by_slot(mid, rule.duration_min, im, cyclic=c.cyclic).items():
                         vec[slot] -= minutes
         presence[key] = dict(vec)
     used = defaultdict(int)

@@ -188,6 +188,7 @@ class _Ctx:
     pools: tuple[Pool, ...]
     frozen_min: list[int]
     rota: WeekRota
+    cyclic: bool = True  # False: shift minutes past the week end go to the next week, not to day 0
     lp: LinearProgram = field(default_factory=LinearProgram)
     n: dict[tuple[int, int], int] = field(default_factory=dict)  # (pool, tour) -> var
     m: dict[tuple[int, ShiftTemplate], int] = field(default_factory=dict)  # (day, template) -> var
@@ -241,7 +242,8 @@ def _add_breaks(c: _Ctx) -> None:
     """Breaks inside their windows: for each break rule, placements sum to the shifts worked."""
     for (d, tmpl), m in c.m.items():
         start_abs = d * DAY_MIN + tmpl.start_min
-        for slot, minutes in span_by_slot(start_abs, tmpl.length_min, c.demand.interval_min).items():
+        for slot, minutes in span_by_slot(start_abs, tmpl.length_min, c.demand.interval_min,
+                                          cyclic=c.cyclic).items():
             c.cover_terms[slot].append((m, minutes))
         for b, rule in enumerate(tmpl.breaks):
             ys = []
@@ -250,7 +252,7 @@ def _add_breaks(c: _Ctx) -> None:
                 c.y[(d, tmpl, b, off)] = y
                 ys.append(y)
                 for slot, minutes in span_by_slot(
-                    start_abs + off, rule.duration_min, c.demand.interval_min
+                    start_abs + off, rule.duration_min, c.demand.interval_min, cyclic=c.cyclic
                 ).items():
                     c.cover_terms[slot].append((y, -minutes))
             c.lp.row([*ys, m], [1] * len(ys) + [-1], 0, 0)
@@ -317,8 +319,12 @@ def explain_uncoverable(
     tours: tuple[Tour, ...],
     pools: tuple[Pool, ...],
     frozen_min: list[int],
+    cyclic: bool = True,
 ) -> None:
-    """Raise PlannerInputError naming the intervals no allowed tour can staff (or not to the floor)."""
+    """Raise PlannerInputError naming the intervals no allowed tour can staff (or not to the floor).
+
+    ``cyclic`` as in :func:`solve_roster`: in a week that is not cyclic a shift reaches no slot past the
+    week end (the week's first hours are reached only by its own shifts and ``frozen_min``)."""
     im = demand.interval_min
     cap = [0.0] * demand.n_slots  # most agents that could be present per slot
     reach = [False] * demand.n_slots
@@ -329,7 +335,7 @@ def explain_uncoverable(
             for d in range(WEEK_DAYS):
                 if tour.days[d] and pool.active_days[d]:
                     for slot in span_by_slot(
-                        d * DAY_MIN + tour.template.start_min, tour.template.length_min, im
+                        d * DAY_MIN + tour.template.start_min, tour.template.length_min, im, cyclic=cyclic
                     ):
                         seen.add(slot)
         for slot in seen:
@@ -374,10 +380,11 @@ def _build(
     tours: tuple[Tour, ...],
     pools: tuple[Pool, ...],
     frozen_min: list[int],
+    cyclic: bool = True,
     rota: WeekRota | None = None,
 ) -> _Ctx:
     """The aggregate model: one rule function after another."""
-    c = _Ctx(demand, rules, costs, tours, pools, frozen_min, rota or week_rota(rules, demand))
+    c = _Ctx(demand, rules, costs, tours, pools, frozen_min, rota or week_rota(rules, demand), cyclic)
     _add_tour_counts(c)
     _add_day_shift_totals(c)
     _add_breaks(c)
@@ -418,10 +425,10 @@ def _reach(c: _Ctx) -> _Reach:
     r = _Reach()
     for (d, tmpl) in c.m:
         start = d * DAY_MIN + tmpl.start_min
-        pres = span_by_slot(start, tmpl.length_min, im)
+        pres = span_by_slot(start, tmpl.length_min, im, cyclic=c.cyclic)
         brk = [
             [
-                (off, span_by_slot(start + off, rule.duration_min, im), c.y[(d, tmpl, b, off)])
+                (off, span_by_slot(start + off, rule.duration_min, im, cyclic=c.cyclic), c.y[(d, tmpl, b, off)])
                 for off in rule.offsets_min()
             ]
             for b, rule in enumerate(tmpl.breaks)
@@ -528,29 +535,31 @@ class _Run:
     objective: float
     bound: float
     withheld: int = 0
-    wall_capped: bool = False  # reproducible mode only: the wall-clock safety net stopped CP-SAT
 
 
 def _cpsat(
     c: _Ctx,
     settings: SolverSettings,
-    time_limit_s: float,
+    time_limit_s: float | None,
     hint: dict[int, int],
     lower: float = -math.inf,
     reach: _Reach | None = None,
 ) -> _Run:
     """Solve with CP-SAT; time limit, workers and seed are set on the solver's parameters.
 
-    One worker with ``deterministic_time`` gives the same answer for the same seed on any machine load
-    (``max_deterministic_time`` stops it; ``time_limit_s`` is then only a safety net); several workers,
-    or stopping on the wall-clock limit, may not.
+    ``time_limit_s`` None sets no wall-clock limit: reproducible mode, where one worker stopped by
+    ``max_deterministic_time`` (or the gap) gives the same answer for the same seed under any machine
+    load. Several workers, or a wall-clock limit, may not.
     """
     model, xs = c.lp.to_cpsat()
     for i, v in hint.items():
         model.add_hint(xs[i], v)
     solver = cp_model.CpSolver()
     prm = solver.parameters
-    prm.max_time_in_seconds = float(time_limit_s)
+    if time_limit_s is not None:
+        prm.max_time_in_seconds = float(time_limit_s)
+    elif settings.deterministic_time is None:  # a bug: nothing would stop the search
+        raise ValueError("CP-SAT needs a wall-clock or a deterministic time limit")
     prm.num_workers = int(settings.workers)
     prm.random_seed = int(settings.seed)
     if settings.deterministic_time is not None:
@@ -561,21 +570,14 @@ def _cpsat(
     cb.solver = solver
     solver.best_bound_callback = cb.on_bound
     status = solver.solve(model, cb)
-    capped = (
-        reproducible(settings)
-        and status != cp_model.OPTIMAL
-        and solver.wall_time >= 0.99 * time_limit_s
-        and solver.deterministic_time < 0.99 * float(settings.deterministic_time)
-    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _Run(status, [], math.nan, math.nan, cb.withheld, capped)
+        return _Run(status, [], math.nan, math.nan, cb.withheld)
     return _Run(
         status,
         [int(solver.value(x)) for x in xs],
         solver.objective_value,
         solver.best_objective_bound,
         cb.withheld,
-        capped,
     )
 
 
@@ -677,6 +679,7 @@ def solve_roster(
     frozen_pools: tuple[Pool, ...] = (),
     frozen_min: list[int] | None = None,
     frozen_days: tuple[bool, ...] = (False,) * WEEK_DAYS,
+    cyclic: bool = True,
     premium_cap_min: int | None = None,
 ) -> ScheduleResult:
     """Build the aggregate model, bound it with GLOP, solve it with CP-SAT, close any shortfall that more
@@ -685,10 +688,18 @@ def solve_roster(
     The week's tours follow its calendar (:mod:`planner.scheduling.rota`: days, hours, shifts inside the
     window, each tour priced by the calendar date of its hours); ``premium_cap_min``: the week's share of
     the 36 h a month of premium hours a tour may carry (:func:`planner.scheduling.rota.premium_caps`).
+    ``frozen_min``: agent-minutes of work per slot that are fixed (published days; in a later week of a
+    chained horizon also the previous week's shifts that run into this week's first hours, see
+    :func:`planner.scheduling.roster.carry_in_from_schedule`). ``cyclic`` (default): the week wraps, a
+    last-day shift's minutes past the week end cover the same week's first hours (the week before is
+    assumed rostered like this one). ``cyclic=False``: those minutes go to the next week (or, past the
+    horizon end, to the next plan) and count nowhere in this model -- the coverage rows, the floor, the
+    feasibility explanation, the heuristic, the gap callback and the shortfall repair all use the same
+    slots.
 
     Reproducible mode (one worker and ``deterministic_time``, see :class:`SolverSettings`) reads the clock
-    for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` with
-    ``time_limit_s`` as a safety net only."""
+    for no decision: GLOP and the dives are limited by work, CP-SAT by ``max_deterministic_time`` (and the
+    gap, judged on its deterministic search) and by no wall-clock limit; ``time_limit_s`` is not used."""
     t0 = time.perf_counter()
     rota, tours, notes = rota_tours(rules, demand, costs, premium_cap_min)
     if not tours and any(demand.need):
@@ -719,9 +730,9 @@ def solve_roster(
         )
         pools = (Pool("anonymous", None, allowed, (), active, False),)
     pools = pools + tuple(frozen_pools)
-    explain_uncoverable(demand, rules, costs, tours, pools, frozen_min)
+    explain_uncoverable(demand, rules, costs, tours, pools, frozen_min, cyclic)
 
-    c = _build(demand, rules, costs, tours, pools, frozen_min, rota)
+    c = _build(demand, rules, costs, tours, pools, frozen_min, cyclic, rota)
     repro = reproducible(settings)
     lp_bound = None
     lp_values = None
@@ -738,19 +749,13 @@ def solve_roster(
         # dives with every threshold instead
         good = lp_bound / (1 - settings.target_gap) if lp_bound is not None else -math.inf
         hint = best_dive(c, None if repro else t0 + settings.time_limit_s * 0.6, good) or {}
-    if repro:  # max_deterministic_time stops CP-SAT; the wall-clock cap is only a safety net
-        cap = float(settings.time_limit_s)
-    else:
-        cap = max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
+    # reproducible mode: max_deterministic_time stops CP-SAT, never the clock (a wall-clock stop would make
+    # the roster depend on the machine's load)
+    cap = None if repro else max(0.5, settings.time_limit_s - (time.perf_counter() - t0))
     lp_lower = math.ceil(lp_bound - 1e-6) if lp_bound is not None else -math.inf
     reach = _reach(c)
     run = _cpsat(c, settings, cap, hint, lp_lower, reach)
     status, val, objective_f, cpsat_bound = run.status, run.val, run.objective, run.bound
-    if run.wall_capped:
-        notes.append(
-            f"the wall-clock cap of {settings.time_limit_s:g} s stopped CP-SAT before its deterministic "
-            "budget: this roster may differ from a rerun's (allow more time)"
-        )
     name = {
         cp_model.OPTIMAL: "OPTIMAL",
         cp_model.FEASIBLE: "FEASIBLE",
@@ -771,10 +776,13 @@ def solve_roster(
         objective_f = sum(c.lp.objective.get(i, 0) * v for i, v in enumerate(val))
         notes.append("CP-SAT found nothing in time; the roster is the LP-diving heuristic's")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        budget = (
+            f"the deterministic time {settings.deterministic_time:g} (solver.deterministic_time)" if repro
+            else f"the time limit of {settings.time_limit_s:g} s ({rules.name('time_limit_s')})"
+        )
         raise RosterFailure(
             "model_invalid" if status == cp_model.MODEL_INVALID else "no_solution",
-            f"no roster found within the time limit of {settings.time_limit_s:g} s ({name}); allow more time "
-            f"({rules.name('time_limit_s')})"
+            f"no roster found within {budget} ({name}); allow more time"
         )
     before = val[:]
     added = _close_shortfall(c, reach, val)

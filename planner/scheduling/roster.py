@@ -188,6 +188,27 @@ def frozen_from_schedule(
     return tuple(pools), cover, frozen_days, all_ids
 
 
+def carry_in_from_schedule(schedule: pd.DataFrame, demand: WeekDemand) -> list[int]:
+    """Agent-minutes of ``work`` per slot of ``demand``'s week from the rows of an earlier week's roster
+    that run into it (a Sunday-night shift of the week before covers this Monday's first hours): the fixed
+    coverage a later week of a chained horizon is solved with (``solve_roster(..., frozen_min=...,
+    cyclic=False)``). Rows outside the week count nowhere: nothing wraps."""
+    im = demand.interval_min
+    cover = [0] * demand.n_slots
+    if schedule.empty:
+        return cover
+    ws = pd.Timestamp(demand.week_start)
+    horizon = demand.n_slots * im
+    work = schedule[schedule["activity"] == "work"]
+    for start, end in zip(pd.to_datetime(work["start"]), pd.to_datetime(work["end"]), strict=True):
+        s = max(0, int((start - ws) / pd.Timedelta(minutes=1)))
+        e = min(horizon, int((end - ws) / pd.Timedelta(minutes=1)))
+        if e > s:
+            for slot, minutes in span_by_slot(s, e - s, im, horizon, cyclic=False).items():
+                cover[slot] += minutes
+    return cover
+
+
 def _agrees(tour: Tour, key: tuple, frozen_days: tuple[bool, ...], rules: ShiftRules) -> bool:
     """Does this tour continue the published shifts ``key`` ((day, start, length, paid), ...)?"""
     worked = {d for d, *_ in key}

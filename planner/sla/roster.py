@@ -34,8 +34,8 @@ from planner.simulation import Workload, roster_from_schedule
 from planner.sla.staffing import Realise, Realised
 
 # Reproducible by default: one CP-SAT worker stopped on deterministic time (the same roster for the
-# same inputs and seed whatever the machine load); the wall-clock limit only bounds the LP bound and the
-# diving heuristic, which finish well inside it on a week of 30-min intervals.
+# same inputs and seed whatever the machine load); no solver gets a wall-clock limit in this mode
+# (time_limit_s is unused), the LP bound and the dives stop on deterministic work too.
 DEFAULT_COSTS = CostRates()
 DEFAULT_SETTINGS = SolverSettings(time_limit_s=60.0, workers=1, seed=0, deterministic_time=5.0)
 
