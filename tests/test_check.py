@@ -213,3 +213,26 @@ def test_a_shift_list_in_gbk_with_chinese_columns_reads_through_a_mapping(tmp_pa
         ("A1", "work", "2026-03-17T03:00", "2026-03-17T07:00"),
         ("A2", "work", "2026-03-17T09:00", "2026-03-17T18:00"),
     ]
+
+
+def test_the_cheapest_fix_of_a_weekday_contract_stays_inside_its_window(tmp_path):
+    """The fix's shifts lie inside Mon-Fri 09:00-18:00 and off the National Day holidays (issue 21: the fix
+    proposed 06:00 shifts for a 09:00 window). Gap: 2 agents missing 09:00-11:00 on Mon 28 Sep, which any
+    9 h shift starting 02:00-09:00 would cover; only 09:00 lies inside the window."""
+    from planner.check import cheapest_fix
+
+    (tmp_path / "s.toml").write_text(SCENARIO.replace('window = "7x24"', 'window = "weekday"\nopen = "09:00"\n'
+                                                      'close = "18:00"'), encoding="utf-8")
+    scen = load_scenario(tmp_path / "s.toml")
+    starts = pd.date_range("2026-09-28", periods=7 * 24, freq="60min")
+    missing = np.where((starts.hour >= 9) & (starts.hour < 11) & (starts.day == 28), 2.0, 0.0)
+    cov = pd.DataFrame({"team": "voice", "interval_start": starts.strftime("%Y-%m-%dT%H:%M"),
+                        "missing_agents": missing})
+    fix = cheapest_fix(scen, cov, pd.Timestamp("2026-09-28").date(), 1, 60, {"voice": ("voice",)})
+    rows = fix.rows[fix.rows["activity"] != "off"]
+    assert len(rows)
+    start, end = pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])
+    assert (start.dt.hour >= 9).all()
+    assert ((end.dt.hour < 18) | ((end.dt.hour == 18) & (end.dt.minute == 0))).all()
+    assert set(start.dt.date.astype(str)) <= {"2026-09-28", "2026-09-29", "2026-09-30"}
+    assert fix.added_agent_hours >= 2 * 2
