@@ -182,8 +182,8 @@ class CostBreakdown:
                 "quantity": x.quantity,
                 "unit": x.unit,
                 "rate_cny": None if x.rate_fen is None else x.rate_fen / 100,
-                "amount_cny_month": x.amount_fen / 100 if x.period == "month" else None,
                 "amount_cny_horizon": x.amount_fen / 100 if x.period == "horizon" else None,
+                "amount_cny_month": x.amount_fen / 100 if x.period == "month" else None,
             }
             for x in self.lines
         ]

@@ -46,6 +46,7 @@ HEADERS = {
     "quantity": "数量 quantity",
     "unit": "单位 unit",
     "rate_cny": "单价(元) rate_cny",
+    "amount_cny_horizon": "计划期金额(元) amount_cny_horizon",
     "amount_cny_month": "月金额(元) amount_cny_month",
     "amount_cny": "月金额(元) amount_cny",
     "option": "方案选项 option",
