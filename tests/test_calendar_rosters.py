@@ -22,8 +22,8 @@ training; a shift belongs to the date it starts; time is split at midnight where
 * (c) an agent-month past 36 h of premium hours (Labour Law art. 41; premium: statutory-holiday time, and
   the week's time beyond its working days x 8 h or beyond 8 h a day) carries an overtime flag in the cost;
 * (d) the statutory-holiday paid hours of the roster equal the cost's rostered holiday hours;
-* (e) the National Day fortnight's paid/required (over the contract's teams) is within 10 % of an ordinary
-  week's;
+* (e) each team's National Day fortnight paid/required is within 10 % of an ordinary week's (the weekday
+  written team is an expected failure, :data:`BACKLOG`);
 * (f) a higher statutory-holiday premium (``[pay] holiday_multiple``) moves 7x24 hours off the holidays.
 
 Plans are cheap (hourly intervals, a quarter of the sample's volume, one CP-SAT worker stopped on
@@ -381,25 +381,29 @@ def test_d_rostered_holiday_hours_are_the_costs(plans, contract, horizon):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "contract",
-    [pytest.param(WEEKDAY_9_18, id="weekday-09to18"), pytest.param(C7X24, id="7x24", marks=pytest.mark.slow)],
+BACKLOG = (
+    "the weekday written team's post-holiday email backlog: mail of seven closed days is due within four working "
+    "hours of reopening (contract 2.1), so the three-day week's team is sized for Thursday morning"
 )
-def test_e_national_day_paid_over_required_is_an_ordinary_weeks(plans, contract):
+
+
+@pytest.mark.parametrize(
+    ("contract", "team"),
+    [
+        pytest.param(WEEKDAY_9_18, "voice", id="weekday-09to18-voice"),
+        pytest.param(WEEKDAY_9_18, "written", id="weekday-09to18-written",
+                     marks=pytest.mark.xfail(strict=True, reason=BACKLOG)),
+        pytest.param(C7X24, "voice", id="7x24-voice", marks=pytest.mark.slow),
+        pytest.param(C7X24, "written", id="7x24-written", marks=pytest.mark.slow),
+    ],
+)
+def test_e_national_day_paid_over_required_is_an_ordinary_weeks(plans, contract, team):
     _, holiday = plans(contract, NATIONAL_DAY)
     _, ordinary = plans(contract, ORDINARY)
-    a, b = holiday.summary()["teams"], ordinary.summary()["teams"]
-
-    def ratio(teams):
-        return sum(t["paid_hours"] for t in teams.values()) / sum(t["required_hours"] for t in teams.values())
-
-    per_team = {t: (round(a[t]["paid_over_required"], 3), round(b[t]["paid_over_required"], 3)) for t in b}
-    x, y = ratio(a), ratio(b)
-    # the contract's paid/required over all its teams: (National Day fortnight, ordinary week) per team in
-    # the message; a weekday written team's post-holiday email backlog (seven days' mail due within four
-    # working hours of reopening) is real demand and weighs on its own ratio
+    x = holiday.summary()["teams"][team]["paid_over_required"]
+    y = ordinary.summary()["teams"][team]["paid_over_required"]
     assert abs(x / y - 1) <= 0.10, (
-        f"paid/required {x:.3f} over the National Day fortnight, {y:.3f} in an ordinary week; by team {per_team}"
+        f"team {team}: paid/required {x:.3f} over the National Day fortnight, {y:.3f} in an ordinary week"
     )
 
 
