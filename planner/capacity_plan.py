@@ -15,6 +15,12 @@ Measured on the plan, not guessed:
 * the starting headcount (default): the rosters' agents;
 * the base volume: the plan's forecast scaled to a month (365.25 / 12 days), unless ``[capacity.volume]
   monthly`` gives it.
+
+When the plan's weeks hold holiday or make-up days (:func:`atypical_days`: a National Day fortnight, say),
+its rosters are not those of an ordinary week (a weekday contract's backlog after the days closed, the
+surges before and after). Then all four are measured on a typical week instead (:func:`typical_week`): an
+ordinary Monday-Sunday week near the plan on the calendar, its forecast built day by day from the plan's
+ordinary days (:func:`typical_week_forecast`), staffed, rostered and priced by the plan's own steps.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -234,12 +240,17 @@ def typical_month_volume(plan: Any, channel: str, scenario: Scenario) -> float:
     return week * DAYS_PER_MONTH / 7
 
 
-def base_monthly_volume(plan: Any, terms: CapacityTerms, scenario: Scenario) -> dict[str, float]:
+def base_monthly_volume(
+    plan: Any, terms: CapacityTerms, scenario: Scenario, season_of: date | None = None
+) -> dict[str, float]:
     """Contacts a month per channel at factor 1: ``[capacity.volume] monthly``, else the plan's forecast
     of a typical month (:func:`typical_month_volume`), with its own month's season and peaks divided out (a
-    plan week in February, at a seasonal 0.7, stands for 1 / 0.7 of a base month)."""
+    plan week in February, at a seasonal 0.7, stands for 1 / 0.7 of a base month). ``season_of``: the day
+    whose month's season is divided out (default: the plan's start; a typical week built from another plan's
+    days passes that plan's start, where its volumes come from)."""
     fc = plan.forecast
-    own_season, _names = season_factor(terms.volume, date(plan.start.year, plan.start.month, 1))
+    when = season_of or plan.start
+    own_season, _names = season_factor(terms.volume, date(when.year, when.month, 1))
     given = dict(terms.volume.monthly)
     out = {}
     for spec in scenario.channels:
@@ -247,6 +258,148 @@ def base_monthly_volume(plan: Any, terms: CapacityTerms, scenario: Scenario) -> 
             continue
         out[spec.name] = given.get(spec.name, typical_month_volume(plan, spec.name, scenario) / own_season)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# A typical week, when the plan's weeks are not one
+# --------------------------------------------------------------------------------------------
+
+NEAR_HOLIDAY_DAYS = 2  # an ordinary day this close to a holiday period carries its surge or backlog
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _atypical(d: date, cal: Any) -> bool:
+    return bool(cal.is_holiday_period(d) or cal.is_statutory_holiday(d) or cal.is_makeup_day(d))
+
+
+def near_holiday(d: date, cal: Any, days: int = NEAR_HOLIDAY_DAYS) -> bool:
+    """``d`` is within ``days`` days of a holiday period or statutory holiday (either side)."""
+    return any(cal.is_holiday_period(x) or cal.is_statutory_holiday(x)
+               for x in (d + timedelta(days=k) for k in range(-days, days + 1)))
+
+
+def typical_week_start(start: date, weeks: int, cal: Any, search_weeks: int = 26) -> date | None:
+    """The Monday of the first week after the horizon (``start``, ``weeks``) without a holiday-period,
+    statutory or make-up day, else the last such week before it (within ``search_weeks``); None if none."""
+    end = start + timedelta(days=7 * weeks)
+    first = end + timedelta(days=(7 - end.weekday()) % 7)
+    last = start - timedelta(days=start.weekday() + 7)
+    for monday in [first + timedelta(weeks=k) for k in range(search_weeks)] + [
+            last - timedelta(weeks=k) for k in range(search_weeks)]:
+        if not any(_atypical(monday + timedelta(days=i), cal) for i in range(7)):
+            return monday
+    return None
+
+
+@dataclass(frozen=True)
+class DaySource:
+    """Where a typical week's weekday comes from: the plan's days averaged, and how they were chosen
+    (``rule``: ``weekday``, ``weekday near a holiday``, ``kind``, ``kind near a holiday`` or ``any``)."""
+
+    weekday: int
+    days: tuple[date, ...]
+    rule: str
+
+
+def typical_day_sources(days: list[date], cal: Any, near_days: int = NEAR_HOLIDAY_DAYS) -> tuple[DaySource, ...]:
+    """For each weekday Mon..Sun, the plan's ordinary days (``days`` less :func:`atypical_days`) it is
+    built from, the first non-empty of: the same weekday away from holidays (more than ``near_days`` days
+    from a holiday period or statutory holiday); the same weekday near one; the same kind (a working day
+    Mon-Fri or a rest day Sat-Sun) away from holidays; the same kind near one; every ordinary day. Empty if
+    the plan has no ordinary day."""
+    ordinary = [d for d in days if not _atypical(d, cal)]
+    if not ordinary:
+        return ()
+    far = [d for d in ordinary if not near_holiday(d, cal, near_days)]
+    near = [d for d in ordinary if d not in far]
+    out = []
+    for w in range(7):
+        tiers = (
+            ("weekday", [d for d in far if d.weekday() == w]),
+            ("weekday near a holiday", [d for d in near if d.weekday() == w]),
+            ("kind", [d for d in far if (d.weekday() < 5) == (w < 5)]),
+            ("kind near a holiday", [d for d in near if (d.weekday() < 5) == (w < 5)]),
+            ("any", ordinary),
+        )
+        rule, pool = next((r, p) for r, p in tiers if p)
+        out.append(DaySource(w, tuple(pool), rule))
+    return tuple(out)
+
+
+def typical_week_forecast(forecast: pd.DataFrame, monday: date, sources: tuple[DaySource, ...]) -> pd.DataFrame:
+    """A forecast for the week from ``monday``: each weekday's intervals are the mean, interval by interval
+    (by time of day), of its source days' rows, channel by channel; every numeric column (the volume, its
+    band, ``aht_s``) is averaged the same way (an interval's NaN ``aht_s`` left out of its mean)."""
+    fc = forecast.drop(columns=["_row"], errors="ignore")
+    ts = pd.to_datetime(fc["interval_start"])
+    day = ts.dt.date
+    tod = ts - ts.dt.normalize()
+    numeric = [c for c in fc.columns if c not in ("interval_start", "channel") and pd.api.types.is_numeric_dtype(fc[c])]
+    parts = []
+    for src in sources:
+        rows = fc[day.isin(set(src.days))]
+        g = rows.groupby([rows["channel"], tod[rows.index].rename("tod")], sort=False)[numeric].mean().reset_index()
+        g["interval_start"] = pd.Timestamp(monday + timedelta(days=src.weekday)) + g["tod"]
+        parts.append(g.drop(columns=["tod"]))
+    out = pd.concat(parts, ignore_index=True)
+    out["interval_start"] = out["interval_start"].astype(fc["interval_start"].dtype)
+    out = out[["interval_start", "channel", *numeric]]
+    return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+def typical_week(plan: Any, scenario: Scenario | None = None) -> tuple[Any, list[str]]:
+    """A :class:`planner.pipeline.Plan` of one typical week for a plan whose weeks are not typical, and
+    notes on how it was built; ``(None, notes)`` when the plan's weeks are ordinary or no typical week can be
+    built (the plan is then measured on its own rosters).
+
+    The week: :func:`typical_week_start`; its forecast: :func:`typical_week_forecast` on
+    :func:`typical_day_sources`; then the plan's own staffing, roster and cost steps under ``scenario``
+    (default the plan's) with the horizon moved to that week. No simulation: its cost has no per-contact
+    figures, which capacity does not use."""
+    from planner.pipeline import Plan, cost_step, roster_step, staff_step, volume_errors
+
+    scenario = scenario or plan.scenario
+    cal = scenario.calendar
+    if not atypical_days(plan, scenario):
+        return None, []
+    days = [plan.start + timedelta(days=i) for i in range(7 * plan.weeks)]
+    sources = typical_day_sources(days, cal)
+    monday = typical_week_start(plan.start, plan.weeks, cal)
+    if not sources or monday is None:
+        why = "no ordinary day" if not sources else "no week without holidays near it on the calendar"
+        return None, [f"the plan's weeks have {why}: the schedule efficiency, a head's cost and the starting "
+                      "headcount are measured on its own rosters, which are not typical"]
+    t0 = time.perf_counter()
+    fc = typical_week_forecast(plan.forecast, monday, sources)
+    scen = replace(scenario, horizon=replace(scenario.horizon, start=monday, weeks=1))
+    errors, _msgs = volume_errors(scen, plan.forecast_info)
+    req, staff_notes = staff_step(scen, fc, source="typical week", errors=errors)
+    rosters, roster_notes = roster_step(scen, req)
+    cost = cost_step(scen, monday, req, rosters, ())
+    typical = Plan(
+        scenario=scen, start=monday, weeks=1, history=None, forecast=fc, forecast_info=plan.forecast_info,
+        requirements=req, rosters=rosters, service=(), warnings=tuple(dict.fromkeys(staff_notes + roster_notes)),
+        timings_s=(("typical_week_s", time.perf_counter() - t0),), cost=cost,
+    )
+
+    def said(src: DaySource) -> str:
+        ds = ", ".join(f"{WEEKDAYS[d.weekday()]} {d}" for d in src.days)
+        how = {"weekday": "", "weekday near a holiday": " (near a holiday)",
+               "kind": " (no ordinary " + WEEKDAYS[src.weekday] + " away from holidays: days of its kind)",
+               "kind near a holiday": " (days of its kind, near a holiday)", "any": " (all ordinary days)"}[src.rule]
+        return f"{WEEKDAYS[src.weekday]} from {ds}{how}"
+
+    n_near = sum(s.rule.endswith("near a holiday") for s in sources)
+    notes = [
+        f"the schedule efficiency, a head's cost, the starting headcount and the base volume are measured on a "
+        f"typical week of {monday} to {monday + timedelta(days=6)} (no holiday or make-up day), its forecast "
+        f"built from the plan's ordinary days, those within {NEAR_HOLIDAY_DAYS} days of a holiday left out "
+        f"where the weekday has others: " + "; ".join(said(s) for s in sources),
+    ]
+    if n_near:
+        notes.append(f"{n_near} weekday(s) of the typical week come from days near a holiday, whose volume may "
+                     "carry a pre- or post-holiday surge: a longer or ordinary horizon measures it better")
+    return typical, notes
 
 
 def _scaled(plan: Any, scenario: Scenario, ratios: Mapping[str, float], f: float) -> pd.DataFrame:
@@ -276,28 +429,29 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
         terms = replace(terms, months=months)
     start = terms.start or date(plan.start.year, plan.start.month, 1)
     notes: list[str] = []
-    base = base_monthly_volume(plan, terms, scenario)
+    odd = atypical_days(plan, scenario)
+    typical, typical_notes = typical_week(plan, scenario) if odd else (None, [])
+    measure = typical or plan  # what the efficiency, a head's cost, the headcount and the base are measured on
+    base = base_monthly_volume(measure, terms, scenario, season_of=plan.start)
     if not base:
         raise PlannerInputError(f"{scenario.source}: capacity: the plan's forecast has none of the scenario's channels")
     ratios = {}
     for c, v in base.items():
-        own = typical_month_volume(plan, c, scenario)
+        own = typical_month_volume(measure, c, scenario)
         ratios[c] = v / own if own > 0 else 1.0
-    odd = atypical_days(plan, scenario)
     if odd:
-        notes.append(
-            f"the plan's weeks hold {len(odd)} holiday or make-up day(s) ({odd[0]} to {odd[-1]}): the base volume "
-            "is measured on its ordinary days; the schedule efficiency and a head's cost on its rosters"
-        )
+        notes.append(f"the plan's weeks hold {len(odd)} holiday or make-up day(s) ({odd[0]} to {odd[-1]}): not a "
+                     "typical week")
+        notes += typical_notes
     firsts = month_starts(start, terms.months)
     factors = [volume_factor(terms.volume, d, k)[0] for k, d in enumerate(firsts)]
     errors, _msgs = volume_errors(scenario, plan.forecast_info)
     grid: dict[float, dict[str, DayProfile]] = {}
     for g in factor_grid(factors):
-        req, msgs = staff_step(scenario, _scaled(plan, scenario, ratios, g), source="capacity", errors=errors)
+        req, msgs = staff_step(scenario, _scaled(measure, scenario, ratios, g), source="capacity", errors=errors)
         notes += msgs
-        grid[g] = day_profiles(req, plan.interval_min, scenario.calendar)
-    efficiency = measured_efficiency(plan, scenario)
+        grid[g] = day_profiles(req, measure.interval_min, scenario.calendar)
+    efficiency = measured_efficiency(measure, scenario)
     if efficiency > 1:
         notes.append(f"the plan's rosters cover less than their requirement (efficiency {efficiency:.3f} > 1): "
                      "taken as 1")
@@ -313,10 +467,10 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
             hourly_fen=pay.hourly_fen,
         )
     notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    head_fen = fte_cost_month_fen(plan.cost)
+    head_fen = fte_cost_month_fen(measure.cost)
     # supply is counted in full-time heads (174 paid hours a month): the rosters' agent FTE, so that agents
     # rostered four days a week count 0.8 each (costing's wage share), not 1
-    headcount = float(terms.headcount) if terms.headcount is not None else float(plan.cost.fte)
+    headcount = float(terms.headcount) if terms.headcount is not None else float(measure.cost.fte)
     req_fte = [n.required_fte for n in needs]
     hiring = solve_hiring(req_fte, terms, headcount=headcount, head_fen_month=head_fen, hourly_fen=pay.hourly_fen)
     rows = _rows(needs, terms, hiring, headcount, head_fen, pay.hourly_fen)
