@@ -439,6 +439,8 @@ def test_contract_rosters_of_several_weeks_pass_the_checker(name, weeks):
     roster_weeks raises RuntimeError if the independent checker fails, and the check is redone here."""
     from planner.pipeline import forecast_part, roster_step, staff_step
     from planner.scheduling.api import limits_for
+    from planner.scheduling.checker import WeekLimits
+    from planner.scheduling.rota import premium_caps, week_rota
 
     scen = _contract_weeks(name, weeks)
     part = forecast_part(scen)
@@ -448,7 +450,13 @@ def test_contract_rosters_of_several_weeks_pass_the_checker(name, weeks):
     for r in rosters:
         assert len(r.weeks) == weeks and r.check.ok
         need = [n for d in r.demands for n in d.need]
-        rep = check_schedule(r.schedule, r.demands[0].week_start, 60, need, limits_for(scen.rules, scen.costs))
+        # each week's own days and hours (a holiday week's rota is shorter: tests/test_rota.py, by hand)
+        windows = [scen.channel(c).window for c in r.channels]
+        caps = premium_caps(r.demands, scen.rules, scen.calendar, windows)
+        rotas = [week_rota(scen.rules, d, cap) for d, cap in zip(r.demands, caps, strict=True)]
+        lim = replace(limits_for(scen.rules, scen.costs),
+                      weeks=tuple(WeekLimits(x.max_days, x.min_days, x.max_week_work_min) for x in rotas))
+        rep = check_schedule(r.schedule, r.demands[0].week_start, 60, need, lim)
         assert rep.ok, rep.violations[:3]
         assert rep.scheduled_min == r.check.scheduled_min
         # the roster's own coverage (each week's model) is the checker's
