@@ -137,6 +137,10 @@ class ChineseCalendar:
                 d += step
         return False
 
+    def is_atypical(self, day: dt.date) -> bool:
+        """Not an ordinary day: a statutory holiday, a day of a holiday's run of days off, or a make-up day."""
+        return self.is_holiday_period(day) or self.is_statutory_holiday(day) or self.is_makeup_day(day)
+
     def holiday_name(self, day: dt.date) -> str:
         """The name of a statutory day off ('' otherwise)."""
         if day in self._by_date:
@@ -167,6 +171,22 @@ class ChineseCalendar:
 # --------------------------------------------------------------------------------------------
 # Coverage windows
 # --------------------------------------------------------------------------------------------
+
+
+def typical_week_start(
+    start: dt.date, weeks: int, calendar: ChineseCalendar, search_weeks: int = 26
+) -> dt.date | None:
+    """The Monday of the first Monday-Sunday week after the horizon (``start``, ``weeks``) without an
+    atypical day (:meth:`ChineseCalendar.is_atypical`), else the last such week before it (within
+    ``search_weeks``); None if none."""
+    end = start + dt.timedelta(days=7 * weeks)
+    first = end + dt.timedelta(days=(7 - end.weekday()) % 7)
+    last = start - dt.timedelta(days=start.weekday() + 7)
+    for monday in [first + dt.timedelta(weeks=k) for k in range(search_weeks)] + [
+            last - dt.timedelta(weeks=k) for k in range(search_weeks)]:
+        if not any(calendar.is_atypical(monday + dt.timedelta(days=i)) for i in range(7)):
+            return monday
+    return None
 
 
 def parse_clock(text: str, field_name: str) -> int:

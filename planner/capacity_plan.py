@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.calendar import typical_week_start
 from planner.capacity import (
     CapacityTerms,
     DayProfile,
@@ -268,27 +269,10 @@ NEAR_HOLIDAY_DAYS = 2  # an ordinary day this close to a holiday period carries 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _atypical(d: date, cal: Any) -> bool:
-    return bool(cal.is_holiday_period(d) or cal.is_statutory_holiday(d) or cal.is_makeup_day(d))
-
-
 def near_holiday(d: date, cal: Any, days: int = NEAR_HOLIDAY_DAYS) -> bool:
     """``d`` is within ``days`` days of a holiday period or statutory holiday (either side)."""
     return any(cal.is_holiday_period(x) or cal.is_statutory_holiday(x)
                for x in (d + timedelta(days=k) for k in range(-days, days + 1)))
-
-
-def typical_week_start(start: date, weeks: int, cal: Any, search_weeks: int = 26) -> date | None:
-    """The Monday of the first week after the horizon (``start``, ``weeks``) without a holiday-period,
-    statutory or make-up day, else the last such week before it (within ``search_weeks``); None if none."""
-    end = start + timedelta(days=7 * weeks)
-    first = end + timedelta(days=(7 - end.weekday()) % 7)
-    last = start - timedelta(days=start.weekday() + 7)
-    for monday in [first + timedelta(weeks=k) for k in range(search_weeks)] + [
-            last - timedelta(weeks=k) for k in range(search_weeks)]:
-        if not any(_atypical(monday + timedelta(days=i), cal) for i in range(7)):
-            return monday
-    return None
 
 
 @dataclass(frozen=True)
@@ -307,7 +291,7 @@ def typical_day_sources(days: list[date], cal: Any, near_days: int = NEAR_HOLIDA
     from a holiday period or statutory holiday); the same weekday near one; the same kind (a working day
     Mon-Fri or a rest day Sat-Sun) away from holidays; the same kind near one; every ordinary day. Empty if
     the plan has no ordinary day."""
-    ordinary = [d for d in days if not _atypical(d, cal)]
+    ordinary = [d for d in days if not cal.is_atypical(d)]
     if not ordinary:
         return ()
     far = [d for d in ordinary if not near_holiday(d, cal, near_days)]
@@ -370,7 +354,9 @@ def typical_week(plan: Any, scenario: Scenario | None = None) -> tuple[Any, list
         return None, [f"the plan's weeks have {why}: the schedule efficiency, a head's cost and the starting "
                       "headcount are measured on its own rosters, which are not typical"]
     t0 = time.perf_counter()
-    fc = typical_week_forecast(plan.forecast, monday, sources)
+    own = getattr(plan, "typical_forecast", None)
+    own_model = own is not None and len(own) and own["interval_start"].min().date() == monday
+    fc = own if own_model else typical_week_forecast(plan.forecast, monday, sources)
     scen = replace(scenario, horizon=replace(scenario.horizon, start=monday, weeks=1))
     errors, _msgs = volume_errors(scen, plan.forecast_info)
     req, staff_notes = staff_step(scen, fc, source="typical week", errors=errors)
@@ -389,6 +375,12 @@ def typical_week(plan: Any, scenario: Scenario | None = None) -> tuple[Any, list
                "kind near a holiday": " (days of its kind, near a holiday)", "any": " (all ordinary days)"}[src.rule]
         return f"{WEEKDAYS[src.weekday]} from {ds}{how}"
 
+    if own_model:
+        return typical, [
+            f"the schedule efficiency, a head's cost, the starting headcount and the base volume are measured on a "
+            f"typical week of {monday} to {monday + timedelta(days=6)} (no holiday or make-up day), forecast by "
+            "the plan's own model"
+        ]
     n_near = sum(s.rule.endswith("near a holiday") for s in sources)
     notes = [
         f"the schedule efficiency, a head's cost, the starting headcount and the base volume are measured on a "

@@ -299,7 +299,7 @@ def _classify(
     statutory = {d: calendar.is_statutory_holiday(d) for d in set(pieces["on"]) | set(pieces["day"])}
     pieces["holiday"] = pieces["on"].map(statutory).astype(bool)
     comprehensive = pay.hours_system == "comprehensive"
-    odd = [any(_atypical(d, calendar) for d in days) for days in week_days]
+    odd = [any(calendar.is_atypical(d) for d in days) for days in week_days]
     month_weights = _month_weights(start, odd, calendar)
     out, premium = [], defaultdict(float)
     for agent, rows in pieces.groupby("agent_id", sort=True):
@@ -361,11 +361,6 @@ def _classify(
     return tuple(out), dict(premium)
 
 
-def _atypical(day: date, calendar: ChineseCalendar) -> bool:
-    """A day of a holiday's run of days off, a statutory holiday or a make-up day."""
-    return calendar.is_holiday_period(day) or calendar.is_statutory_holiday(day) or calendar.is_makeup_day(day)
-
-
 def _month_weights(start: date, odd: Sequence[bool], calendar: ChineseCalendar) -> list[tuple[float, float]]:
     """Per roster week, the weights that turn its premium hours into a typical month's: (as rostered, as the
     same rota would be paid in an ordinary week). A year has 365.25 / 7 weeks, of which ``a`` hold holidays
@@ -375,7 +370,7 @@ def _month_weights(start: date, odd: Sequence[bool], calendar: ChineseCalendar) 
     stands for both."""
     year_weeks = DAYS_PER_MONTH * 12 / 7
     a = sum(
-        any(_atypical(start + timedelta(days=7 * k + i), calendar) for i in range(7)) for k in range(52)
+        any(calendar.is_atypical(start + timedelta(days=7 * k + i)) for i in range(7)) for k in range(52)
     ) * year_weeks / 52
     n, n_odd = len(odd), sum(odd)
     out = []

@@ -52,7 +52,9 @@ class Plan:
     :class:`planner.costing.CostBreakdown` of the rosters under the scenario's ``[pay]``; timings_s: wall
     time per step; capacity: the term's :class:`planner.capacity_plan.CapacityPlan` when it was added
     (:func:`planner.capacity_plan.with_capacity`; ``planner plan`` adds it when the scenario has a
-    ``[capacity]`` section), else None.
+    ``[capacity]`` section), else None; typical_forecast: when the horizon holds holiday or make-up days,
+    the same model's forecast of the first ordinary week after it (:func:`typical_week_after`), which the
+    long-range plan measures a typical week on; else None.
     """
 
     scenario: Scenario
@@ -69,6 +71,7 @@ class Plan:
     risk: tuple[Any, ...] = ()
     cost: Any = None
     capacity: Any = None
+    typical_forecast: pd.DataFrame | None = None
 
     @property
     def interval_min(self) -> int:
@@ -101,10 +104,11 @@ def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
 
 
 def forecast_step(
-    scenario: Scenario, history: History, calendar: Any
+    scenario: Scenario, history: History, calendar: Any, until: date | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any], date, date]:
-    """Forecast the horizon's weeks from ``history``; returns the typed forecast frame, its summary and
-    the horizon's bounds."""
+    """Forecast the horizon's weeks from ``history`` (and on to ``until`` when it is later: the typical
+    week, :func:`typical_week_after`); returns the typed forecast frame from the horizon's start, its
+    summary and the horizon's bounds."""
     from planner.forecasting import forecast
     from planner.staffing import validate_forecast
 
@@ -115,7 +119,7 @@ def forecast_step(
             f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
             f"{end - timedelta(days=1)}"
         )
-    days = (stop - end).days
+    days = (max(stop, until or stop) - end).days
     frame, info = forecast(
         history,
         days,
@@ -125,7 +129,23 @@ def forecast_step(
         backtest_weeks=scenario.forecast.backtest_weeks,
     )
     typed = validate_forecast(frame, source="forecast", timezone=scenario.timezone)
-    return _cut(typed, start, stop), info, start, stop
+    return _cut(typed, start, max(stop, until or stop)), info, start, stop
+
+
+TYPICAL_SEARCH_WEEKS = 6  # how far after the horizon a typical week is looked for
+
+
+def typical_week_after(scenario: Scenario, start: date, weeks: int) -> date | None:
+    """The Monday of the first ordinary week after a horizon that holds holiday or make-up days (within
+    :data:`TYPICAL_SEARCH_WEEKS`), whose forecast the long-range plan measures a typical week on
+    (:func:`planner.capacity_plan.typical_week`); None for an ordinary horizon."""
+    from planner.calendar import typical_week_start
+
+    cal = scenario.calendar
+    if not any(cal.is_atypical(start + timedelta(days=i)) for i in range(7 * weeks)):
+        return None
+    monday = typical_week_start(start, weeks, cal, search_weeks=TYPICAL_SEARCH_WEEKS)
+    return monday if monday is not None and monday >= start + timedelta(days=7 * weeks) else None
 
 
 def _cut(fc: pd.DataFrame, start: date, stop: date) -> pd.DataFrame:
@@ -497,6 +517,7 @@ class Forecasted:
     notes: tuple[str, ...]
     wall_s: float
     recent: pd.DataFrame | None = None
+    typical: pd.DataFrame | None = None
 
 
 def recent_history(history: History, days: int = 21) -> pd.DataFrame:
@@ -526,7 +547,7 @@ def forecast_part(
     from planner.forecasting import history_calendar
 
     t = time.perf_counter()
-    sample, source, recent = None, "forecast", None
+    sample, source, recent, typical = None, "forecast", None, None
     if forecast is not None:
         from planner.staffing import infer_interval_min
 
@@ -539,15 +560,18 @@ def forecast_part(
             hist, sample = _history(scenario, history)
             if progress is not None:
                 progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
-            cal = (
-                calendar
-                or scenario.data.calendar
-                or history_calendar(hist, 7 * scenario.horizon.weeks + 7, scenario.data.holidays)
-            )
-            fc, info, start, _stop = forecast_step(scenario, hist, cal)
+            first, _ = horizon_bounds(scenario, hist.end.date())
+            monday = typical_week_after(scenario, first, scenario.horizon.weeks)
+            until = monday + timedelta(days=7) if monday is not None else None
+            ahead = 7 * scenario.horizon.weeks + 7 + (max(0, (until - first).days) if until else 0)
+            cal = calendar or scenario.data.calendar or history_calendar(hist, ahead, scenario.data.holidays)
+            fc, info, start, stop = forecast_step(scenario, hist, cal, until)
         except PlannerInputError as exc:
             raise PlannerInputError(_as_scenario_key(str(exc))) from None
         recent = recent_history(hist)
+        if until is not None:
+            typical = _cut(fc, monday, until)
+            fc = _cut(fc, start, stop)
     return Forecasted(
         forecast=fc,
         info=info,
@@ -557,6 +581,7 @@ def forecast_part(
         notes=tuple(info["warnings"]),
         wall_s=time.perf_counter() - t,
         recent=recent,
+        typical=typical,
     )
 
 
@@ -624,6 +649,7 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
         timings_s=tuple(timings),
         risk=risk,
         cost=cost,
+        typical_forecast=None if part.typical is None else part.typical.drop(columns=["_row"], errors="ignore"),
     )
 
 
