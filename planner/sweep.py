@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from planner.domain import Scenario
+from planner.verdict import channel_verdict
 
 # time-of-day blocks of the "where the hours went" figures: [start hour, end hour)
 BLOCKS = ((0, 8), (8, 12), (12, 18), (18, 24))
@@ -126,6 +127,8 @@ def compare(results: Sequence[OptionResult]) -> list[dict[str, Any]]:
             "option": r.name,
             "changes": r.changes,
             "contract_met": s["contract_met"],
+            "verdict": s.get("verdict", "met" if s["contract_met"] else "not_met"),
+            "p_month_met_min": s.get("p_month_met_min"),
             "fte": c["fte"],
             "headcount": c["headcount"],
             "support_staff": sum(c["support_staff"].values()),
@@ -150,6 +153,7 @@ def compare(results: Sequence[OptionResult]) -> list[dict[str, Any]]:
                 "worst_period_value": svc["worst_period"]["value"],
                 "share_met": svc["share_met"],
                 "met": svc["met"],
+                "verdict": channel_verdict(svc, risk),
                 "required_agent_hours": x["required_agent_hours"],
                 "p_month_met": None if risk is None else risk["p_month_met"],
             }
@@ -209,6 +213,7 @@ def table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
             out[f"{ch}_share_periods_met"] = x["share_met"]
             out[f"{ch}_met"] = x["met"]
             out[f"{ch}_p_month_met"] = x["p_month_met"]
+            out[f"{ch}_verdict"] = x["verdict"]
         step = row["step"]
         out["step_from"] = step["from"] if step else ""
         out["added_cost_month_cny"] = step["added_cost_month_cny"] if step else None
@@ -220,12 +225,23 @@ def table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(flat)
 
 
+def _said(x: dict[str, Any]) -> str:
+    """A channel's verdict in the options table: ``ok`` never stands alone where the month is more likely
+    missed than met (:mod:`planner.verdict`)."""
+    p = x.get("p_month_met")
+    if x.get("verdict") == "not_met" or not x["met"]:
+        return "MISSED"
+    if x.get("verdict") == "at_risk":
+        return f"AT RISK (month p {p:.2f})"
+    return "ok" if p is None else f"ok (month p {p:.2f})"
+
+
 def table_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
     """The comparison for people: one line per option and its step up."""
     lines = [f"{'option':<14} {'cost/month CNY':>15} {'per contact':>11} {'FTE':>6} {'paid h/wk':>9}  service"]
     for row in rows:
         svc = ", ".join(
-            f"{ch} {x['worst_period_value']:.3g}/{x['target']:g} {'ok' if x['met'] else 'MISSED'}"
+            f"{ch} {x['worst_period_value']:.3g}/{x['target']:g} {_said(x)}"
             for ch, x in row["channels"].items()
             if x["worst_period_value"] is not None
         )

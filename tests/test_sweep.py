@@ -69,6 +69,26 @@ def test_options_are_compared_cheapest_first_with_each_step_up_and_where_its_hou
     assert "step up from cheap: +500 CNY a month, +80 paid agent-h a week" in text
 
 
+def test_an_option_met_on_its_forecast_but_likely_to_miss_the_month_is_never_just_ok():
+    """Issue 21: 'met' is never said alone where the month is more likely missed than met. p 0.30 and 0.50:
+    at risk and ok (the threshold is one half); a missed target: MISSED whatever the risk."""
+    h = {("voice", "working day", "08-12"): 100.0}
+    weak = _result("weak", 1000.0, 400.0, 0.85, h)
+    weak.summary["channels"]["voice"]["risk"]["p_month_met"] = 0.30
+    sure = _result("sure", 1200.0, 420.0, 0.85, h)
+    short = _result("short", 900.0, 380.0, 0.70, h)
+    short.summary["channels"]["voice"]["risk"]["p_month_met"] = 0.95
+    rows = {r["option"]: r for r in compare([weak, sure, short])}
+    assert rows["weak"]["channels"]["voice"]["verdict"] == "at_risk"
+    assert rows["sure"]["channels"]["voice"]["verdict"] == "met"
+    assert rows["short"]["channels"]["voice"]["verdict"] == "not_met"
+    lines = {line.split()[0]: line for line in table_lines(list(rows.values())) if line.split()[0] in rows}
+    assert "AT RISK (month p 0.30)" in lines["weak"] and " ok" not in lines["weak"]
+    assert "ok (month p 0.50)" in lines["sure"]
+    assert "MISSED" in lines["short"]
+    assert list(table(list(rows.values()))["voice_verdict"]) == ["not_met", "at_risk", "met"]
+
+
 def test_options_sized_over_the_term_carry_its_cost_and_the_step_up_in_it():
     def with_term(r, term_cost, hires, short):
         cap = {"months": 24, "term_cost_cny": term_cost, "annual_cost_cny": term_cost / 2, "hires": hires,

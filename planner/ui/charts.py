@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 
 from planner.ui import text
+from planner.verdict import level_name
 
 # d3's zh-CN number and time locale (d3-format/locale/zh-CN.json, d3-time-format/locale/zh-CN.json), short
 # months written 1月..12月 as the reports write dates
@@ -104,14 +105,15 @@ def options_chart(rows: list[dict[str, Any]], lang: str) -> Any:
     t = lambda k: text.t(k, lang)  # noqa: E731
     data = pd.DataFrame([
         {"option": r["option"], "cost": r["cost_month_cny"], "channel": ch, "value": x["worst_period_value"],
-         "target": x["target"], "met": text.yes_no(x["met"], lang)}
+         "target": x["target"],
+         "met": level_name(x.get("verdict") or ("met" if x["met"] else "not_met"), lang)}
         for r in rows for ch, x in r["channels"].items() if x["worst_period_value"] is not None
     ])
     x = alt.X("cost:Q", title=t("cost_month"), scale=alt.Scale(zero=False))
     y = alt.Y("value:Q", title=t("worst_value"), scale=alt.Scale(zero=False))
     base = alt.Chart(data)
     points = base.mark_point(filled=True, size=90).encode(
-        x=x, y=y, color=alt.Color("channel:N", title=t("channel")), shape=alt.Shape("met:N", title=t("met")),
+        x=x, y=y, color=alt.Color("channel:N", title=t("channel")), shape=alt.Shape("met:N", title=t("verdict")),
         tooltip=["option:N", "channel:N", "cost:Q", "value:Q", "target:Q"])
     labels = base.mark_text(dy=-12).encode(x=x, y=y, text="option:N")
     target = base.mark_rule(strokeDash=[4, 4]).encode(y="target:Q", color="channel:N")
