@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerInputError
+from planner.verdict import LEVELS
 
 
 def _has_cjk_font() -> bool:
@@ -38,7 +39,7 @@ def options_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
             "channel": f"{ch} ({x['measure']}, {x['period']})",
             "value": x["worst_period_value"],
             "target": x["target"],
-            "met": say("达标", "met") if x["met"] else say("未达标", "missed"),
+            "met": say(*LEVELS[x.get("verdict") or ("met" if x["met"] else "not_met")]),
         }
         for r in rows
         for ch, x in r["channels"].items()
@@ -52,8 +53,8 @@ def options_chart(rows: Sequence[dict[str, Any]], chinese: bool = True) -> Any:
         x=x,
         y=y,
         color=alt.Color("met:N", title=say("合同", "contract"),
-                        scale=alt.Scale(domain=[say("达标", "met"), say("未达标", "missed")],
-                                        range=["#2e7d32", "#c62828"])),
+                        scale=alt.Scale(domain=[say(*LEVELS[v]) for v in ("met", "at_risk", "not_met")],
+                                        range=["#2e7d32", "#ef6c00", "#c62828"])),
         tooltip=["option:N", "cost_month_cny:Q", "value:Q", "target:Q"],
     )
     labels = base.mark_text(dy=-12, fontSize=11).encode(x=x, y=y, text="option:N")
