@@ -403,14 +403,14 @@ def overtime_flags(
     """Agent-months whose premium hours, projected to the whole month, pass 36 h (Labour Law art. 41).
 
     The projection keeps the horizon's own hours as they are and extends only its ordinary weeks' rate
-    (weeks with five official working days) to the days of the month the horizon does not cover: a holiday
-    fortnight's rest-day and holiday hours are not repeated over the month. Without a calendar every week
-    counts as ordinary."""
+    (weeks without a holiday-period, statutory or make-up day) to the days of the month the horizon does not
+    cover: a holiday week's rest-day and holiday hours are not repeated over the month. Without a calendar
+    every week counts as ordinary."""
     covered: dict[str, int] = defaultdict(int)
     ordinary_days: dict[str, set[date]] = defaultdict(set)
     for w in range(weeks):
         days = [start + timedelta(days=7 * w + i) for i in range(7)]
-        ordinary = calendar is None or sum(calendar.is_working_day(d) for d in days) == 5
+        ordinary = calendar is None or not any(calendar.is_atypical(d) for d in days)
         for d in days:
             covered[f"{d:%Y-%m}"] += 1
             if ordinary:

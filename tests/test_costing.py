@@ -184,3 +184,17 @@ def test_a_whole_team_month_adds_up_by_hand():
 def test_a_shift_outside_the_weeks_is_refused():
     with pytest.raises(PlannerInputError, match="outside the weeks"):
         hours_of(shifts([("a", "2026-03-30T09:00", "2026-03-30T17:00")]), date(2026, 3, 16))
+
+
+def test_a_holiday_weeks_premium_is_not_projected_over_the_month():
+    """Week Mon 30 Mar - Sun 5 Apr 2026 has five official working days but holds the Qingming days off
+    (4-5 April): 30 premium hours on them stay 30 h in April (below 36, no flag), where projecting them over
+    the 25 uncovered days of April would give 30 + 6 x 25 = 180 h. An ordinary week's rate is projected:
+    10 h in Mon 16 - Sun 22 March gives 10 + 10 / 7 x 24 = 44.3 h (flagged)."""
+    assert CAL.is_atypical(date(2026, 4, 4)) and sum(CAL.is_working_day(date(2026, 3, 30) + timedelta(days=i))
+                                                    for i in range(7)) == 5
+    holiday = {("a", date(2026, 4, 4)): 30 * 60.0}
+    assert overtime_flags("t", holiday, date(2026, 3, 30), 1, CAL) == ()
+    ordinary = {("a", date(2026, 3, 17)): 10 * 60.0}
+    (flag,) = overtime_flags("t", ordinary, date(2026, 3, 16), 1, CAL)
+    assert flag.projected_h == pytest.approx(10 + 10 / 7 * 24)
