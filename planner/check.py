@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.deferred import interval_open_fraction
 from planner.domain import ACTIVITIES, TIME_FMT, Horizon, Scenario
 from planner.errors import PlannerInputError
 from planner.labour import (
@@ -53,7 +54,7 @@ from planner.labour import (
     WEEK_DAYS,
 )
 from planner.scheduling.checker import Limits, check_schedule
-from planner.scheduling.demand import WeekDemand, need_after_shrinkage, week_calendar, window_open_slots
+from planner.scheduling.demand import WeekDemand, need_after_shrinkage, week_calendar
 
 SCHEDULE_COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 LAW = {
@@ -409,7 +410,9 @@ def cheapest_fix(scenario: Scenario, coverage: pd.DataFrame, start: date, weeks:
         demands = []
         for w in range(weeks):
             first = week_start + timedelta(days=7 * w)
-            opened = window_open_slots(first, interval_min, per_week, scenario.calendar, windows)
+            starts = [first + timedelta(minutes=interval_min * t) for t in range(per_week)]
+            opened = tuple(bool(x) for x in np.any(
+                [interval_open_fraction(starts, interval_min, w, scenario.calendar) > 0 for w in windows], axis=0))
             kinds, delta = week_calendar(first.date(), scenario.calendar, windows, opened)
             demands.append(WeekDemand(
                 week_start=first,

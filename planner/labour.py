@@ -51,7 +51,6 @@ class CostRates:
     """What a roster costs the solver. Money in integer fen (1 CNY = 100 fen), premiums as fractions.
 
     hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
-    overtime_premium: extra pay on overtime hours as a fraction of the hourly rate (art. 44: 150 % -> 0.5).
     overtime_multiple / rest_day_multiple / holiday_multiple: the pay multiples of :class:`PayRules` the
     roster is priced with (:func:`classify_week`, the same rule costing applies); rest_day_in_lieu: rest-day
     work earns a day in lieu instead of its multiple; comprehensive: 综合计算工时制 (overtime over the week's
@@ -64,7 +63,6 @@ class CostRates:
 
     hourly_rate_fen: int = 3000
     night_allowance_fen_per_hour: int = 500
-    overtime_premium: float = OVERTIME_WORKDAY_MULTIPLE - 1.0
     shortfall_fen_per_agent_hour: int = 600_000
     surplus_fen_per_agent_hour: int = 60
     split_days_off_fen: int = 3000

@@ -890,7 +890,6 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
             hourly_rate_fen=round(pay.hourly_fen),
             night_allowance_fen_per_hour=pay.night_allowance_fen_per_hour,
             min_staff=min_staff,
-            overtime_premium=pay.overtime_multiple - 1.0,
             overtime_multiple=pay.overtime_multiple,
             rest_day_multiple=pay.rest_day_multiple,
             holiday_multiple=pay.holiday_multiple,

@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from planner.errors import PlannerInputError
-from planner.labour import DAY_MIN, STANDARD_DAY_WORK_MIN, STANDARD_WEEK_WORK_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules
+from planner.labour import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules
 
 
 @dataclass(frozen=True)
@@ -183,16 +183,11 @@ def day_patterns(rules: ShiftRules) -> tuple[tuple[bool, ...], ...]:
     return tuple(out)
 
 
-def tour_overtime_min(tour: Tour) -> int:
-    """Overtime [min]: the larger of daily work above 8 h summed and weekly work above 40 h."""
-    daily = tour.n_days * max(0, tour.template.paid_min - STANDARD_DAY_WORK_MIN)
-    weekly = max(0, tour.week_paid_min - STANDARD_WEEK_WORK_MIN)
-    return max(daily, weekly)
-
-
-def tour_is_legal(tour: Tour, rules: ShiftRules) -> bool:
-    """Weekly hours, daily hours and rest between shifts on consecutive (cyclic) working days."""
-    if tour.week_paid_min > rules.max_week_work_min or tour.template.paid_min > rules.max_day_work_min:
+def tour_is_legal(tour: Tour, rules: ShiftRules, max_week_work_min: int | None = None) -> bool:
+    """Weekly hours (``max_week_work_min``, default the rules' ordinary week), daily hours and rest between
+    shifts on consecutive (cyclic) working days."""
+    week_cap = rules.max_week_work_min if max_week_work_min is None else max_week_work_min
+    if tour.week_paid_min > week_cap or tour.template.paid_min > rules.max_day_work_min:
         return False
     rest_min = DAY_MIN - tour.template.length_min
     n = len(tour.days)

@@ -67,13 +67,7 @@ class WeekDemand:
     @property
     def open_days(self) -> tuple[bool, ...]:
         """Days on which the window opens at all."""
-        if self.open_slot is None:
-            return (True,) * WEEK_DAYS
-        per_day = len(self.open_slot) // WEEK_DAYS
-        return tuple(any(self.open_slot[d * per_day : (d + 1) * per_day]) for d in range(WEEK_DAYS))
-
-    def is_open(self, slot: int) -> bool:
-        return self.open_slot is None or self.open_slot[slot]
+        return (True,) * WEEK_DAYS if self.open_slot is None else _open_days(self.open_slot)
 
     def slot_start(self, slot: int) -> datetime:
         return self.week_start + timedelta(minutes=slot * self.interval_min)
@@ -172,17 +166,9 @@ def week_demands(
     return tuple(out)
 
 
-def window_open_slots(
-    first: datetime, interval_min: int, n_slots: int, calendar: ChineseCalendar, windows: Sequence[CoverageWindow]
-) -> tuple[bool, ...]:
-    """Per interval from ``first``, whether any window is open at some minute of it (checked at its first and
-    last minute: windows open and close on the interval grid or between two checks)."""
-    out = []
-    for t in range(n_slots):
-        a = first + timedelta(minutes=t * interval_min)
-        b = a + timedelta(minutes=interval_min - 1)
-        out.append(any(w.is_open(a, calendar) or w.is_open(b, calendar) for w in windows))
-    return tuple(out)
+def _open_days(open_slot: Sequence[bool]) -> tuple[bool, ...]:
+    per_day = len(open_slot) // WEEK_DAYS
+    return tuple(any(open_slot[d * per_day : (d + 1) * per_day]) for d in range(WEEK_DAYS))
 
 
 def week_calendar(
@@ -200,8 +186,7 @@ def week_calendar(
         for d in days
     )
     if open_slot is not None:
-        per_day = len(open_slot) // WEEK_DAYS
-        open_day = [any(open_slot[i * per_day : (i + 1) * per_day]) for i in range(WEEK_DAYS)]
+        open_day = _open_days(open_slot)
     else:
         open_day = [not windows or any(w.spans(d, calendar) for w in windows) for d in days]
 

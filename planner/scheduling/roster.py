@@ -16,7 +16,7 @@ from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.scheduling.demand import WeekDemand
 from planner.scheduling.model import AgentTour, FrozenShift, Pool, ScheduleResult
-from planner.shifts import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules, Tour, span_by_slot, tour_is_legal
+from planner.shifts import DAY_MIN, WEEK_DAYS, WEEK_MIN, ShiftRules, Tour, span_by_slot
 
 
 def _t(week_start: datetime, minute: int) -> str:
@@ -215,8 +215,6 @@ def _agrees(tour: Tour, key: tuple, frozen_days: tuple[bool, ...], rules: ShiftR
     for d in range(WEEK_DAYS):
         if frozen_days[d] and tour.days[d] != (d in worked):
             return False
-    if not tour_is_legal(tour, rules):
-        return False
     spans = [(d * DAY_MIN + s, d * DAY_MIN + s + ln) for d, s, ln, _ in key]
     spans += [
         (

@@ -42,7 +42,7 @@ from planner.labour import (
     week_standard_min,
 )
 from planner.scheduling.demand import WeekDemand, week_calendar
-from planner.shifts import ShiftTemplate, Tour, make_templates
+from planner.shifts import ShiftTemplate, Tour, make_templates, tour_is_legal
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,6 @@ def _day_templates(
     return tuple(out), notes
 
 
-def _legal(days: tuple[bool, ...], tmpl: ShiftTemplate, rules: ShiftRules, rota: WeekRota) -> bool:
-    """Weekly and daily hours and the rest between shifts on consecutive (cyclic) working days."""
-    if sum(days) * tmpl.paid_min > rota.max_week_work_min or tmpl.paid_min > rules.max_day_work_min:
-        return False
-    back_to_back = any(days[i] and days[(i + 1) % WEEK_DAYS] for i in range(WEEK_DAYS))
-    return not (back_to_back and DAY_MIN - tmpl.length_min < rules.min_rest_min)
-
-
 def week_tours(
     rules: ShiftRules, templates: Sequence[ShiftTemplate], demand: WeekDemand, rota: WeekRota, costs: CostRates
 ) -> tuple[tuple[Tour, ...], list[str]]:
@@ -149,9 +141,9 @@ def week_tours(
         for bits in patterns:
             if not all(tmpl in allowed[d] for d in range(WEEK_DAYS) if bits[d]):
                 continue
-            if not _legal(bits, tmpl, rules, rota):
-                continue
             tour = Tour(bits, tmpl)
+            if not tour_is_legal(tour, rules, rota.max_week_work_min):
+                continue
             if rota.premium_cap_min is not None:
                 if tour_pay(tour, (True,) * WEEK_DAYS, demand, rules, costs, rota)[1] > rota.premium_cap_min:
                     continue
