@@ -278,7 +278,8 @@ def roster_step(
             notes.append(
                 f"team {team.name}: {closed_h:.1f} paid agent-hours fall outside the coverage window (about "
                 f"{closed_h * scenario.pay.hourly_fen / 100:,.0f} CNY at the base rate): no allowed shift fits "
-                f"inside it; relax rules.shift_hours or rules.earliest_start/latest_start"
+                f"inside it; relax {scenario.rules.name('shift_hours')} or {scenario.rules.name('earliest_start')}/"
+                f"{scenario.rules.name('latest_start')}"
             )
     return tuple(rosters), notes
 
