@@ -587,6 +587,16 @@ def schedule_cmd(
     windows = [] if scen is None else [scen.channel(c).window for c in (channels or sorted(set(table["channel"])))
                                        if c in {x.name for x in scen.channels}]
     calendar = scen.calendar if scen is not None else None
+    if windows and "open" not in table.columns:  # a file without the window: the scenario's
+        import numpy as np
+
+        from planner.deferred import interval_open_fraction
+        from planner.staffing import infer_interval_min
+
+        stamps = [t.to_pydatetime() for t in table["interval_start"]]
+        im = infer_interval_min(table, source=requirements)
+        table = table.assign(open=np.any([interval_open_fraction(stamps, im, w, calendar) > 0 for w in windows],
+                                         axis=0).astype(int))
     demands = week_demands(table, share, channels, source=requirements, calendar=calendar, windows=windows)
     named = read_agents(agents, demands[0].week_start) if agents else None
     published = read_schedule(frozen) if frozen else None

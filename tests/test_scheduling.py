@@ -677,3 +677,28 @@ def test_every_returned_roster_passes_the_checker(tmp_path, seed, time_limit_s=8
 @pytest.mark.parametrize("seed", range(3, 24))
 def test_every_returned_roster_passes_the_checker_many(tmp_path, seed):
     test_every_returned_roster_passes_the_checker(tmp_path, seed, time_limit_s=15)
+
+
+@pytest.mark.parametrize("with_open", [True, False], ids=["open-column", "scenario-window"])
+def test_cli_schedule_with_a_weekday_scenario_keeps_to_its_window(tmp_path, with_open):
+    """Issue 21 through the single-step door: ``planner schedule --scenario`` on a Mon-Fri 09:00-18:00
+    contract puts every paid row inside 09:00-18:00 on Monday to Friday, whether the requirements carry the
+    window (``open``, as ``planner staff`` writes them) or the scenario supplies it."""
+    def inside(d, m):
+        return d < 5 and 540 <= m < 1080
+
+    path = write_req(tmp_path / "req.csv", lambda d, m: 3 if inside(d, m) else 0)
+    if with_open:
+        df = pd.read_csv(path)
+        t = pd.to_datetime(df["interval_start"])
+        df["open"] = [int(inside(x.dayofweek, x.hour * 60 + x.minute)) for x in t]
+        df.to_csv(path, index=False)
+    p = _cli("schedule", str(path), "--scenario", str(ROOT / "scenarios" / "contract_weekday.toml"),
+             "--channel", "voice", "--deterministic-time", "2", "--out", str(tmp_path / "o"), "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["closed_paid_hours"] == 0.0
+    rows = pd.read_csv(tmp_path / "o" / "schedule.csv")
+    paid = rows[rows["activity"].isin(["work", "break", "training"])]
+    start, end = pd.to_datetime(paid["start"]), pd.to_datetime(paid["end"])
+    assert len(paid) and (start.dt.dayofweek < 5).all()
+    assert (start.dt.hour * 60 + start.dt.minute >= 540).all() and (end.dt.hour * 60 + end.dt.minute <= 1080).all()

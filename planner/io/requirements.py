@@ -16,7 +16,8 @@ from planner.scheduling.demand import MAX_AGENTS_PER_INTERVAL, WeekDemand, week_
 
 
 def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
-    """A requirements file as a frame (``interval_start`` naive local datetimes, ``channel``, ``required``)."""
+    """A requirements file as a frame (``interval_start`` naive local datetimes, ``channel``, ``required``, and
+    ``open`` when the file has it: the coverage window, 1 open, 0 closed)."""
     path = Path(path)
     df = read_table(path, "requirements")
     for col in ("interval_start", "required"):
@@ -45,6 +46,13 @@ def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(
         {"interval_start": pd.to_datetime(stamps), "channel": df["channel"].replace("", "voice"), "required": req}
     )
+    if "open" in df.columns:  # the coverage window staffing wrote (1 open, 0 closed): the roster keeps to it
+        opened = pd.to_numeric(df["open"], errors="coerce")
+        bad = ~opened.isin([0, 1])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise PlannerInputError(f"{path}: row {i + 2}: open '{df['open'].iloc[i]}' must be 1 (open) or 0 (closed)")
+        out["open"] = opened.astype(int).to_numpy()
     dup = out.duplicated(["interval_start", "channel"])
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
