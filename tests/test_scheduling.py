@@ -702,3 +702,14 @@ def test_cli_schedule_with_a_weekday_scenario_keeps_to_its_window(tmp_path, with
     start, end = pd.to_datetime(paid["start"]), pd.to_datetime(paid["end"])
     assert len(paid) and (start.dt.dayofweek < 5).all()
     assert (start.dt.hour * 60 + start.dt.minute >= 540).all() and (end.dt.hour * 60 + end.dt.minute <= 1080).all()
+
+
+def test_a_requirements_open_column_that_is_not_0_or_1_is_named_with_its_row(tmp_path):
+    from planner.io.requirements import read_requirements
+
+    path = write_req(tmp_path / "req.csv", lambda d, m: 1)
+    df = pd.read_csv(path)
+    df["open"] = ["yes" if i == 3 else "1" for i in range(len(df))]
+    df.to_csv(path, index=False)
+    with pytest.raises(PlannerInputError, match=r"req\.csv: row 5: open 'yes' must be 1 \(open\) or 0"):
+        read_requirements(path)
