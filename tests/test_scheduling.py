@@ -691,7 +691,7 @@ def test_cli_schedule_with_a_weekday_scenario_keeps_to_its_window(tmp_path, with
     if with_open:
         df = pd.read_csv(path)
         t = pd.to_datetime(df["interval_start"])
-        df["open"] = [int(inside(x.dayofweek, x.hour * 60 + x.minute)) for x in t]
+        df["open"] = [int(inside(x.day_of_week, x.hour * 60 + x.minute)) for x in t]
         df.to_csv(path, index=False)
     p = _cli("schedule", str(path), "--scenario", str(ROOT / "scenarios" / "contract_weekday.toml"),
              "--channel", "voice", "--deterministic-time", "2", "--out", str(tmp_path / "o"), "--json")
@@ -700,7 +700,7 @@ def test_cli_schedule_with_a_weekday_scenario_keeps_to_its_window(tmp_path, with
     rows = pd.read_csv(tmp_path / "o" / "schedule.csv")
     paid = rows[rows["activity"].isin(["work", "break", "training"])]
     start, end = pd.to_datetime(paid["start"]), pd.to_datetime(paid["end"])
-    assert len(paid) and (start.dt.dayofweek < 5).all()
+    assert len(paid) and (start.dt.day_of_week < 5).all()
     assert (start.dt.hour * 60 + start.dt.minute >= 540).all() and (end.dt.hour * 60 + end.dt.minute <= 1080).all()
 
 
