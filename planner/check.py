@@ -23,8 +23,8 @@ scenario, opens no file, and answers four questions:
 
 The roster is adequate when it is legal, meets every channel's contract measure and has no gap.
 
-Teams: an agent id that starts with a team's name and a dash (``voice-A001``) is that team's; otherwise a
-``team`` column names it; with one team every agent serves it. The horizon is the roster's whole weeks from
+Teams: the schedule's ``team`` column names each agent's team (``planner plan`` writes it); with one team
+every agent serves it. An agent id is only an id. The horizon is the roster's whole weeks from
 its first date; the forecast must cover them. As in the plan, the week before the horizon is assumed
 rostered like the first week: the first week's work past its end (a Sunday-night shift) also covers the
 horizon's first morning, and work past the horizon's end belongs to the next plan (for one week: the week
@@ -253,12 +253,11 @@ def roster_horizon(schedule: pd.DataFrame, source: str = "schedule") -> tuple[da
 
 def agent_teams(schedule: pd.DataFrame, scenario: Scenario, teams: tuple[str, ...],
                 source: str = "schedule") -> dict[str, str]:
-    """Each agent's team: the id's prefix (``voice-A001``), else the ``team`` column, else the one team."""
+    """Each agent's team: the ``team`` column, else the scenario's one team (never read from the id)."""
     out: dict[str, str] = {}
     has_col = "team" in schedule.columns
     for aid, g in schedule.groupby("agent_id", sort=True):
         aid = str(aid)
-        prefix = aid.split("-", 1)[0] if "-" in aid else None
         team = None
         if has_col:
             named = {str(t).strip() for t in g["team"] if str(t).strip() not in ("", "nan")}
@@ -270,14 +269,11 @@ def agent_teams(schedule: pd.DataFrame, scenario: Scenario, teams: tuple[str, ..
                     f"{source}: agent {aid}: team '{team}' is not a team of {scenario.source or 'the scenario'} "
                     f"({', '.join(teams)})"
                 )
-        if team is None and prefix in teams:
-            team = prefix
         if team is None and len(teams) == 1:
             team = teams[0]
         if team is None:
             raise PlannerInputError(
-                f"{source}: agent {aid}: no team (teams {', '.join(teams)}): prefix the id with the team "
-                "(voice-A001) or add a team column"
+                f"{source}: agent {aid}: no team (teams {', '.join(teams)}): add a team column"
             )
         out[aid] = team
     return out
@@ -339,6 +335,17 @@ def _need_by_team(scenario: Scenario, requirements: pd.DataFrame, starts: pd.Dat
     return req, need_after_shrinkage(req, scenario.shrinkage)
 
 
+def team_scheduled(schedule: pd.DataFrame, week_start: datetime, interval_min: int, n: int) -> np.ndarray:
+    """Agents at work per interval (fractional where a break covers part of one), counted as the plan's
+    checker counts them (:func:`planner.scheduling.checker.check_schedule`)."""
+    cover = check_schedule(schedule, week_start, interval_min, [0] * n, Limits(min_staff=0)).scheduled_min
+    return np.asarray(cover, dtype=float) / interval_min
+
+
+def _team_rows(schedule: pd.DataFrame, teams_of: dict[str, str], team: str) -> pd.DataFrame:
+    return schedule[schedule["agent_id"].astype(str).map(teams_of).eq(team).to_numpy()]
+
+
 def assess(
     scenario: Scenario,
     schedule: pd.DataFrame,
@@ -361,12 +368,9 @@ def assess(
     report = check_schedule(schedule, week_start, interval_min, [0] * n, legal_limits(scenario))
     labour = _labour(report, schedule)
     lap = time.perf_counter()
-    ids = schedule["agent_id"].astype(str)
     service, gaps, cov = [], [], []
     for team, chans in team_channels.items():
-        own = schedule[ids.map(teams_of).eq(team).to_numpy()]
-        cover = check_schedule(own, week_start, interval_min, [0] * n, Limits(min_staff=0)).scheduled_min
-        scheduled = np.asarray(cover, dtype=float) / interval_min
+        scheduled = team_scheduled(_team_rows(schedule, teams_of, team), week_start, interval_min, n)
         req, need = _need_by_team(scenario, requirements, starts, chans)
         missing = np.maximum(0.0, need - scheduled)
         missing = np.where(missing > _EPS, missing, 0.0)
@@ -483,6 +487,109 @@ def shift_list(rows: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RosterInputs:
+    """A vendor roster made ready to measure, once, for the check and ``planner simulate --scenario``: the
+    scenario set to the roster's horizon, the typed schedule, the forecast cut to it, the requirements the
+    plan's staffing step gives, each team's channels with a forecast, each agent's team, notes."""
+
+    scenario: Scenario
+    schedule: pd.DataFrame
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    team_channels: dict[str, tuple[str, ...]]
+    teams_of: dict[str, str]
+    start: date
+    weeks: int
+    interval_min: int
+    notes: tuple[str, ...] = ()
+
+
+def roster_inputs(
+    scenario: Scenario,
+    schedule: pd.DataFrame,
+    forecast: pd.DataFrame,
+    *,
+    schedule_source: str = "schedule",
+    forecast_source: str = "forecast",
+    pad: bool = False,
+) -> RosterInputs:
+    """Validate a roster and its forecast against the scenario and staff the forecast as the plan does
+    (:func:`planner.pipeline.staff_step`; the forecast is played as given, without its error). ``pad``:
+    the roster's days the forecast does not reach are played without contacts (and a note says so),
+    rather than refused."""
+    from planner.pipeline import given_forecast_step, staff_step, volume_errors
+    from planner.staffing import infer_interval_min, validate_forecast
+
+    sched = _typed(schedule, schedule_source)
+    start, weeks = roster_horizon(sched, schedule_source)
+    scen = replace(scenario, horizon=Horizon(start=start, weeks=weeks))
+    pad_notes: list[str] = []
+    if pad:
+        forecast = validate_forecast(forecast, source=forecast_source, timezone=scenario.timezone)
+        step = infer_interval_min(forecast, source=forecast_source, interval_min=scenario.interval_min)
+        forecast, pad_notes = _padded(forecast, start, weeks, step, forecast_source)
+    known = {c.name for c in scenario.channels}
+    fc_chans = list(dict.fromkeys(forecast["channel"].astype(str))) if "channel" in forecast.columns else ["voice"]
+    unknown = [c for c in fc_chans if c not in known]
+    if unknown:
+        raise PlannerInputError(f"{forecast_source}: channel '{unknown[0]}' is not a channel of "
+                                f"{scenario.source or 'the scenario'} ({', '.join(sorted(known))})")
+    fc, _start, _stop = given_forecast_step(scen, forecast, forecast_source)
+    interval_min = infer_interval_min(fc, source=forecast_source, interval_min=scenario.interval_min)
+    errors, _ = volume_errors(scen, {"series": []})  # the check plays the forecast as given
+    requirements, notes = staff_step(scen, fc, source=forecast_source, errors=errors)
+    notes = pad_notes + notes
+    present = set(requirements["channel"])
+    team_channels = {t.name: tuple(c for c in t.channels if c in present) for t in scen.effective_teams()}
+    team_channels = {k: v for k, v in team_channels.items() if v}
+    teams_of = agent_teams(sched, scen, tuple(t.name for t in scen.effective_teams()), schedule_source)
+    for team in sorted(set(teams_of.values()) - set(team_channels)):
+        notes.append(f"team {team}: its channels have no forecast; its agents are not checked for service")
+    for team in team_channels:
+        if team not in teams_of.values():
+            notes.append(f"team {team}: no agent in the roster")
+    return RosterInputs(scen, sched, fc, requirements, team_channels, teams_of, start, weeks, interval_min,
+                        tuple(notes))
+
+
+def _padded(forecast: pd.DataFrame, start: date, weeks: int, interval_min: int,
+            source: str) -> tuple[pd.DataFrame, list[str]]:
+    """A typed forecast extended with empty intervals (no contacts) over the roster's ``weeks`` from ``start``."""
+    first = pd.Timestamp(start)
+    grid = pd.date_range(first, first + pd.Timedelta(days=WEEK_DAYS * weeks), freq=f"{interval_min}min",
+                         inclusive="left")
+    parts, notes = [], []
+    for channel, g in forecast.groupby("channel", sort=False):
+        missing = grid.difference(pd.DatetimeIndex(g["interval_start"]))
+        if len(missing):
+            days = sorted({t.date() for t in missing})
+            notes.append(f"{source}: channel {channel} has no forecast on {len(days)} day(s) of the roster "
+                         f"({days[0]} to {days[-1]}): played without contacts there")
+            parts.append(pd.DataFrame({"interval_start": missing, "channel": channel}))
+    if not parts:
+        return forecast, notes
+    out = pd.concat([forecast, *parts], ignore_index=True)
+    for col in ("offered", "offered_lo", "offered_hi", "_row"):
+        if col in out.columns:
+            out[col] = out[col].fillna(0)
+    return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True), notes
+
+
+def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
+    """One team of the roster measured the contract's way on each of its channels: the plan's own step
+    (:func:`planner.pipeline.team_service`; :class:`planner.pipeline.ChannelRun` per channel)."""
+    from planner.pipeline import team_service
+
+    week_start = datetime.combine(inputs.start, datetime.min.time())
+    n = inputs.weeks * WEEK_DAYS * DAY_MIN // inputs.interval_min
+    scheduled = team_scheduled(_team_rows(inputs.schedule, inputs.teams_of, team), week_start,
+                               inputs.interval_min, n)
+    starts = pd.date_range(week_start, periods=n, freq=f"{inputs.interval_min}min")
+    return team_service(inputs.scenario, inputs.forecast, inputs.requirements, inputs.team_channels[team], starts,
+                        inputs.interval_min, scheduled)
+
+
 def check_roster(
     scenario: Scenario,
     schedule: pd.DataFrame,
@@ -494,36 +601,15 @@ def check_roster(
     """The client's check of a vendor roster (module docstring): labour, service, gaps, the cheapest fix
     and the roster with the fix checked again. ``schedule``: ``agent_id, date, activity, start, end``
     (+ optional ``team``); ``forecast``: the DESIGN.md forecast schema, covering the roster's weeks."""
-    from planner.pipeline import given_forecast_step, staff_step, volume_errors
-    from planner.staffing import infer_interval_min
-
     timings: list[tuple[str, float]] = []
     t0 = time.perf_counter()
-    sched = _typed(schedule, schedule_source)
-    start, weeks = roster_horizon(sched, schedule_source)
-    scen = replace(scenario, horizon=Horizon(start=start, weeks=weeks))
-    known = {c.name for c in scenario.channels}
-    fc_chans = list(dict.fromkeys(forecast["channel"].astype(str))) if "channel" in forecast.columns else ["voice"]
-    unknown = [c for c in fc_chans if c not in known]
-    if unknown:
-        raise PlannerInputError(f"{forecast_source}: channel '{unknown[0]}' is not a channel of "
-                                f"{scenario.source or 'the scenario'} ({', '.join(sorted(known))})")
-    fc, _start, _stop = given_forecast_step(scen, forecast, forecast_source)
-    interval_min = infer_interval_min(fc, source=forecast_source, interval_min=scenario.interval_min)
-    errors, _ = volume_errors(scen, {"series": []})  # the check plays the forecast as given
-    notes: list[str] = []
-    requirements, msgs = staff_step(scen, fc, source=forecast_source, errors=errors)
-    notes += msgs
+    inp = roster_inputs(scenario, schedule, forecast, schedule_source=schedule_source,
+                        forecast_source=forecast_source)
+    scen, sched, fc, requirements = inp.scenario, inp.schedule, inp.forecast, inp.requirements
+    team_channels, teams_of, start, weeks, interval_min = (
+        inp.team_channels, inp.teams_of, inp.start, inp.weeks, inp.interval_min)
+    notes = list(inp.notes)
     timings.append(("staffing_s", time.perf_counter() - t0))
-    present = set(requirements["channel"])
-    team_channels = {t.name: tuple(c for c in t.channels if c in present) for t in scen.effective_teams()}
-    team_channels = {k: v for k, v in team_channels.items() if v}
-    teams_of = agent_teams(sched, scen, tuple(t.name for t in scen.effective_teams()), schedule_source)
-    for team in sorted(set(teams_of.values()) - set(team_channels)):
-        notes.append(f"team {team}: its channels have no forecast; its agents are not checked for service")
-    for team in team_channels:
-        if team not in teams_of.values():
-            notes.append(f"team {team}: no agent in the roster")
     given = assess(scen, sched, teams_of, fc, requirements, team_channels, start, weeks, interval_min, timings)
     t = time.perf_counter()
     fix = cheapest_fix(scen, given.coverage, start, weeks, interval_min, team_channels)

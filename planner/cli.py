@@ -600,8 +600,12 @@ def schedule_cmd(
     demands = week_demands(table, share, channels, source=requirements, calendar=calendar, windows=windows)
     named = read_agents(agents, demands[0].week_start) if agents else None
     published = read_schedule(frozen) if frozen else None
+    # with a scenario, the roster is its team's (schedule.csv's team column) when one team serves every channel
+    served = set(channels or table["channel"])
+    team = "" if scen is None else next(
+        (t.name for t in scen.effective_teams() if served <= set(t.channels)), "")
     res = roster_weeks(
-        demands, rules, costs, settings, agents=named, agents_source=agents or "agents",
+        demands, rules, costs, settings, team=team, agents=named, agents_source=agents or "agents",
         frozen=published, frozen_until=until, frozen_source=frozen or "schedule", progress=_progress(),
         calendar=calendar, windows=windows,
     )
@@ -661,10 +665,11 @@ def _period_rows(result: Any, period: str) -> list[dict[str, Any]]:
 
 @app.command("simulate")
 def simulate_cmd(
-    schedule: str = typer.Option(..., "--schedule", help="Schedule CSV (agent_id, date, activity, ...)."),
+    schedule: str = typer.Option(..., "--schedule", help="Schedule CSV (agent_id, date, activity, ...[, team])."),
     forecast: str = typer.Option(..., "--forecast", help="Forecast CSV (interval_start, offered, ...)."),
     scenario: str | None = typer.Option(
-        None, "--scenario", help="Scenario TOML: the channel's answer_s, patience, aht_s and the shrinkage."
+        None, "--scenario", help="Scenario TOML: measure the roster exactly as planner plan does (teams, "
+        "shrinkage, chat concurrency, deferred work, the contract's measure)."
     ),
     channel: str = typer.Option("voice", "--channel", help="The forecast's channel to simulate."),
     aht_s: float | None = typer.Option(
@@ -675,8 +680,13 @@ def simulate_cmd(
     shrinkage: float | None = typer.Option(
         None, "--shrinkage", help="Share of rostered time off the phones, in [0, 1) (default: the scenario's, else 0)."
     ),
-    replications: int = typer.Option(10, "--replications", help="Independent replications."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: same inputs and seed give the same output."),
+    replications: int | None = typer.Option(
+        None, "--replications", help="Independent replications (default: the scenario's [check], else 10)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed (default: the scenario's [solver] seed, else 0): same inputs and seed, "
+        "same output."
+    ),
     handle_time: str = typer.Option("exponential", "--handle-time", help="exponential | lognormal."),
     handle_cv: float = typer.Option(1.0, "--handle-cv", help="CV of lognormal handle times."),
     volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
@@ -689,46 +699,37 @@ def simulate_cmd(
 ) -> None:
     """Simulate a schedule against a forecast: service level, ASA, abandonment, occupancy with 95 % CIs.
 
-    Shrinkage (absence, training, meetings) is time the roster does not show: with --shrinkage F (or the
-    scenario's), floor(rostered * (1 - F)) agents per interval are on the phones, as planner plan checks.
+    With --scenario the roster is measured as planner plan and planner check measure it (one route): the
+    channel's team (the schedule's team column), floor(rostered x (1 - shrinkage)) productive agents shared
+    among the team's channels, chat concurrency, deferred work replayed against its deadlines, and the
+    contract's measure ("contract"). Without it, every rostered agent serves --channel's calls.
     """
 
-    from planner.io.simulation import read_forecast, read_schedule
     from planner.io.table import check_writable
-    from planner.queueing import productive_agents
-    from planner.simulation import roster_from_staffing, simulate
 
     if out is not None:
         check_writable(out, "--out", force)
-    scen = _scenario_or_none(scenario)
-    spec = None
-    if scen is not None:
-        try:
-            spec = scen.channel(channel)
-        except KeyError:
-            raise PlannerInputError(f"--channel: '{channel}' is not a channel of {scenario}") from None
-        if spec.kind == "email":
-            raise PlannerInputError(f"--channel {channel}: deferred work is checked by planner plan, not simulated")
-    notes: list[str] = []
-    answer = _override("--answer-s", answer_s, spec.answer_s if spec else None, scenario, notes)
-    if answer is None:
-        raise PlannerInputError("--answer-s is required (or --scenario with the channel's answer_s)")
-    patience = _override("--patience-s", patience_s,
-                         spec.patience_s if spec and spec.model == "erlang-a" else None, scenario, notes)
-    aht = _override("--aht-s", aht_s, spec.aht_s if spec else None, scenario, notes)
-    share = _override("--shrinkage", shrinkage, scen.shrinkage if scen else None, scenario, notes) or 0.0
-    if not 0 <= share < 1:
-        raise PlannerInputError(f"--shrinkage {share}: must be in [0, 1)")
-    workload = read_forecast(forecast, aht_s=aht, interval_min=interval_min, channel=channel, warn=notes.append)
-    roster = read_schedule(schedule, workload)
-    if share > 0:
-        staffed = roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
-        roster = roster_from_staffing(productive_agents(staffed, share), workload.interval_min)
-    _print_warnings(notes)
-    result = simulate(workload, roster, answer_s=answer, patience_s=patience, replications=replications,
-                      seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,
-                      short_abandon_s=short_abandon_s)
-    total = result.summary("total")[0]
+    if replications is not None and replications < 1:
+        raise PlannerInputError(f"--replications {replications}: must be at least 1")
+    if shrinkage is not None and not 0 <= shrinkage < 1:
+        raise PlannerInputError(f"--shrinkage {shrinkage}: must be in [0, 1)")
+    if scenario is not None:
+        raw_only = {"--handle-time": handle_time != "exponential", "--handle-cv": handle_cv != 1.0,
+                    "--volume-cv": volume_cv != 0.0, "--short-abandon-s": short_abandon_s != 0.0,
+                    "--interval-min": interval_min is not None}
+        given = [flag for flag, on in raw_only.items() if on]
+        if given:
+            raise PlannerInputError(
+                f"{given[0]}: not with --scenario, which measures the roster as planner plan does (the "
+                "forecast's volume, exponential handle times, the scenario's interval); drop --scenario to use it"
+            )
+        scen = _scenario_or_none(scenario)
+        result, payload = _simulate_as_planned(scen, scenario, schedule, forecast, channel, aht_s, answer_s,
+                                               patience_s, shrinkage, replications, seed)
+    else:
+        result, payload = _simulate_raw(schedule, forecast, channel, aht_s, answer_s, patience_s, shrinkage,
+                                        replications, seed, handle_time, handle_cv, volume_cv, short_abandon_s,
+                                        interval_min)
     if out is not None:
         import csv
 
@@ -737,41 +738,140 @@ def simulate_cmd(
             writer = csv.writer(fh)
             writer.writerow(["interval_start", "offered", "service_level", "service_level_lo",
                              "service_level_hi", "asa_s", "abandon_rate", "occupancy", "staffed_agents"])
-            staffed = result.staffed_s / workload.interval_s
+            staffed = result.staffed_s / result.workload.interval_s
             for r, n in zip(rows, staffed, strict=True):
                 writer.writerow([r["interval_start"], r["offered"], r["service_level"],
                                  *r["service_level_ci95"], r["asa_s"], r["abandon_rate"], r["occupancy"],
                                  round(float(n), 4)])
-    payload = {
-        "service_level": total.service_level,
+    if as_json:
+        emit_json(payload)
+        return
+    lo, hi = payload["service_level_ci95"]
+    fmt = lambda x, spec: "n/a" if x is None else format(x, spec)  # noqa: E731
+    typer.echo(f"service level {fmt(payload['service_level'], '.4f')} (95% CI {fmt(lo, '.4f')}-{fmt(hi, '.4f')}), "
+               f"ASA {fmt(payload['asa_s'], '.1f')} s, abandoned {fmt(payload['abandon_rate'], '.4f')}, "
+               f"occupancy {fmt(payload['occupancy'], '.3f')}, "
+               f"{payload['calls_simulated']} contacts in {payload['replications']} replications")
+    contract = payload.get("contract")
+    if contract is not None:
+        worst = contract["worst_period"]
+        typer.echo(f"contract ({contract['measure']} per {contract['period']}, team {payload['team']}): "
+                   f"{contract['share_met']:.0%} of periods meet {contract['target']:g}"
+                   + (f", worst {worst['period']} {worst['value']:.4f}" if worst and worst["value"] is not None
+                      else "")
+                   + (" -> met" if contract["met"] else " -> NOT MET"))
+    for d in payload["per_day"]:
+        day_sl = "n/a" if d["service_level"] is None else f"{d['service_level']:.4f}"
+        day_asa = "n/a" if d["asa_s"] is None else f"{d['asa_s']:.1f} s"
+        typer.echo(f"  {d['date']}  SL {day_sl}  ASA {day_asa}")
+
+
+def _simulation_payload(result: Any, replications: int, seed: int, work_hours: float, share: float) -> dict:
+    total = result.summary("total")[0]
+    return {
+        "service_level": _finite_or_none(total.service_level),
         "service_level_ci95": [_finite_or_none(total.service_level_ci95[0]),
                                _finite_or_none(total.service_level_ci95[1])],
-        "service_level_ex_short": total.service_level_ex_short,
-        "asa_s": total.asa_s,
-        "asa_all_s": total.asa_all_s,
-        "abandon_rate": total.abandon_rate,
-        "occupancy": total.occupancy,
+        "service_level_ex_short": _finite_or_none(total.service_level_ex_short),
+        "asa_s": _finite_or_none(total.asa_s),
+        "asa_all_s": _finite_or_none(total.asa_all_s),
+        "abandon_rate": _finite_or_none(total.abandon_rate),
+        "occupancy": _finite_or_none(total.occupancy),
         "calls_simulated": result.calls_simulated,
-        "replications": result.replications,
+        "replications": replications,
         "seed": seed,
-        "work_hours": roster.work_hours(),
+        "work_hours": work_hours,
         "shrinkage": share,
         "per_day": _period_rows(result, "day"),
         "per_week": _period_rows(result, "week"),
         "per_month": _period_rows(result, "month"),
     }
-    if as_json:
-        emit_json(payload)
-        return
-    lo, hi = total.service_level_ci95
-    typer.echo(f"service level {total.service_level:.4f} (95% CI {lo:.4f}-{hi:.4f}), "
-               f"ASA {total.asa_s:.1f} s, "
-               f"abandoned {total.abandon_rate:.4f}, occupancy {total.occupancy:.3f}, "
-               f"{result.calls_simulated} calls in {result.replications} replications")
-    for d in payload["per_day"]:
-        day_sl = "n/a" if d["service_level"] is None else f"{d['service_level']:.4f}"
-        day_asa = "n/a" if d["asa_s"] is None else f"{d['asa_s']:.1f} s"
-        typer.echo(f"  {d['date']}  SL {day_sl}  ASA {day_asa}")
+
+
+def _simulate_raw(schedule: str, forecast: str, channel: str, aht_s: float | None, answer_s: float | None,
+                  patience_s: float | None, shrinkage: float | None, replications: int | None, seed: int | None,
+                  handle_time: str, handle_cv: float, volume_cv: float, short_abandon_s: float,
+                  interval_min: int | None) -> tuple[Any, dict]:
+    """Every rostered agent (less --shrinkage) serves --channel's calls, one at a time."""
+    from planner.io.simulation import read_forecast, read_schedule
+    from planner.queueing import productive_agents
+    from planner.simulation import roster_from_staffing, simulate
+
+    if answer_s is None:
+        raise PlannerInputError("--answer-s is required (or --scenario with the channel's answer_s)")
+    share = shrinkage or 0.0
+    replications = 10 if replications is None else replications
+    seed = 0 if seed is None else seed
+    notes: list[str] = []
+    workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min, channel=channel, warn=notes.append)
+    roster = read_schedule(schedule, workload)
+    if share > 0:
+        staffed = roster.staffed_s(workload.interval_s, workload.n_intervals) / workload.interval_s
+        roster = roster_from_staffing(productive_agents(staffed, share), workload.interval_min)
+    _print_warnings(notes)
+    result = simulate(workload, roster, answer_s=answer_s, patience_s=patience_s, replications=replications,
+                      seed=seed, handle_time=handle_time, handle_cv=handle_cv, volume_cv=volume_cv,
+                      short_abandon_s=short_abandon_s)
+    return result, _simulation_payload(result, replications, seed, roster.work_hours(), share)
+
+
+def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str, channel: str,
+                         aht_s: float | None, answer_s: float | None, patience_s: float | None,
+                         shrinkage: float | None, replications: int | None, seed: int | None) -> tuple[Any, dict]:
+    """The roster's ``channel`` measured by the plan's own step (:func:`planner.check.roster_service`); a flag
+    given overrides the scenario's value and says so on stderr."""
+    from dataclasses import replace
+
+    from planner.check import roster_inputs, roster_service
+    from planner.io.forecast import read_forecast
+    from planner.io.schedule import read_schedule
+    from planner.sla.service import ratio_result
+
+    try:
+        spec = scen.channel(channel)
+    except KeyError:
+        raise PlannerInputError(f"--channel: '{channel}' is not a channel of {scenario}") from None
+    notes: list[str] = []
+    real_time = spec.kind != "email"
+    if not real_time:
+        for flag, value in (("--answer-s", answer_s), ("--patience-s", patience_s)):
+            if value is not None:
+                raise PlannerInputError(f"{flag}: channel {channel} is deferred work (first reply within "
+                                        f"{spec.first_reply_working_hours:g} working hours), not answered calls")
+    spec = replace(
+        spec,
+        answer_s=_override("--answer-s", answer_s, spec.answer_s, scenario, notes),
+        patience_s=_override("--patience-s", patience_s, spec.patience_s if spec.model == "erlang-a" else None,
+                             scenario, notes),
+        model="erlang-a" if patience_s is not None else spec.model,
+        aht_s=_override("--aht-s", aht_s, spec.aht_s, scenario, notes),
+    )
+    scen = replace(
+        scen,
+        channels=tuple(spec if c.name == channel else c for c in scen.channels),
+        shrinkage=_override("--shrinkage", shrinkage, scen.shrinkage, scenario, notes),
+        replications=_override("--replications", replications, scen.replications, scenario, notes),
+        solver=replace(scen.solver, seed=_override("--seed", seed, scen.solver.seed, scenario, notes)),
+    )
+    sched = read_schedule(schedule)
+    fc = read_forecast(forecast, timezone=scen.timezone)
+    inputs = roster_inputs(scen, sched, fc, schedule_source=schedule, forecast_source=forecast, pad=True)
+    team = next((t for t, chans in inputs.team_channels.items() if channel in chans), None)
+    if team is None:
+        raise PlannerInputError(f"--channel {channel}: {forecast} has no rows of it over the roster's weeks")
+    others = tuple(f"team {t}:" for t in inputs.team_channels if t != team)
+    notes += [n for n in inputs.notes if not n.startswith(others)]  # only the channel's team concerns us here
+    _print_warnings(notes)
+    run = next(r for r in roster_service(inputs, team) if r.spec.name == channel)
+    service = run.service
+    result = service.simulation if service.simulation is not None else ratio_result(service)
+    own = inputs.schedule[inputs.schedule["agent_id"].astype(str).map(inputs.teams_of).eq(team).to_numpy()]
+    work = own[own["activity"] == "work"]
+    work_hours = float((work["end"] - work["start"]).dt.total_seconds().sum() / 3600.0)
+    payload = _simulation_payload(result, scen.replications if real_time else 1, scen.solver.seed, work_hours,
+                                  scen.shrinkage)
+    payload.update(channel=channel, team=team, contract=run.check.to_dict())
+    return result, payload
 
 
 @app.command("sl-staff")

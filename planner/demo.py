@@ -32,10 +32,12 @@ def sample_history(
     """Seeded history (``interval_start, channel, offered, aht_s``) of ``weeks`` weeks ending the day before ``end``.
 
     Every scenario channel gets the sample of its kind (voice, chat, or email for deferred work such as
-    social media), with its own seed (``seed`` and the channel's position), so the series are
-    independent. Customers of a queue channel (voice, chat) whose window is not 7x24 contact the centre
-    only while it is open: the sample is thinned binomially by each interval's open share. Deferred work
-    arrives at any hour (it waits).
+    social media), with its own seed, so the series are independent. A channel's series depends on its
+    name, never on the order the scenario lists the channels in: ``voice``, ``chat`` and ``email`` take
+    positions 0-2 and their kinds' full volume; any other channel (``social``) takes 3, 4, ... in name
+    order and 30 % of its kind's volume. Customers of a queue channel (voice, chat) whose window is not
+    7x24 contact the centre only while it is open: the sample is thinned binomially by each interval's
+    open share. Deferred work arrives at any hour (it waits).
     """
     from forecasts.synthetic import synthetic_history
     from planner.deferred import interval_open_fraction
@@ -45,8 +47,12 @@ def sample_history(
     if not volume_scale > 0:
         raise PlannerInputError(f"data.sample_scale {volume_scale}: must be > 0")
     start = end - timedelta(days=7 * weeks)
+    others = sorted(c.name for c in scenario.channels if c.name not in SAMPLE_CHANNELS)
+    position = {**{name: k for k, name in enumerate(SAMPLE_CHANNELS)},
+                **{name: len(SAMPLE_CHANNELS) + k for k, name in enumerate(others)}}
     parts = []
-    for k, spec in enumerate(scenario.channels):
+    for spec in scenario.channels:
+        k = position[spec.name]
         part = synthetic_history(
             start=start.isoformat(),
             weeks=weeks,

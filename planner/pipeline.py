@@ -317,7 +317,8 @@ def check_step(
 class ChannelRun:
     """One channel of a team played against its forecast: the spec, the interval starts, offered contacts,
     handle time [s], the channel's share of the team's productive agents, its requirement (productive
-    agents) per interval and the contract's measure (:class:`planner.sla.service.ChannelCheck`)."""
+    agents) per interval, the contract's measure (:class:`planner.sla.service.ChannelCheck`) and the
+    service it was measured on (:class:`planner.sla.service.ChannelService`)."""
 
     spec: Any
     starts: list[datetime]
@@ -327,6 +328,7 @@ class ChannelRun:
     agents: np.ndarray
     required: np.ndarray
     check: Any
+    service: Any = None
 
 
 def team_service(
@@ -380,7 +382,7 @@ def team_service(
             seed=scenario.solver.seed,
         )
         runs.append(ChannelRun(spec, stamps, interval_min, offered, aht, shares[ch], required[ch],
-                               measure(service, spec)))
+                               measure(service, spec), service))
     return tuple(runs)
 
 

@@ -40,8 +40,9 @@ def test_simulate_takes_shrinkage_from_the_scenario(tmp_path):
     level is Erlang C's for 13 agents, not for 20 (the README's week reported 0.998 at 47 % occupancy)."""
     fc, sched = _week_files(tmp_path)
     scen = tmp_path / "s.toml"
-    scen.write_text('[staffing]\nshrinkage = 0.35\n[channels.voice]\nservice_level = 0.8\nanswer_s = 20\n',
-                    encoding="utf-8")
+    # a 24-hour line: the plan's route takes no calls where the window is closed (the default is weekdays)
+    scen.write_text('[coverage]\nwindow = "7x24"\n[staffing]\nshrinkage = 0.35\n'
+                    '[channels.voice]\nservice_level = 0.8\nanswer_s = 20\n', encoding="utf-8")
     r = cli("simulate", "--schedule", str(sched), "--forecast", str(fc), "--scenario", str(scen),
             "--replications", "30", "--seed", "3", "--json")
     assert r.returncode == 0, r.stderr

@@ -66,7 +66,8 @@ def limits_for(
 class TeamRoster:
     """A team's roster over the horizon: the rows, coverage per interval, each week's solve and the check.
 
-    schedule: ``agent_id, date, activity, start, end`` with person ids that hold across weeks;
+    schedule: ``agent_id, date, activity, start, end`` (and ``team`` when the team is named) with person
+    ids that hold across weeks;
     coverage: ``interval_start, required, scheduled, shortfall, needed_after_shrinkage``;
     weeks: each week's :class:`ScheduleResult`; check: the independent checker over the horizon.
     """
@@ -210,8 +211,8 @@ def roster_weeks(
     report = check_schedule(sched, demands[0].week_start, demands[0].interval_min, need, limits)
     if not report.ok:  # a solver bug, not bad input: say so loudly
         raise RuntimeError("the roster fails the independent check: " + "; ".join(map(str, report.violations[:5])))
-    if team:
-        sched = sched.assign(agent_id=f"{team}-" + sched["agent_id"].astype(str))
+    if team:  # ids unique across a plan's teams; the team is its own column (never read back from the id)
+        sched = sched.assign(agent_id=f"{team}-" + sched["agent_id"].astype(str), team=team)
     return TeamRoster(
         team=team,
         channels=demands[0].channels,
