@@ -7,7 +7,7 @@ Run from the project root:  python benchmarks/app_timing.py [--repeats N] [--tim
    said so). Goal: under 5 s.
 2. what-if redraw: a week of 30-min intervals (the shipped 7x24 scenario on the full sample, four
    channels), the staffing page's work for one move of a lever: the levers applied
-   (:func:`planner.whatif.apply_whatif`) and :func:`planner.pipeline.staff_step` on the cached forecast.
+   (:func:`planner.whatif.apply_whatif`) and :func:`planner.steps.staff_step` on the cached forecast.
    Median of ``--repeats``. Goal: under 1 s.
 3. re-solve: one team's roster (voice) solved again from the roster page's call
    (:func:`planner.ui.engine.resolve_team`) with its time limit (``--time-limit-s``, default 10 s), then the
@@ -82,7 +82,7 @@ def main() -> None:
     verdict = "ok" if wall < START_GOAL_S else "MISSED"
     print(f"start-up       {wall:6.2f} s  ({what}); goal < {START_GOAL_S:g} s: {verdict}")
 
-    from planner.pipeline import forecast_part, staff_step, volume_errors
+    from planner.steps import forecast_part, staff_step, volume_errors
     from planner.ui import engine
     from planner.whatif import WhatIf, apply_whatif
 
@@ -104,7 +104,7 @@ def main() -> None:
     print(f"what-if redraw {med:6.3f} s  median of {args.repeats} (min {min(times):.3f}, max {max(times):.3f}); "
           f"goal < {REDRAW_GOAL_S:g} s: {'ok' if med < REDRAW_GOAL_S else 'MISSED'}")
 
-    from planner.pipeline import plan_on_forecast
+    from planner.steps import plan_on_forecast
 
     t = time.perf_counter()
     plan = plan_on_forecast(scen, part)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.pipeline import summary_lines  # noqa: E402
+from planner.views import summary_lines  # noqa: E402
 
 BUDGET_S = 120.0
 

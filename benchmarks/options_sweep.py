@@ -36,8 +36,8 @@ OPTIONS = (
 
 
 def main() -> None:
-    from planner.pipeline import forecast_part
     from planner.scenario import load_scenario, option_scenarios, parse_option, read_scenario_data
+    from planner.steps import forecast_part
     from planner.sweep import OptionJob, compare, run_options, table, table_lines
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -3,7 +3,7 @@
 Run from the project root:  python benchmarks/plan_e2e.py [--weeks 1 4] [--seed N] [--time-limit-s S]
 
 Measures the wall time of each stage of one plan (forecast, staffing, roster, check and their total:
-the ``timings_s`` of :class:`planner.pipeline.Plan`) and the time :func:`planner.pipeline.write` takes
+the ``timings_s`` of :class:`planner.plan.Plan`) and the time :func:`planner.io.plan.write` takes
 to write its files, for scenarios/contract_7x24.toml planned on the built-in sample history (when the
 file has no [data]) with a 1-week and a 4-week horizon. Solver settings default to those of
 ``planner demo`` (one CP-SAT worker stopped on deterministic time <= 5, 20 s cap per team and week), so
@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.pipeline import plan, write
+from planner.io.plan import write
+from planner.pipeline import plan
 from planner.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

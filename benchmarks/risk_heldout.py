@@ -42,12 +42,12 @@ from _shared import BANK_CSV  # noqa: E402
 
 from forecasts.io import aggregate_history, read_history  # noqa: E402
 from planner.forecasting import history_calendar  # noqa: E402
-from planner.pipeline import forecast_step, roster_step, staff_step, volume_errors  # noqa: E402
 from planner.queueing import productive_agents  # noqa: E402
 from planner.scenario import load_scenario  # noqa: E402
 from planner.simulation import Workload, draw_calls, roster_from_staffing, simulate_streams  # noqa: E402
 from planner.sla.risk import channel_risk  # noqa: E402
 from planner.sla.service import channel_service  # noqa: E402
+from planner.steps import forecast_step, roster_step, staff_step, volume_errors  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "israeli_bank.toml"
 RULES = (("plain Erlang C", None, None), ("occupancy cap 0.85", None, 0.85),

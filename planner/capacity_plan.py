@@ -1,6 +1,6 @@
 """The capacity and hiring plan of a scenario over its contract term, measured on a plan (pipeline layer).
 
-:func:`capacity_of` takes a :class:`planner.pipeline.Plan` (its forecast, requirements, rosters and cost)
+:func:`capacity_of` takes a :class:`planner.plan.Plan` (its forecast, requirements, rosters and cost)
 and the scenario's ``[capacity]`` terms, and returns a frozen :class:`CapacityPlan`: the requirement by
 month (:mod:`planner.capacity`, with the plan's own staffing step on the forecast scaled to each month),
 the least-cost classes (:mod:`planner.hiring`) and the plan in words. It opens no file; ``planner.io``
@@ -332,7 +332,7 @@ def typical_week_forecast(forecast: pd.DataFrame, monday: date, sources: tuple[D
 
 
 def typical_week(plan: Any, scenario: Scenario | None = None) -> tuple[Any, list[str]]:
-    """A :class:`planner.pipeline.Plan` of one typical week for a plan whose weeks are not typical, and
+    """A :class:`planner.plan.Plan` of one typical week for a plan whose weeks are not typical, and
     notes on how it was built; ``(None, notes)`` when the plan's weeks are ordinary or no typical week can be
     built (the plan is then measured on its own rosters).
 
@@ -340,7 +340,8 @@ def typical_week(plan: Any, scenario: Scenario | None = None) -> tuple[Any, list
     :func:`typical_day_sources`; then the plan's own staffing, roster and cost steps under ``scenario``
     (default the plan's) with the horizon moved to that week. No simulation: its cost has no per-contact
     figures, which capacity does not use."""
-    from planner.pipeline import Plan, cost_step, roster_step, staff_step, volume_errors
+    from planner.plan import Plan
+    from planner.steps import cost_step, roster_step, staff_step, volume_errors
 
     scenario = scenario or plan.scenario
     cal = scenario.calendar
@@ -404,14 +405,14 @@ def _scaled(plan: Any, scenario: Scenario, ratios: Mapping[str, float], f: float
 
 
 def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None = None) -> CapacityPlan:
-    """The capacity and hiring plan over the term, measured on ``plan`` (a :class:`planner.pipeline.Plan`).
+    """The capacity and hiring plan over the term, measured on ``plan`` (a :class:`planner.plan.Plan`).
 
     ``scenario``: the scenario whose ``[capacity]`` terms, targets and pay apply (default: the plan's own;
     a what-if may change its capacity keys, targets or FCR, not its data or horizon); a scenario without a
     ``[capacity]`` section takes the defaults of :class:`planner.capacity.CapacityTerms`. ``months``
     overrides ``capacity.months`` (12-36)."""
     from planner.costing import fte_cost_month_fen
-    from planner.pipeline import staff_step, volume_errors
+    from planner.steps import staff_step, volume_errors
 
     t0 = time.perf_counter()
     scenario = scenario or plan.scenario

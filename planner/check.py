@@ -10,9 +10,9 @@ scenario, opens no file, and answers four questions:
    that overlap or end before they start. Every violation names the agent and the date(s).
 2. service: does it meet the contract? Per team, the roster's scheduled agents per interval ->
    ``floor(scheduled * (1 - shrinkage))`` productive agents -> shared among the team's channels -> simulated
-   (voice, chat) or replayed (email) and measured per ``sl_period`` (:func:`planner.pipeline.team_service`,
+   (voice, chat) or replayed (email) and measured per ``sl_period`` (:func:`planner.steps.team_service`,
    the path of the plan's own check).
-3. gaps: where is it short of the requirement? The requirement is :func:`planner.pipeline.staff_step` on
+3. gaps: where is it short of the requirement? The requirement is :func:`planner.steps.staff_step` on
    the forecast; per team and interval the agents to schedule are ``ceil(required / (1 - shrinkage))``
    (:func:`planner.scheduling.demand.need_after_shrinkage`); a gap is an interval where fewer are at work.
 4. fix: the cheapest shifts to add. The vendor's roster stays as it is; the residual demand (agents to
@@ -359,7 +359,7 @@ def assess(
     timings: list[tuple[str, float]] | None = None,
 ) -> Assessment:
     """Labour, service and gaps of one roster (typed schedule frame) over the horizon."""
-    from planner.pipeline import team_service
+    from planner.steps import team_service
 
     t = time.perf_counter()
     week_start = datetime.combine(start, datetime.min.time())
@@ -515,11 +515,11 @@ def roster_inputs(
     pad: bool = False,
 ) -> RosterInputs:
     """Validate a roster and its forecast against the scenario and staff the forecast as the plan does
-    (:func:`planner.pipeline.staff_step`; the forecast is played as given, without its error). ``pad``:
+    (:func:`planner.steps.staff_step`; the forecast is played as given, without its error). ``pad``:
     the roster's days the forecast does not reach are played without contacts (and a note says so),
     rather than refused."""
-    from planner.pipeline import given_forecast_step, staff_step, volume_errors
     from planner.staffing import infer_interval_min, validate_forecast
+    from planner.steps import given_forecast_step, staff_step, volume_errors
 
     sched = _typed(schedule, schedule_source)
     start, weeks = roster_horizon(sched, schedule_source)
@@ -578,8 +578,8 @@ def _padded(forecast: pd.DataFrame, start: date, weeks: int, interval_min: int,
 
 def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
     """One team of the roster measured the contract's way on each of its channels: the plan's own step
-    (:func:`planner.pipeline.team_service`; :class:`planner.pipeline.ChannelRun` per channel)."""
-    from planner.pipeline import team_service
+    (:func:`planner.steps.team_service`; :class:`planner.steps.ChannelRun` per channel)."""
+    from planner.steps import team_service
 
     week_start = datetime.combine(inputs.start, datetime.min.time())
     n = inputs.weeks * WEEK_DAYS * DAY_MIN // inputs.interval_min

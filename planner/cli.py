@@ -206,9 +206,9 @@ def staff_command(
     from planner.io.forecast import read_forecast
     from planner.io.requirements import write_requirements
     from planner.io.table import check_writable
-    from planner.pipeline import staff_step, volume_errors
     from planner.scenario import load_scenario
     from planner.staffing import requirement_summary
+    from planner.steps import staff_step, volume_errors
 
     scen = load_scenario(scenario)
     check_writable(out, "--out", force)
@@ -1080,8 +1080,10 @@ def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
 
 def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     """Validate the output folder, read the scenario's data, plan in memory, write, print."""
+    from planner.io.plan import write
     from planner.io.table import prepare_out_dir
-    from planner.pipeline import plan, summary_lines, write
+    from planner.pipeline import plan
+    from planner.views import summary_lines
 
     out_path = prepare_out_dir(out, force)  # refuse a non-empty folder before any work
     if not any(out_path.iterdir()):
@@ -1089,12 +1091,6 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     say = _progress()
     history, forecast = _scenario_data(scen, say)
     result = plan(scen, history, forecast=forecast, progress=say)
-    if scen.capacity is not None:
-        from planner.capacity_plan import summary_lines as capacity_lines
-        from planner.capacity_plan import with_capacity
-
-        say(f"capacity plan over {scen.capacity.months} months")
-        result = with_capacity(result)
     write(result, out, force=True)
     summary = result.summary()
     _print_warnings(summary["warnings"] + (list(result.capacity.notes) if result.capacity is not None else []))
@@ -1104,6 +1100,8 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     for line in summary_lines(summary):
         typer.echo(line)
     if result.capacity is not None:
+        from planner.capacity_plan import summary_lines as capacity_lines
+
         for line in capacity_lines(result.capacity):
             typer.echo(line)
     typer.echo(f"wrote {out}: summary.json, plan.xlsx, forecast, requirements, schedule, coverage, service, risk CSVs")
@@ -1150,11 +1148,12 @@ def cost_cmd(
     from pathlib import Path
 
     from planner.io.charts import write_options_chart
+    from planner.io.plan import write
     from planner.io.table import check_writable, prepare_out_dir, write_csv
     from planner.io.xlsx import write_options_xlsx
     from planner.parallel import check_cluster
-    from planner.pipeline import forecast_part, write
     from planner.scenario import load_scenario, option_scenarios, parse_option, read_options, read_scenario_data
+    from planner.steps import forecast_part
     from planner.sweep import OptionJob, compare, run_options, table, table_lines
 
     if workers is not None and not 1 <= workers <= 256:

@@ -2,7 +2,7 @@
 
 An option is the base scenario with some keys changed (:mod:`planner.options`). The forecast is made
 once; every option redoes staffing, rosters, the simulation check and the costing
-(:func:`planner.pipeline.plan_on_forecast`) as a pure job -- scenario and forecast in, figures out, its
+(:func:`planner.steps.plan_on_forecast`) as a pure job -- scenario and forecast in, figures out, its
 seeds its scenario's ``[solver] seed`` -- so the table is the same on one worker, on many or on a Dask
 cluster (:mod:`planner.parallel`). Options share the base seed unless they set their own: common random
 numbers, so that the differences between options are the options', not the noise's.
@@ -34,7 +34,7 @@ TOP_PLACES = 3
 @dataclass(frozen=True)
 class OptionJob:
     """One option to plan: its name, what it changes (for people), its scenario and the shared forecast
-    (:class:`planner.pipeline.Forecasted`). ``keep_plan``: return the whole plan (to write its files)."""
+    (:class:`planner.plan.Forecasted`). ``keep_plan``: return the whole plan (to write its files)."""
 
     name: str
     changes: str
@@ -59,7 +59,7 @@ def run_option(job: OptionJob) -> OptionResult:
     """Plan and price one option (a pure, picklable job); with a ``[capacity]`` section, its capacity and
     hiring plan over the contract term too (:func:`planner.capacity_plan.with_capacity`)."""
     from planner.capacity_plan import with_capacity
-    from planner.pipeline import plan_on_forecast
+    from planner.steps import plan_on_forecast
 
     # with a [capacity] section the option is also sized over the contract term (hiring, attrition)
     p = with_capacity(plan_on_forecast(job.scenario, job.forecasted))

@@ -2,7 +2,7 @@
 
 The app's staffing page (and anyone else) changes the forecast's volume and handle time by a factor, and the
 scenario's targets, shrinkage, occupancy cap and coverage window, then calls
-:func:`planner.pipeline.staff_step` on the result: no forecast, roster or simulation is rerun. Factors are
+:func:`planner.steps.staff_step` on the result: no forecast, roster or simulation is rerun. Factors are
 fractions (1.10 = 10 % more), never percent. Pure functions on objects; no file is opened.
 """
 

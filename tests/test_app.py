@@ -199,7 +199,7 @@ def csv_bytes(df) -> bytes:
 
 
 def test_check_page_checks_the_plans_own_roster(record):
-    from planner.pipeline import tables
+    from planner.io.plan import tables
 
     at = new_app("en", record)
     open_page(at, "check")

@@ -20,8 +20,8 @@ import pytest
 from planner.check import check_roster
 from planner.cli import main
 from planner.io.schedule import read_shift_list
-from planner.pipeline import roster_step, staff_step
 from planner.scenario import load_scenario
+from planner.steps import roster_step, staff_step
 
 SCENARIO = """\
 version = 2

@@ -120,8 +120,8 @@ def test_the_library_aligns_series_of_one_file_and_of_several_files(tmp_path):
 
 
 def test_the_plan_forecasts_every_channel_from_the_same_day_as_the_cli(tmp_path):
-    from planner.pipeline import forecast_part
     from planner.scenario import parse_scenario
+    from planner.steps import forecast_part
 
     scen = parse_scenario(
         {

@@ -20,8 +20,9 @@ import pytest
 from conftest import needs
 
 from planner.calendar import ChineseCalendar
-from planner.pipeline import estimated_holiday_years, headline, idle_paid_hours, summary_lines, write
+from planner.io.plan import write
 from planner.verdict import channel_verdict, pct, verdict_line, verdict_of
+from planner.views import estimated_holiday_years, headline, idle_paid_hours, summary_lines
 
 
 def unqualified_met(lines: list[str]) -> list[str]:

@@ -101,9 +101,9 @@ def test_the_clients_check_page_renders_with_chinese_and_its_chart(browser, tmp_
 
     from planner.check import check_roster
     from planner.io.check import check_html
-    from planner.pipeline import roster_step, staff_step
     from planner.scenario import parse_scenario
     from planner.staffing import validate_forecast
+    from planner.steps import roster_step, staff_step
 
     scen = parse_scenario(__import__("tomllib").loads(SCENARIO), source="s.toml")
     fc = validate_forecast(_forecast(), source="forecast", timezone=scen.timezone)

@@ -1,11 +1,13 @@
 """The layout rules of DESIGN.md ("Layout"), checked on the source with ``ast``; no project module is imported.
 
 * files are opened (and TOML parsed) only at the edges: ``planner/io/``, ``planner/scenario.py``,
-  ``planner/cli.py``, ``planner/ui/`` and ``app.py``; ``planner/pipeline.py`` only inside ``write()``
-  ("io is called by the edges (cli, ui, pipeline.write)"), and it imports ``planner.io`` only there too;
+  ``planner/cli.py``, ``planner/ui/`` and ``app.py``; ``planner/pipeline.py`` only composes the steps: it
+  opens no file and imports no ``planner.io`` (``planner.io.plan`` writes a plan);
   the ``forecasts`` package is no edge either (its own test, so that rule's failures stand apart);
-* engines (every other planner module but ``planner/__main__.py``, the CLI's ``python -m`` entry point)
-  never import ``planner.pipeline``, ``planner.scenario``, ``planner.cli``, ``planner.ui``, nor ``planner.io``;
+* engines (every other planner module but ``planner/pipeline.py`` and ``planner/__main__.py``, the CLI's
+  ``python -m`` entry point; the client's check, the term plan and the SLA options included: they stand on
+  the steps beside the pipeline) never import ``planner.pipeline``, ``planner.scenario``, ``planner.cli``,
+  ``planner.ui``, nor ``planner.io``;
 * the simulator never imports ``planner.staffing`` or ``planner.sla`` (directly or through another module):
   it is the independent oracle of the plan;
 * ``forecasts`` never imports ``planner``;
@@ -38,19 +40,10 @@ FILE_EDGES = ("planner/io/", "planner/ui/", "planner/scenario.py", "planner/cli.
 # forecasts is its own package with its own file edge: the one table reader (load_table, which
 # planner.io.table wraps) and the holiday-file reader; its models never touch files.
 FORECASTS_FILE_EDGES = ("forecasts/io.py", "forecasts/daycalendar.py")
-PIPELINE = "planner/pipeline.py"
-PIPELINE_WRITER = "write"  # the one function of pipeline.py that may write files / call planner.io
-# SLA-option sweeps (DESIGN.md: "pipeline, options" are one layer): sweep.py runs each option's plan through
-# the pipeline. What an option is (options.py) is an engine-level pure module. The client's adequacy check
-# (check.py) staffs the forecast and measures each team through the pipeline's steps (staff_step,
-# given_forecast_step, team_service): the same layer, opening no file.
-# The capacity plan of a scenario (capacity_plan.py) measures its inputs on a Plan and re-runs the pipeline's
-# staffing step on the forecast scaled to each month: the same layer, opening no file.
-OPTIONS = ("planner/sweep.py", "planner/check.py", "planner/capacity_plan.py")
+PIPELINE = "planner/pipeline.py"  # composes the steps for the edges: an engine may not import it, it opens no file
 NOT_ENGINES = (
     *FILE_EDGES,
     PIPELINE,
-    *OPTIONS,
     # `python -m planner`: three lines that run planner.cli.main, i.e. the CLI's own entry point.
     "planner/__main__.py",
 )
@@ -264,15 +257,13 @@ def file_operations(mod: Module) -> list[tuple[int, str, str | None]]:
 
 
 def file_access_violations(mods: dict[str, Module], package: str | None = None) -> list[str]:
-    """Files opened or TOML parsed outside the edges (pipeline.py: outside its ``write()``); ``package``:
-    only the modules of that top-level package (``app`` for app.py)."""
+    """Files opened or TOML parsed outside the edges; ``package``: only the modules of that top-level
+    package (``app`` for app.py)."""
     bad = []
     for mod in mods.values():
         if _in(mod.rel, FILE_EDGES + FORECASTS_FILE_EDGES) or (package and mod.name.split(".")[0] != package):
             continue
         for line, what, function in file_operations(mod):
-            if mod.rel == PIPELINE and function == PIPELINE_WRITER:
-                continue
             where = f" in {function}()" if function else ""
             bad.append(f"{mod.rel}:{line}: {what}{where}")
     return bad
@@ -309,9 +300,8 @@ def engine_io_violations(mods: dict[str, Module]) -> list[str]:
 
 
 def pipeline_io_violations(mods: dict[str, Module]) -> list[str]:
-    """pipeline.py may call planner.io only from ``write()``."""
-    bad = import_violations(mods, lambda m: m.rel == PIPELINE, IO_PACKAGE)
-    return [b for b in bad if f" in {PIPELINE_WRITER}()" not in b]
+    """pipeline.py composes the steps: it calls no planner.io."""
+    return import_violations(mods, lambda m: m.rel == PIPELINE, IO_PACKAGE)
 
 
 def _path(graph: dict[str, dict[str, int]], start: str, goal: Callable[[str], bool]) -> list[str] | None:
@@ -447,7 +437,7 @@ def test_the_scan_sees_the_project():
 
 def test_files_are_opened_only_at_the_edges():
     bad = file_access_violations(project(), "planner") + file_access_violations(project(), "app")
-    rule = "files opened / TOML parsed outside planner/io, scenario, cli, ui, app, pipeline.write"
+    rule = "files opened / TOML parsed outside planner/io, scenario, cli, ui, app"
     assert not bad, _report(rule, bad)
 
 
@@ -457,9 +447,9 @@ def test_forecasts_opens_files_only_at_its_edge():
     assert not bad, _report("files opened / TOML parsed in forecasts (not an edge)", bad)
 
 
-def test_pipeline_calls_io_only_from_write():
+def test_pipeline_calls_no_io():
     bad = pipeline_io_violations(project())
-    assert not bad, _report(f"{PIPELINE} imports planner.io outside {PIPELINE_WRITER}()", bad)
+    assert not bad, _report(f"{PIPELINE} imports planner.io (planner.io.plan writes a plan)", bad)
 
 
 def test_engines_never_import_the_edges():
@@ -570,13 +560,12 @@ def test_file_check_lets_the_edges_through(tmp_path):
         "planner/scenario.py": FILE_OPS,
         "planner/cli.py": FILE_OPS,
         "app.py": FILE_OPS,
-        "planner/pipeline.py": "import json\n\ndef plan(x):\n    return json.dumps(x)\n\n"
-        "def write(p, path):\n    path.write_text(json.dumps(p))\n\n    def inner():\n        open(path)\n",
+        "planner/pipeline.py": "import json\n\ndef plan(x):\n    return json.dumps(x)\n",  # no file: fine
     }
     assert file_access_violations(fake(tmp_path, edges)) == []
 
 
-def test_file_check_allows_pipeline_only_inside_write(tmp_path):
+def test_file_check_catches_the_pipeline(tmp_path):
     src = (
         "from pathlib import Path\n\n"
         "def write(p, path):\n    Path(path).write_text(p)\n\n"
@@ -585,19 +574,20 @@ def test_file_check_allows_pipeline_only_inside_write(tmp_path):
     )
     bad = file_access_violations(fake(tmp_path, {"planner/pipeline.py": src}))
     assert bad == [
+        "planner/pipeline.py:4: .write_text() (Path(path).write_text) in write()",
         "planner/pipeline.py:7: .read_text() (Path(path).read_text) in plan()",
         "planner/pipeline.py:11: open() in Plan.write()",
     ], bad
 
 
-def test_pipeline_io_check_catches_io_outside_write(tmp_path):
+def test_pipeline_io_check_catches_any_io(tmp_path):
     src = (
         "from planner.io.table import write_csv\n\n"
         "def write(p, path):\n    from planner.io.xlsx import write_plan_xlsx\n\n"
         "def plan(path):\n    from planner import io\n"
     )
     bad = pipeline_io_violations(fake(tmp_path, {"planner/pipeline.py": src, "planner/io/table.py": ""}))
-    assert [b.split(":")[1] for b in bad] == ["1", "7"], bad
+    assert [b.split(":")[1] for b in bad] == ["1", "4", "7"], bad
 
 
 def test_edge_import_check_catches_engines(tmp_path):

@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 from conftest import BANK_CSV, IN_CI
 
+from planner.io.plan import PLAN_FILES, tables, write
 from planner.io.table import write_csv
-from planner.pipeline import PLAN_FILES, plan, tables, write
+from planner.pipeline import plan
 from planner.scenario import load_scenario, parse_scenario
 from planner.scheduling.checker import Limits, check_schedule
 
@@ -182,7 +183,8 @@ def test_plan_and_single_steps_agree(one_week, tmp_path):
     run("schedule", "req.csv", "--scenario", str(toml), "--channel", "voice", "--out", "roster")
     sched = pd.read_csv(tmp_path / "roster" / "schedule.csv")
     voice = p.roster("voice").schedule
-    assert list("voice-" + sched["agent_id"] + sched["start"]) == list(voice["agent_id"] + voice["start"])
+    assert list(sched["agent_id"] + sched["start"]) == list(voice["agent_id"] + voice["start"])
+    assert set(sched["team"]) == {"voice"}  # the scenario's team of the channel, as the plan names it
 
 
 @pytest.mark.slow  # 15 s: two whole plans
@@ -372,7 +374,7 @@ def test_with_rosters_measures_and_prices_the_new_rosters(one_week):
 def test_headline_says_why_a_channel_misses():
     """Hand-built summary: voice meets 5 of 7 days (71 %) where every day must, and one interval is below
     the 50 % floor; chat is met."""
-    from planner.pipeline import headline
+    from planner.views import headline
 
     def svc(met, share, below, worst):
         return {"measure": "service_level", "period": "day", "target": 0.8, "met": met, "share_met": share,
@@ -399,7 +401,7 @@ def test_headline_says_why_a_channel_misses():
 
 def test_recent_history_keeps_the_last_weeks_summed_over_queues():
     from forecasts.io import History, Series
-    from planner.pipeline import recent_history
+    from planner.steps import recent_history
 
     start = pd.Timestamp("2026-03-01")
     day = [1.0] * 24  # hourly, one contact an hour
@@ -437,10 +439,10 @@ def test_contract_rosters_of_several_weeks_pass_the_checker(name, weeks):
     """Issue 21: chained weeks used to break the floor on a Monday night (each week's Sunday-night shift
     was counted on its own Monday). Forecast, staff and roster the shipped contracts over 1-6 weeks;
     roster_weeks raises RuntimeError if the independent checker fails, and the check is redone here."""
-    from planner.pipeline import forecast_part, roster_step, staff_step
     from planner.scheduling.api import limits_for
     from planner.scheduling.checker import WeekLimits
     from planner.scheduling.rota import premium_caps, week_rota
+    from planner.steps import forecast_part, roster_step, staff_step
 
     scen = _contract_weeks(name, weeks)
     part = forecast_part(scen)

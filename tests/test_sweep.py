@@ -145,8 +145,8 @@ confidence_steps = []
 
 @pytest.mark.slow
 def test_the_same_table_from_one_process_a_local_pool_and_a_dask_local_cluster(tmp_path):
-    from planner.pipeline import forecast_part
     from planner.scenario import option_scenarios, parse_option, parse_scenario
+    from planner.steps import forecast_part
 
     data = tomllib.loads(TINY)
     base = parse_scenario(data, source="tiny.toml")
@@ -200,8 +200,8 @@ def test_four_voice_targets_on_the_shipped_7x24_scenario_cost_more_as_the_target
 def test_options_of_attrition_over_a_contract_term(tmp_path):
     """A base with a 12-month [capacity] section and two attrition options: everything else equal, losing
     8 % a month instead of 2 % needs more hires and costs more over the term (the rosters are identical)."""
-    from planner.pipeline import forecast_part
     from planner.scenario import option_scenarios, parse_option, parse_scenario
+    from planner.steps import forecast_part
 
     data = tomllib.loads(TINY + "[capacity]\nmonths = 12\nlead_time_months = 1\n")
     base = parse_scenario(data, source="tiny.toml")

@@ -141,7 +141,7 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
 
 
 def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
-    """Write ``plan.xlsx`` from the plan's summary and tables (see :func:`planner.pipeline.tables`)."""
+    """Write ``plan.xlsx`` from the plan's summary and tables (see :func:`planner.io.plan.tables`)."""
     sheets = {
         "summary": summary_rows(summary),
         "forecast": tables["forecast"],

@@ -150,12 +150,12 @@ def with_upload(up: Upload, fn: Callable[[str], Any]) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> Any:
-    """The horizon's forecast (:func:`planner.pipeline.forecast_part`) from the scenario's data or an
+    """The horizon's forecast (:func:`planner.steps.forecast_part`) from the scenario's data or an
     uploaded history; cached by content, shared by every session."""
     from dataclasses import replace
 
     from planner.domain import ColumnMap
-    from planner.pipeline import forecast_part
+    from planner.steps import forecast_part
 
     scen = scenario_of(json.loads(scenario_json), source)
     if history is not None:
@@ -180,18 +180,13 @@ def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> 
 
 def plan_now(data: dict[str, Any], source: str, history: Upload | None, say: Callable[[str], None]) -> dict:
     """Plan (forecast cached, the rest per session) and return the session's record of the plan."""
-    from planner.pipeline import plan_on_forecast
+    from planner.pipeline import plan_from
 
     t0 = time.perf_counter()
     scen = scenario_of(data, source)
     say("forecast")
     part = forecast_cached(to_json(data), source, history)
-    plan = plan_on_forecast(scen, part, progress=say)
-    if scen.capacity is not None:
-        from planner.capacity_plan import with_capacity
-
-        say("capacity and hiring over the contract term")
-        plan = with_capacity(plan)
+    plan = plan_from(scen, part, progress=say)
     return {
         "key": content_key(to_json(data), source, history.data if history else b""),
         "data": data,
@@ -208,7 +203,7 @@ def resolve_team(record: dict, team: str, rules: dict[str, Any], say: Callable[[
     on the plan's requirements; returns the new :class:`TeamRoster`."""
     from dataclasses import replace
 
-    from planner.pipeline import roster_step
+    from planner.steps import roster_step
 
     rules = dict(rules)
     limit = rules.pop("time_limit_s", None)
@@ -226,11 +221,9 @@ def resolve_team(record: dict, team: str, rules: dict[str, Any], say: Callable[[
 def with_roster(plan: Any, roster: Any, say: Callable[[str], None]) -> Any:
     """The plan with one team's roster replaced, its service and cost measured again
     (:func:`planner.pipeline.with_rosters`)."""
-    from planner.capacity_plan import with_capacity
     from planner.pipeline import with_rosters
 
-    new = with_rosters(plan, tuple(roster if r.team == roster.team else r for r in plan.rosters), progress=say)
-    return with_capacity(new)  # the term's efficiency is measured on the rosters: again, when it has [capacity]
+    return with_rosters(plan, tuple(roster if r.team == roster.team else r for r in plan.rosters), progress=say)
 
 
 def term_plan(record: dict, changes: dict[str, Any]) -> Any:
@@ -244,8 +237,8 @@ def term_plan(record: dict, changes: dict[str, Any]) -> Any:
 
 def plan_xlsx(plan: Any) -> bytes:
     """``plan.xlsx`` as bytes (written to a temporary file by :func:`planner.io.xlsx.write_plan_xlsx`)."""
+    from planner.io.plan import tables
     from planner.io.xlsx import write_plan_xlsx
-    from planner.pipeline import tables
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.xlsx"

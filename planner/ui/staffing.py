@@ -1,5 +1,5 @@
 """Staffing: requirements per channel as a weekday x time-of-day heatmap, redrawn from what-if levers by
-:func:`planner.pipeline.staff_step` on the plan's cached forecast (no plan is rerun)."""
+:func:`planner.steps.staff_step` on the plan's cached forecast (no plan is rerun)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def levers(scenario) -> object:
 
 def whatif_requirements(rec: dict, what) -> tuple:
     """The requirements under the levers, and the seconds it took."""
-    from planner.pipeline import staff_step, volume_errors
+    from planner.steps import staff_step, volume_errors
     from planner.whatif import apply_whatif
 
     t0 = time.perf_counter()

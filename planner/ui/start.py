@@ -39,8 +39,8 @@ def _inputs() -> tuple[dict, str, engine.Upload | None] | None:
 
 
 def headline(rec: dict) -> None:
-    from planner.pipeline import headline as plan_headline
     from planner.verdict import channel_line, pct, provisional_line, verdict_line
+    from planner.views import headline as plan_headline
 
     lg = lang()
     summary = rec["plan"].summary()

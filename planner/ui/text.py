@@ -307,7 +307,7 @@ def fmt_measure(measure: str, value: float | None, lang: str) -> str:
 
 
 def why_missed(channel: dict[str, Any], lang: str) -> str:
-    """Why a headline channel (:func:`planner.pipeline.headline`) misses its target, in words; empty when met."""
+    """Why a headline channel (:func:`planner.views.headline`) misses its target, in words; empty when met."""
     parts = []
     if "share" in channel["why"]:
         parts.append(t("why_share", lang, share=fmt_pct(channel["share_met"], lang, 0),

@@ -1,0 +1,543 @@
+"""The plan's steps on objects, each validated once at the edge that makes its input; no file is read or
+written here. The single-step commands, the client's check (:mod:`planner.check`), the term plan
+(:mod:`planner.capacity_plan`) and the SLA options (:mod:`planner.sweep`) call these same functions:
+
+1. forecast: :func:`planner.forecasting.forecast` on the history (the scenario's files, a history the
+   caller read, or the built-in sample of :mod:`planner.demo`), for the horizon's weeks; or a forecast
+   given as is (:func:`forecast_part`);
+2. staffing: :func:`planner.staffing.staff_requirements` for every channel of the scenario
+   (:func:`staff_step`);
+3. rosters: :func:`planner.scheduling.api.roster_weeks` per team (single-skill: a team serves the sum of
+   its channels), week after week, with person ids that keep the rest rule across week boundaries, the
+   scenario's shrinkage applied (:func:`roster_step`);
+4. check: every channel against the contract's measure (:mod:`planner.sla.service`): voice and chat by
+   simulation (chat with its concurrency), email and other deferred work by a replay against the
+   working-hours deadline. Each team's productive agents, ``floor(scheduled * (1 - shrinkage))``, are
+   shared among its channels: real-time channels first up to their requirement, the rest to the backlog
+   (:func:`team_service`, :func:`check_step`);
+5. cost: the rosters under the scenario's ``[pay]`` (:func:`cost_step`).
+
+:func:`plan_on_forecast` runs steps 2-5 on a forecast.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecasts.io import History, HistoryError, aggregate_history, parse_history
+from planner.domain import TIME_FMT, Scenario, VolumeError
+from planner.errors import PlannerInputError
+from planner.plan import Forecasted, Plan, Progress
+
+FRESH_SEED = 1_000_003  # the risk check draws calls apart from the confidence search's (an honest estimate)
+
+def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
+    """First day and the day after the last of the planned weeks; the default start is ``data_end``."""
+    start = scenario.horizon.start or data_end
+    weeks = scenario.horizon.weeks
+    if not 1 <= weeks <= 6:
+        raise PlannerInputError(f"{scenario.source}: horizon.weeks {weeks}: must be between 1 and 6")
+    return start, start + timedelta(days=7 * weeks)
+
+def forecast_step(
+    scenario: Scenario, history: History, calendar: Any, until: date | None = None
+) -> tuple[pd.DataFrame, dict[str, Any], date, date]:
+    """Forecast the horizon's weeks from ``history`` (and on to ``until`` when it is later: the typical
+    week, :func:`typical_week_after`); returns the typed forecast frame from the horizon's start, its
+    summary and the horizon's bounds."""
+    from planner.forecasting import forecast
+    from planner.staffing import validate_forecast
+
+    end = history.end.date()  # one horizon for the whole history (forecasts.io.History.end)
+    start, stop = horizon_bounds(scenario, end)
+    if start < end:
+        raise PlannerInputError(
+            f"{scenario.source}: horizon.start {start}: inside the history, which runs to "
+            f"{end - timedelta(days=1)}"
+        )
+    days = (max(stop, until or stop) - end).days
+    frame, info = forecast(
+        history,
+        days,
+        calendar=calendar,
+        method=scenario.forecast.method,
+        level=scenario.forecast.level,
+        backtest_weeks=scenario.forecast.backtest_weeks,
+    )
+    typed = validate_forecast(frame, source="forecast", timezone=scenario.timezone)
+    return _cut(typed, start, max(stop, until or stop)), info, start, stop
+
+TYPICAL_SEARCH_WEEKS = 6  # how far after the horizon a typical week is looked for
+
+def typical_week_after(scenario: Scenario, start: date, weeks: int) -> date | None:
+    """The Monday of the first ordinary week after a horizon that holds holiday or make-up days (within
+    :data:`TYPICAL_SEARCH_WEEKS`), whose forecast the long-range plan measures a typical week on
+    (:func:`planner.capacity_plan.typical_week`); None for an ordinary horizon."""
+    from planner.calendar import typical_week_start
+
+    cal = scenario.calendar
+    if not any(cal.is_atypical(start + timedelta(days=i)) for i in range(7 * weeks)):
+        return None
+    monday = typical_week_start(start, weeks, cal, search_weeks=TYPICAL_SEARCH_WEEKS)
+    return monday if monday is not None and monday >= start + timedelta(days=7 * weeks) else None
+
+def _cut(fc: pd.DataFrame, start: date, stop: date) -> pd.DataFrame:
+    t = fc["interval_start"]
+    keep = (t >= pd.Timestamp(start)) & (t < pd.Timestamp(stop))
+    return fc.loc[keep].reset_index(drop=True)
+
+def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str) -> tuple[pd.DataFrame, date, date]:
+    """A forecast given as is (file or frame), cut to the horizon, which it must cover."""
+    from planner.staffing import validate_forecast
+
+    typed = (
+        forecast
+        if "_row" in forecast.columns
+        else validate_forecast(forecast, source=source, timezone=scenario.timezone)
+    )
+    first = typed["interval_start"].min()
+    start, stop = horizon_bounds(scenario, first.date())
+    if first > pd.Timestamp(start) or (first.time() != datetime.min.time() and start == first.date()):
+        raise PlannerInputError(
+            f"{source}: the forecast starts at {first:{TIME_FMT}}; the horizon starts {start} 00:00"
+        )
+    last = typed["interval_start"].max()
+    cut = _cut(typed, start, stop)
+    if cut.empty or last < pd.Timestamp(stop) - pd.Timedelta(hours=1):
+        raise PlannerInputError(
+            f"{source}: the forecast runs to {last:{TIME_FMT}}; horizon.weeks = {scenario.horizon.weeks} needs it to "
+            f"{stop - timedelta(days=1)} (shorten the horizon or forecast further)"
+        )
+    return cut, start, stop
+
+def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
+    """Each channel's forecast error: the scenario's ``forecast_error`` when set (it overrides the backtest,
+    with a note), else the forecast's backtest (``info["series"][..]["error"]``; the largest of a channel's
+    queues), else none: only Poisson noise is priced, with a note."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for x in info.get("series", []):
+        if x.get("error"):
+            found.setdefault(x["channel"], []).append(x["error"])
+    out, notes = {}, []
+    for spec in scenario.channels:
+        backtest = None
+        if spec.name in found:
+            sds = ("week_log_sd", "day_log_sd", "interval_dispersion")
+            worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in sds}
+            weeks = min(-(-int(x.get("n_days") or 0) // 7) for x in found[spec.name])  # backtest weeks
+            backtest = VolumeError(**worst, n_weeks=weeks)
+        if spec.volume_error is not None:
+            out[spec.name] = (spec.volume_error, "scenario")
+            if backtest is not None:
+                notes.append(
+                    f"channel {spec.name}: [channels.{spec.name}.forecast_error] overrides the backtest's error "
+                    f"(week_log_sd {backtest.week_log_sd:.3f}, day_log_sd {backtest.day_log_sd:.3f}, "
+                    f"interval_dispersion {backtest.interval_dispersion:.3f})"
+                )
+        elif backtest is not None:
+            out[spec.name] = (backtest, "backtest")
+        else:
+            out[spec.name] = (VolumeError(), "none")
+            notes.append(
+                f"channel {spec.name}: no backtest error (a given forecast, or too short a history): the risk "
+                f"figures{' and sl_confidence' if spec.sl_confidence else ''} price Poisson noise only; set "
+                f"[channels.{spec.name}.forecast_error]"
+            )
+    return out, notes
+
+def staff_step(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    source: str = "forecast",
+    errors: dict[str, tuple[VolumeError, str]] | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Requirements for every scenario channel, and the warnings raised on the way, in order.
+
+    A channel with ``sl_confidence`` is staffed for it under its forecast error (``errors``, see
+    :func:`volume_errors`; :func:`planner.sla.risk.confidence_staffing`); the others by per-interval Erlang.
+    """
+    from planner.sla.risk import confidence_rule
+    from planner.staffing import staff_requirements
+
+    errors = errors or {}
+    rules = {
+        spec.name: confidence_rule(
+            errors.get(spec.name, (VolumeError(), "none"))[0],
+            spec.sl_confidence,
+            replications=scenario.risk_replications,
+            seed=scenario.solver.seed,
+        )
+        for spec in scenario.channels
+        if spec.sl_confidence is not None and spec.kind != "email"
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        req = staff_requirements(scenario, forecast, source=source, staff=rules)
+    return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+
+def roster_step(
+    scenario: Scenario, requirements: pd.DataFrame, progress: Progress | None = None
+) -> tuple[tuple, list[str]]:
+    """One roster per team over the horizon's weeks (teams whose channels need nobody are skipped)."""
+    from planner.scheduling.api import roster_weeks
+    from planner.scheduling.demand import week_demands
+
+    present = set(requirements["channel"])
+    rosters, notes = [], []
+    for team in scenario.effective_teams():
+        chans = tuple(c for c in team.channels if c in present)
+        if not chans:
+            notes.append(
+                f"team {team.name}: no requirements for its channels ({', '.join(team.channels)}); not rostered"
+            )
+            continue
+        rows = requirements[requirements["channel"].isin(chans)]
+        if float(rows["required"].sum()) <= 0:
+            notes.append(f"team {team.name}: its channels require nobody in the horizon; not rostered")
+            continue
+        windows = [scenario.channel(c).window for c in chans]
+        demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}",
+                               calendar=scenario.calendar, windows=windows)
+        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress,
+                         calendar=scenario.calendar, windows=windows)
+        rosters.append(r)
+        notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
+        closed_h = r.check.closed_paid_min / 60
+        if closed_h > 0:
+            notes.append(
+                f"team {team.name}: {closed_h:.1f} paid agent-hours fall outside the coverage window (about "
+                f"{closed_h * scenario.pay.hourly_fen / 100:,.0f} CNY at the base rate): no allowed shift fits "
+                f"inside it; relax {scenario.rules.name('shift_hours')} or {scenario.rules.name('earliest_start')}/"
+                f"{scenario.rules.name('latest_start')}"
+            )
+    return tuple(rosters), notes
+
+def check_step(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    requirements: pd.DataFrame,
+    rosters: tuple,
+    progress: Progress | None = None,
+    errors: dict[str, tuple[VolumeError, str]] | None = None,
+) -> tuple[tuple, tuple, list[str]]:
+    """Every rostered channel measured the contract's way against its team's productive agents, and
+    each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
+    against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
+    plain Erlang and each of the scenario's ``confidence_steps``."""
+    errors = errors or {}
+    checks, risks, notes = [], [], []
+    for r in rosters:
+        starts = pd.to_datetime(r.coverage["interval_start"])
+        runs = team_service(
+            scenario, forecast, requirements, r.channels, starts, r.demands[0].interval_min,
+            r.coverage["scheduled"].to_numpy(dtype=float), progress,
+        )
+        for run in runs:
+            checks.append(run.check)
+            if progress is not None:
+                progress(f"pricing {run.spec.name}'s forecast risk")
+            risks.append(_risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
+                               run.agents, run.required, errors))
+    return tuple(checks), tuple(risks), notes
+
+@dataclass(frozen=True)
+class ChannelRun:
+    """One channel of a team played against its forecast: the spec, the interval starts, offered contacts,
+    handle time [s], the channel's share of the team's productive agents, its requirement (productive
+    agents) per interval, the contract's measure (:class:`planner.sla.service.ChannelCheck`) and the
+    service it was measured on (:class:`planner.sla.service.ChannelService`)."""
+
+    spec: Any
+    starts: list[datetime]
+    interval_min: int
+    offered: np.ndarray
+    aht_s: np.ndarray
+    agents: np.ndarray
+    required: np.ndarray
+    check: Any
+    service: Any = None
+
+def team_service(
+    scenario: Scenario,
+    forecast: pd.DataFrame,
+    requirements: pd.DataFrame,
+    channels: tuple[str, ...],
+    starts: pd.DatetimeIndex | pd.Series,
+    interval_min: int,
+    scheduled: np.ndarray,
+    progress: Progress | None = None,
+) -> tuple[ChannelRun, ...]:
+    """A team's scheduled agents per interval (``scheduled``, at ``starts``) measured the contract's way on
+    each of its ``channels``: ``floor(scheduled * (1 - shrinkage))`` productive agents shared among the
+    channels (:func:`planner.sla.service.split_team_staffing`), then simulated or replayed
+    (:func:`planner.sla.service.channel_service`) and measured (:func:`planner.sla.service.measure`).
+    The plan's check and the client's check of a vendor roster (:mod:`planner.check`) both call it."""
+    from planner.queueing import productive_agents
+    from planner.sla.service import channel_service, measure, split_team_staffing
+
+    starts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
+    productive = productive_agents(np.asarray(scheduled, dtype=float), scenario.shrinkage)
+    required, kinds, blocks, opens = {}, {}, {}, {}
+    for ch in channels:
+        rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
+        required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
+        opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
+        kinds[ch] = scenario.channel(ch).kind
+        blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
+    shares = split_team_staffing(productive, required, kinds)
+    stamps = [t.to_pydatetime() for t in starts]
+    runs = []
+    for ch in channels:
+        spec = scenario.channel(ch)
+        if progress is not None:
+            progress(f"checking {ch} against the contract")
+        fc = blocks[ch]
+        offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
+        if spec.kind != "email":  # a closed line takes no calls: they are not staffed (staffing warns)
+            offered = offered * opens[ch]
+        aht = _aht(spec.aht_s, fc)
+        service = channel_service(
+            spec,
+            stamps,
+            interval_min,
+            offered,
+            aht,
+            shares[ch],
+            scenario.calendar,
+            replications=scenario.replications,
+            seed=scenario.solver.seed,
+        )
+        runs.append(ChannelRun(spec, stamps, interval_min, offered, aht, shares[ch], required[ch],
+                               measure(service, spec), service))
+    return tuple(runs)
+
+def _risk(
+    scenario: Scenario,
+    spec: Any,
+    starts: list[datetime],
+    interval_min: int,
+    offered: np.ndarray,
+    aht: np.ndarray,
+    agents: np.ndarray,
+    required: np.ndarray,
+    errors: dict[str, tuple[VolumeError, str]],
+) -> Any:
+    """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
+    drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
+    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again)."""
+    from planner.sla.risk import channel_risk, hours_by_confidence
+    from planner.sla.service import channel_service
+
+    error, origin = errors.get(spec.name, (VolumeError(), "none"))
+    drawn = channel_service(
+        spec, starts, interval_min, offered, aht, agents, scenario.calendar,
+        replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
+    )
+    hours: tuple = ()
+    if spec.kind != "email" and spec.sl_target is not None:
+        own = {spec.sl_confidence: float(required.sum()) * interval_min / 60.0} if spec.sl_confidence else {}
+        hours = hours_by_confidence(
+            spec, starts, interval_min, offered, aht, scenario.calendar, error,
+            sorted({*scenario.confidence_steps, *own}),
+            replications=scenario.risk_replications, seed=scenario.solver.seed, known=own,
+        )
+    return channel_risk(drawn, spec, error, origin, hours=hours)
+
+def cost_step(
+    scenario: Scenario, start: date, requirements: pd.DataFrame, rosters: tuple, service: tuple
+) -> Any:
+    """The rosters priced under the scenario's ``[pay]`` (:mod:`planner.costing`): each team's hours by pay
+    rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""
+    from planner.costing import plan_cost, statutory_holidays_ahead, team_cost
+    from planner.labour import week_standard_min
+    from planner.staffing import requirement_summary
+
+    cal, rules = scenario.calendar, scenario.rules
+    teams = []
+    for r in rosters:
+        windows = [scenario.channel(c).window for c in r.channels]
+        open_days = statutory_holidays_ahead(start, cal, lambda d, ws=windows: any(w.spans(d, cal) for w in ws))
+        teams.append(
+            team_cost(
+                r.team, r.channels, r.schedule, start=start, weeks=len(r.weeks), pay=scenario.pay, calendar=cal,
+                night=(rules.night_start_min, rules.night_end_min), holidays_open=open_days,
+                source=f"roster of team {r.team}",
+                week_standard=[week_standard_min(d.rota_days_delta) for d in r.demands],
+            )
+        )
+    req = requirement_summary(requirements)
+    return plan_cost(
+        teams,
+        pay=scenario.pay,
+        weeks=scenario.horizon.weeks,
+        handled={c.channel: c.handled for c in service if math.isfinite(c.handled)},
+        required_hours={c: float(x["agent_hours"]) for c, x in req.items()},
+    )
+
+def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
+    if fixed is not None:
+        return np.full(len(fc), float(fixed))
+    aht = fc["aht_s"].to_numpy(dtype=float) if "aht_s" in fc.columns else np.full(len(fc), np.nan)
+    good = np.isfinite(aht) & (aht > 0)
+    return np.where(good, aht, float(np.nanmean(aht[good])) if good.any() else 1.0)
+
+def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tuple[History, pd.DataFrame | None]:
+    """The history to forecast from: the caller's, or the built-in sample when the scenario asks for it."""
+    from planner.demo import SAMPLE_HORIZON_START, sample_history
+
+    sample = None
+    if history is None:
+        if not scenario.data.sample:
+            raise PlannerInputError(
+                f'{scenario.source}: no data: set [data] history = "FILE", forecast = "FILE" or sample = true'
+            )
+        sample = sample_history(
+            scenario,
+            end=scenario.horizon.start or SAMPLE_HORIZON_START,
+            weeks=scenario.data.sample_weeks,
+            interval_min=scenario.interval_min or 30,
+            seed=scenario.solver.seed,
+            volume_scale=scenario.data.sample_scale,
+        )
+        history = sample
+    try:
+        if isinstance(history, pd.DataFrame):
+            raw = history.astype(object).where(history.notna(), "").astype(str)
+            history = parse_history(raw, "history", tz=scenario.timezone)
+        history = aggregate_history(history, scenario.interval_min)
+    except HistoryError as exc:
+        raise PlannerInputError(str(exc).splitlines()[0]) from None
+    return history, sample
+
+# The forecast engines name a parameter at the head of a message (``interval_min 15: ...``; the CLI turns
+# it into the flag typed): the scenario-driven paths name the scenario's key instead.
+FORECAST_KEYS = {
+    "interval_min": "staffing.interval_min",
+    "method": "forecast.method",
+    "level": "forecast.level",
+    "backtest_weeks": "forecast.backtest_weeks",
+    "holidays": "data.holidays",
+}
+
+def _as_scenario_key(message: str) -> str:
+    head, sep, rest = message.partition(" ")
+    name = head.rstrip(":")
+    return f"{FORECAST_KEYS[name]}{head[len(name):]} {rest}" if sep and name in FORECAST_KEYS else message
+
+def recent_history(history: History, days: int = 21) -> pd.DataFrame:
+    """The last ``days`` days of each channel's history, summed over queues, as a history-schema frame."""
+    parts = []
+    for s in history.series:
+        starts = s.start + pd.to_timedelta(np.arange(len(s.offered)) * s.interval_min, unit="min")
+        parts.append(pd.DataFrame({"interval_start": starts, "channel": s.channel, "offered": s.offered}))
+    if not parts:
+        return pd.DataFrame(columns=["interval_start", "channel", "offered"])
+    df = pd.concat(parts).groupby(["channel", "interval_start"], as_index=False)["offered"].sum()
+    df = df[["interval_start", "channel", "offered"]]
+    last = df.groupby("channel")["interval_start"].transform("max")
+    return df[df["interval_start"] > last - pd.Timedelta(days=days)].reset_index(drop=True)
+
+def forecast_part(
+    scenario: Scenario,
+    history: History | pd.DataFrame | None = None,
+    *,
+    forecast: pd.DataFrame | None = None,
+    calendar: Any = None,
+    progress: Progress | None = None,
+) -> Forecasted:
+    """The first step of :func:`plan`: the horizon's forecast from the history (or the sample), or a given
+    forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`)."""
+    from planner.forecasting import history_calendar
+
+    t = time.perf_counter()
+    sample, source, recent, typical = None, "forecast", None, None
+    if forecast is not None:
+        from planner.staffing import infer_interval_min
+
+        source = scenario.data.forecast.path if scenario.data.forecast is not None else "forecast"
+        fc, start, _stop = given_forecast_step(scenario, forecast, source)
+        interval_min = infer_interval_min(fc, source=source, interval_min=scenario.interval_min)
+        info: dict[str, Any] = {"interval_min": interval_min, "series": [], "warnings": [], "given": True}
+    else:
+        try:
+            hist, sample = _history(scenario, history)
+            if progress is not None:
+                progress(f"forecasting {len(hist.series)} series, {scenario.horizon.weeks} week(s)")
+            first, _ = horizon_bounds(scenario, hist.end.date())
+            monday = typical_week_after(scenario, first, scenario.horizon.weeks)
+            until = monday + timedelta(days=7) if monday is not None else None
+            ahead = 7 * scenario.horizon.weeks + 7 + (max(0, (until - first).days) if until else 0)
+            cal = calendar or scenario.data.calendar or history_calendar(hist, ahead, scenario.data.holidays)
+            fc, info, start, stop = forecast_step(scenario, hist, cal, until)
+        except PlannerInputError as exc:
+            raise PlannerInputError(_as_scenario_key(str(exc))) from None
+        recent = recent_history(hist)
+        if until is not None:
+            typical = _cut(fc, monday, until)
+            fc = _cut(fc, start, stop)
+    return Forecasted(
+        forecast=fc,
+        info=info,
+        start=start,
+        history=sample,
+        source=source,
+        notes=tuple(info["warnings"]),
+        wall_s=time.perf_counter() - t,
+        recent=recent,
+        typical=typical,
+    )
+
+def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress | None = None) -> Plan:
+    """Staffing, rosters, the contract check and the cost on a forecast already made (:func:`forecast_part`;
+    the scenario may differ from the one that made it in anything but its data and horizon)."""
+    t_all = t = time.perf_counter()
+    timings: list[tuple[str, float]] = [("forecast_s", part.wall_s)]
+    notes: list[str] = list(part.notes)
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        timings.append((name, now - t))
+        t = now
+
+    fc, info = part.forecast, part.info
+    errors, msgs = volume_errors(scenario, info)
+    notes += msgs
+    req, msgs = staff_step(scenario, fc, source=part.source, errors=errors)
+    notes += msgs
+    lap("staffing_s")
+
+    rosters, msgs = roster_step(scenario, req, progress)
+    notes += msgs
+    lap("roster_s")
+
+    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors)
+    notes += msgs
+    lap("check_s")
+    cost = cost_step(scenario, part.start, req, rosters, service)
+    lap("cost_s")
+    timings.append(("total_s", part.wall_s + time.perf_counter() - t_all))
+    return Plan(
+        scenario=scenario,
+        start=part.start,
+        weeks=scenario.horizon.weeks,
+        history=part.history,
+        forecast=fc.drop(columns=["_row"], errors="ignore"),
+        forecast_info=info,
+        requirements=req,
+        rosters=rosters,
+        service=service,
+        warnings=tuple(dict.fromkeys(notes)),
+        timings_s=tuple(timings),
+        risk=risk,
+        cost=cost,
+        typical_forecast=None if part.typical is None else part.typical.drop(columns=["_row"], errors="ignore"),
+    )
