@@ -83,7 +83,7 @@ def erlang(
                                           patience_s=patience_s)
         metrics, fractional = result.metrics, float(result.fractional_agents)
     n = int(metrics.agents)
-    # Reported to 6 decimals, the precision of published Erlang tables (the library keeps full precision).
+    # Full float precision in JSON (DESIGN.md); the text below shows 6 significant digits.
     out = {
         "model": model,
         "load_erl": float(metrics.load_erl),
@@ -97,7 +97,6 @@ def erlang(
     }
     if model == "erlang-a":
         out["abandon_rate"] = float(metrics.abandon_rate)
-    out = {k: round(v, 6) if isinstance(v, float) and math.isfinite(v) else v for k, v in out.items()}
     if as_json:
         emit_json(out)
         return

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 
@@ -28,6 +30,31 @@ def test_solve_80_20_at_10_erlangs():
     assert out["asa_s"] == pytest.approx(7.835937, abs=1e-5)
     assert out["occupancy"] == pytest.approx(10 / 14)
     assert out["fractional_agents"] == pytest.approx(13.0372, abs=5e-5)
+
+
+def exact_erlang_c(load: Fraction, n: int) -> Fraction:
+    """The Erlang C probability of waiting, in exact rational arithmetic (Erlang 1917; the textbook sum
+    P_wait = (A^N/N! x N/(N-A)) / (sum_{k<N} A^k/k! + A^N/N! x N/(N-A)))."""
+    top = load**n / math.factorial(n) * n / (n - load)
+    return top / (sum(load**k / math.factorial(k) for k in range(n)) + top)
+
+
+@pytest.mark.parametrize(("calls", "agents"), [(100, 12), (100, 14), (37, 5), (500, 55)])
+def test_json_is_full_precision(calls, agents):
+    """--json prints the unrounded figures: held to 1e-9 against exact rational Erlang C (not to the 6
+    decimals of a published table)."""
+    out = json.loads(run("erlang", "--calls", str(calls), "--interval-min", "30", "--aht-s", "180",
+                         "--answer-s", "20", "--agents", str(agents), "--json").stdout)
+    load = Fraction(calls * 180, 30 * 60)
+    pw = exact_erlang_c(load, agents)
+    sl = 1 - float(pw) * math.exp(-float(agents - load) * 20 / 180)
+    asa = float(pw) * 180 / float(agents - load)
+    assert out["wait_probability"] == pytest.approx(float(pw), abs=1e-9)
+    assert out["service_level"] == pytest.approx(sl, abs=1e-9)
+    assert out["asa_s"] == pytest.approx(asa, abs=1e-9)
+    assert out["occupancy"] == pytest.approx(float(load / agents), abs=1e-12)
+    # more digits than a table's 6: the figure was not rounded on the way out
+    assert any(len(repr(out[k]).split(".")[-1]) > 7 for k in ("wait_probability", "service_level", "asa_s"))
 
 
 def test_occupancy_cap_and_shrinkage():
