@@ -6,3 +6,21 @@ class PlannerInputError(ValueError):
 
     The CLI prints it as ``error: <message>`` and exits with code 2.
     """
+
+
+class IntervalError(PlannerInputError):
+    """Bad input or an impossible target at one position of a per-interval series. An engine that knows only
+    positions raises it; a caller that knows the intervals' times names the time instead (:meth:`at`), so
+    the user never reads an internal index."""
+
+    WHERE = "{where}"
+
+    def __init__(self, template: str, index: int) -> None:
+        self.template = template  # the message with WHERE where the interval goes
+        self.index = index
+        self.among: object = None  # the mask of the intervals the series held, set by a caller that knows
+        super().__init__(template.replace(self.WHERE, f"interval {index}"))
+
+    def at(self, when: str) -> PlannerInputError:
+        """The same message naming ``when`` (a time) for the interval."""
+        return PlannerInputError(self.template.replace(self.WHERE, when))

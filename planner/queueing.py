@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from planner.errors import PlannerInputError
+from planner.errors import IntervalError, PlannerInputError
 
 MODELS = ("erlang-c", "erlang-a")
 
@@ -83,25 +83,25 @@ def _as_float(name: str, value, *, low: float | None = None, low_open: bool = Fa
     except (TypeError, ValueError):
         raise PlannerInputError(f"{name} must be a number, got {value!r}") from None
     if not np.all(np.isfinite(arr)):
-        raise PlannerInputError(f"{name} must be a finite number, got {_first_bad(arr, ~np.isfinite(arr))}")
+        _bad(arr, ~np.isfinite(arr), f"{name} must be a finite number")
     if low is not None:
         bad = arr <= low if low_open else arr < low
         if np.any(bad):
-            sign = ">" if low_open else ">="
-            raise PlannerInputError(f"{name} must be {sign} {low:g}, got {_first_bad(arr, bad)}")
+            _bad(arr, bad, f"{name} must be {'>' if low_open else '>='} {low:g}")
     if high is not None:
         bad = arr >= high if high_open else arr > high
         if np.any(bad):
-            sign = "<" if high_open else "<="
-            raise PlannerInputError(f"{name} must be {sign} {high:g}, got {_first_bad(arr, bad)}")
+            _bad(arr, bad, f"{name} must be {'<' if high_open else '<='} {high:g}")
     return arr
 
 
-def _first_bad(arr: np.ndarray, bad: np.ndarray) -> str:
+def _bad(arr: np.ndarray, bad: np.ndarray, rule: str) -> None:
+    """Raise for the first bad value: a scalar by value, a series by value and interval
+    (:class:`planner.errors.IntervalError`, which a caller that knows the times names by time)."""
     if arr.ndim == 0:
-        return f"{float(arr):g}"
+        raise PlannerInputError(f"{rule}, got {float(arr):g}")
     i = int(np.flatnonzero(bad.ravel())[0])
-    return f"{arr.ravel()[i]:g} (interval {i})"
+    raise IntervalError(f"{rule}, got {arr.ravel()[i]:g} ({IntervalError.WHERE})", i)
 
 
 def _check_model(model: str, patience_s) -> None:
@@ -452,8 +452,8 @@ def _bracket(margin, idx, floor_, guess, step) -> tuple[np.ndarray, np.ndarray]:
         u = np.flatnonzero(up)
         right[u] = left[u] + step[u]
         if np.any(right[u] > _MAX_AGENTS):
-            raise PlannerInputError(f"target cannot be met with up to {_MAX_AGENTS:,} agents "
-                                    f"(interval {int(idx[u[np.argmax(right[u] > _MAX_AGENTS)]])})")
+            raise IntervalError(f"target cannot be met with up to {_MAX_AGENTS:,} agents ({IntervalError.WHERE})",
+                                int(idx[u[np.argmax(right[u] > _MAX_AGENTS)]]))
         met = margin(right[u], idx[u]) >= 0
         left[u[~met]] = right[u[~met]]
         step[u[~met]] *= 2.0

@@ -87,12 +87,15 @@ class Workload:
         except ValueError:
             raise PlannerInputError("aht_s: need one value or one per interval") from None
         if not np.all(np.isfinite(calls)) or np.any(calls < 0):
-            raise PlannerInputError(f"calls: offered must be finite and >= 0 (interval {_first_bad(calls)})")
+            raise PlannerInputError(f"calls: offered must be finite and >= 0 ({self._when(_first_bad(calls))})")
         if not np.all(np.isfinite(aht)) or np.any(aht <= 0):
-            bad = _first_bad(aht, positive=True)
-            raise PlannerInputError(f"aht_s: must be finite and > 0 (interval {bad})")
+            raise PlannerInputError(f"aht_s: must be finite and > 0 ({self._when(_first_bad(aht, positive=True))})")
         object.__setattr__(self, "calls", calls)
         object.__setattr__(self, "aht_s", aht)
+
+    def _when(self, k: int) -> str:
+        """The start of interval ``k``, for a message."""
+        return f"{self.start + timedelta(minutes=self.interval_min * k):%Y-%m-%dT%H:%M}"
 
     @property
     def n_intervals(self) -> int:

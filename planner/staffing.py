@@ -34,7 +34,7 @@ from planner import queueing
 from planner.calendar import ChineseCalendar, format_instant, parse_instant
 from planner.deferred import deferred_requirements, interval_open_fraction, jobs_from_intervals, replay_fifo
 from planner.domain import INTERVALS_MIN, ChannelSpec, Scenario
-from planner.errors import PlannerInputError
+from planner.errors import IntervalError, PlannerInputError
 
 FORECAST_REQUIRED = ("interval_start", "offered")
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
@@ -200,6 +200,15 @@ def chat_handle_time_s(aht_s: np.ndarray, concurrency: int, handle_time_stretch:
     return np.asarray(aht_s, dtype=float) * (1.0 + handle_time_stretch * (concurrency - 1))
 
 
+def _among(mask: np.ndarray, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` on the intervals of ``mask``; an :class:`IntervalError` learns which they were."""
+    try:
+        return fn(*args, **kwargs)
+    except IntervalError as exc:
+        exc.among = mask
+        raise
+
+
 def queue_channel_requirements(
     spec: ChannelSpec,
     starts: tuple[dt.datetime, ...],
@@ -231,7 +240,9 @@ def queue_channel_requirements(
             required[:] = np.where(is_open, rule(spec, starts, inside, np.asarray(aht_s, float), interval_min), 0)
             fractional[:] = required
         elif busy.any():
-            res = queueing.required_agents(
+            res = _among(
+                busy,
+                queueing.required_agents,
                 calls[busy],
                 interval_min,
                 handle_s[busy],
@@ -249,7 +260,9 @@ def queue_channel_requirements(
         fractional[is_open] = np.maximum(fractional[is_open], spec.min_agents)
         staffed = is_open & (required > 0)
         if staffed.any():
-            m = queueing.evaluate(
+            m = _among(
+                staffed,
+                queueing.evaluate,
                 calls[staffed],
                 interval_min,
                 handle_s[staffed],
@@ -261,6 +274,11 @@ def queue_channel_requirements(
             sl[staffed] = m.service_level
             asa[staffed] = m.asa_s
             occ[staffed] = m.occupancy
+    except IntervalError as exc:  # exc.index counts the intervals passed: name the interval's time instead
+        if exc.among is None:
+            raise PlannerInputError(f"channels.{spec.name}: {exc}") from None
+        when = format_instant(starts[int(np.flatnonzero(exc.among)[exc.index])])
+        raise PlannerInputError(f"channels.{spec.name}: {exc.at(when)}") from None
     except PlannerInputError as exc:
         raise PlannerInputError(f"channels.{spec.name}: {exc}") from None
     return ChannelRequirement(

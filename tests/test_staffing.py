@@ -219,3 +219,21 @@ def test_offsets_are_converted_to_the_site_zone():
     fc["interval_start"] = pd.to_datetime(fc["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M+00:00")
     got = validate_forecast(fc, timezone="Asia/Shanghai")
     assert got["interval_start"].iloc[0] == pd.Timestamp("2026-02-13T08:00")
+
+
+def test_a_bad_value_in_one_interval_is_named_by_its_time():
+    """Issue 22: an engine that knows only positions raises IntervalError; staffing names the interval's time,
+    never its index among the intervals it passed (here the 4th busy one, the 5th interval)."""
+    import datetime as dt
+
+    from planner.calendar import ChineseCalendar, window_7x24
+    from planner.domain import ChannelSpec
+    from planner.staffing import queue_channel_requirements
+
+    spec = ChannelSpec(name="voice", kind="voice", window=window_7x24(), sl_target=0.8, answer_s=20)
+    starts = tuple(dt.datetime(2026, 3, 16) + dt.timedelta(minutes=30 * k) for k in range(6))
+    calls = np.array([0.0, 10, 0, 10, 10, 10])
+    aht = np.array([180.0, 180, 180, 180, np.inf, 180])
+    with pytest.raises(PlannerInputError) as err:
+        queue_channel_requirements(spec, starts, calls, aht, 30, ChineseCalendar())
+    assert str(err.value) == "channels.voice: aht_s must be a finite number, got inf (2026-03-16T02:00)"
