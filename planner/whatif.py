@@ -95,6 +95,47 @@ def requirement_grid(requirements: pd.DataFrame, channel: str) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True)
+class Heads:
+    """What a requirement asks of the team, per channel (or all): ``on_job_h`` productive agent-hours (agents
+    on the phone, in chat or on mail); ``scheduled_h`` agent-hours rostered after shrinkage, ``ceil(required
+    / (1 - s))`` per interval as the roster schedules them, and ``peak_scheduled`` the most in one interval;
+    ``fte`` paid full-time agents, ``R / (e (1 - s) x 40 h)`` a week (the capacity plan's formula,
+    :mod:`planner.capacity`, with the plan's measured schedule efficiency e); ``cost_month_cny`` those FTE at
+    the plan's cost of an FTE-month (:func:`planner.costing.fte_cost_month_fen`)."""
+
+    on_job_h: float
+    scheduled_h: float
+    peak_scheduled: int
+    fte: float
+    cost_month_cny: float
+
+
+def heads(requirements: pd.DataFrame, shrinkage: float, weeks: int, efficiency: float, fen_per_fte_month: float,
+          channel: str | None = None) -> Heads:
+    """The heads behind ``requirements`` (one channel, or all when ``channel`` is None) at ``shrinkage``."""
+    import numpy as np
+
+    from planner.labour import STANDARD_WEEK_WORK_MIN
+    from planner.scheduling.demand import need_after_shrinkage
+
+    if not 0 <= shrinkage < 1:
+        raise PlannerInputError(f"shrinkage {shrinkage:g}: must be in [0, 1)")
+    if not 0 < efficiency <= 1 + 1e-9:
+        raise PlannerInputError(f"schedule efficiency {efficiency:g} must be in (0, 1]")
+    rows = requirements if channel is None else requirements[requirements["channel"] == channel]
+    t = pd.to_datetime(requirements["interval_start"]).drop_duplicates().sort_values()
+    step_h = (t.iloc[1] - t.iloc[0]).total_seconds() / 3600 if len(t) > 1 else 0.0
+    required = rows["required"].to_numpy(dtype=float)
+    scheduled = need_after_shrinkage(required, shrinkage)
+    by_interval = pd.Series(scheduled, index=rows["interval_start"].to_numpy()).groupby(level=0).sum()
+    on_job_h = float(required.sum()) * step_h
+    fte = on_job_h / (efficiency * (1.0 - shrinkage) * STANDARD_WEEK_WORK_MIN / 60 * weeks)
+    return Heads(on_job_h=on_job_h, scheduled_h=float(np.sum(scheduled)) * step_h,
+                 peak_scheduled=int(by_interval.max()) if len(by_interval) else 0, fte=fte,
+                 cost_month_cny=fte * fen_per_fte_month / 100)
+
+
 def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
     """A team's coverage (``interval_start, required, scheduled, ...``) with ``gap``: True where fewer agents
     are scheduled than the requirement after shrinkage (``needed_after_shrinkage`` when present)."""

@@ -379,3 +379,44 @@ def test_every_label_has_both_languages():
     for key, (zh, en) in TEXT.items():
         assert zh and en, key
         assert zh.count("{") == en.count("{"), key
+
+
+def staffing_metrics(at: AppTest) -> list[dict[str, float]]:
+    """The Staffing page's head metrics: the channel's row, then all channels' (label -> value)."""
+    keys = ("Agent-hours on the job", "Scheduled agent-hours (after shrinkage)", "Agent FTE", "Cost a month (CNY)")
+    rows: list[dict[str, float]] = [{}, {}]
+    for m in at.metric:
+        if m.label in keys:
+            row = rows[0] if m.label not in rows[0] else rows[1]
+            row[m.label] = float(m.value.replace(",", ""))
+    return rows
+
+
+def test_staffing_shrinkage_moves_heads_fte_and_cost_not_agents_on_the_job(record):
+    """Issue 22: the shrinkage lever moves what it drives (heads after shrinkage, FTE, cost), not the agents
+    on the job; at the plan's own shrinkage the heads are ceil(required / (1 - s)) per interval, computed
+    here from the plan's requirement."""
+    import numpy as np
+
+    plan = record["plan"]
+    at = new_app("en", record)
+    open_page(at, "staffing")
+    at.selectbox(key="staffing_channel").set_value("voice").run()
+    no_trouble(at)
+    voice = plan.requirements[plan.requirements["channel"] == "voice"]["required"].to_numpy(dtype=float)
+    step_h = plan.interval_min / 60
+    base = staffing_metrics(at)
+    s = plan.scenario.shrinkage
+    assert base[0]["Agent-hours on the job"] == pytest.approx(voice.sum() * step_h, abs=0.5)
+    assert base[0]["Scheduled agent-hours (after shrinkage)"] == pytest.approx(
+        np.ceil(voice / (1 - s) - 1e-9).sum() * step_h, abs=0.5)
+    low, high = [], []
+    for share, out in ((0.0, low), (0.6, high)):
+        at.slider(key="whatif_shrinkage").set_value(share).run()
+        no_trouble(at)
+        out.extend(staffing_metrics(at))
+    for row in (0, 1):  # the channel, all channels
+        assert low[row]["Agent-hours on the job"] == high[row]["Agent-hours on the job"]
+        for key in ("Scheduled agent-hours (after shrinkage)", "Agent FTE", "Cost a month (CNY)"):
+            assert high[row][key] > low[row][key] * 2.4, (row, key)  # 1 / 0.4 against 1 / 1.0, less rounding
+    assert low[1]["Agent FTE"] > low[0]["Agent FTE"]

@@ -1,5 +1,6 @@
 """Staffing: requirements per channel as a weekday x time-of-day heatmap, redrawn from what-if levers by
-:func:`planner.steps.staff_step` on the plan's cached forecast (no plan is rerun)."""
+:func:`planner.steps.staff_step` on the plan's cached forecast (no plan is rerun), with what each lever moves:
+agents on the job, the heads scheduled after shrinkage, FTE and cost (:func:`planner.whatif.heads`)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,35 @@ def whatif_requirements(rec: dict, what) -> tuple:
     return req, notes, time.perf_counter() - t0
 
 
+def head_metrics(plan, req, shrinkage: float, ch: str, lg: str) -> None:
+    """Agents on the job, heads after shrinkage, FTE and cost a month, for the channel and for the plan's
+    channels together, each beside the plan's own (the levers' effect)."""
+    from planner.capacity_plan import measured_efficiency
+    from planner.costing import fte_cost_month_fen
+    from planner.whatif import heads
+
+    try:
+        e, fen = measured_efficiency(plan), fte_cost_month_fen(plan.cost)
+    except Exception:  # a plan without rosters or cost: heads only, no FTE
+        e, fen = 1.0, 0.0
+    s0 = plan.scenario.shrinkage
+    for name, channel in ((ch, ch), (tr("all_channels"), None)):
+        now = heads(req, shrinkage, plan.weeks, e, fen, channel)
+        was = heads(plan.requirements, s0, plan.weeks, e, fen, channel)
+        st.markdown(f"**{name}**")
+        cols = st.columns(4)
+        for col, key, a, b, digits in (
+            (cols[0], "on_job_h", now.on_job_h, was.on_job_h, 0),
+            (cols[1], "scheduled_h", now.scheduled_h, was.scheduled_h, 0),
+            (cols[2], "fte", now.fte, was.fte, 1),
+            (cols[3], "cost_month", now.cost_month_cny, was.cost_month_cny, 0),
+        ):
+            col.metric(tr(key), text.fmt_num(a, lg, digits), delta=text.fmt_num(a - b, lg, digits),
+                       delta_color="inverse" if key != "on_job_h" else "off")
+        st.caption(tr("heads_note", peak=now.peak_scheduled, s=text.fmt_num(shrinkage * 100, lg, 0),
+                      e=text.fmt_num(e, lg, 3)))
+
+
 def render() -> None:
     from planner.staffing import requirement_summary
     from planner.whatif import requirement_grid
@@ -70,6 +100,7 @@ def render() -> None:
               delta=None if now is None or base is None else text.fmt_num(now - base, lg, 0))
     st.caption(tr("required_hours", h=text.fmt_num(now, lg, 0), base=text.fmt_num(base, lg, 0)) + " · "
                + tr("redraw", ms=text.fmt_num(wall * 1000, lg)))
+    head_metrics(plan, req, what.shrinkage if what.shrinkage is not None else plan.scenario.shrinkage, ch, lg)
     for n in notes[:5]:
         st.caption(n)
     out = req.assign(interval_start=req["interval_start"].astype(str))

@@ -115,6 +115,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "required": ("需求人数", "Agents required"),
     "required_hours": ("需求人时:{h}(计划为 {base})", "Required agent-hours: {h} (plan: {base})"),
     "redraw": ("重算用时 {ms} 毫秒", "Redrawn in {ms} ms"),
+    "all_channels": ("全部渠道", "All channels"),
+    "on_job_h": ("在岗人时(接线/在线/邮件)", "Agent-hours on the job"),
+    "scheduled_h": ("排班人时(含缺勤与非工作时间)", "Scheduled agent-hours (after shrinkage)"),
+    "heads_note": ("高峰时段排班 {peak} 人;缺勤与非工作时间占比 {s}%;排班效率 {e}(计划实测)。"
+                   "与计划相比的变化见各指标下方。",
+                   "Peak {peak} scheduled in one interval; shrinkage {s} %; schedule efficiency {e} (measured on "
+                   "the plan's rosters). Each figure's change against the plan is shown under it."),
     "weekdays": ("一,二,三,四,五,六,日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     # roster
     "team": ("小组", "Team"),
