@@ -54,7 +54,7 @@ from planner.labour import (
     WEEK_DAYS,
 )
 from planner.scheduling.checker import Limits, check_schedule
-from planner.scheduling.demand import WeekDemand, need_after_shrinkage, week_calendar
+from planner.scheduling.demand import WeekDemand, day_kind, need_after_shrinkage, week_calendar
 
 SCHEDULE_COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 LAW = {
@@ -428,6 +428,7 @@ def cheapest_fix(scenario: Scenario, coverage: pd.DataFrame, start: date, weeks:
                 open_slot=opened,
                 day_kind=kinds,
                 rota_days_delta=delta,
+                next_kind=day_kind(first.date() + timedelta(days=WEEK_DAYS), scenario.calendar),
             ))
         # the floor of min_staff applies to the whole team, which the vendor's agents already staff
         costs = replace(scenario.costs, min_staff=0)

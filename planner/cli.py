@@ -477,7 +477,8 @@ def schedule_cmd(
     min_staff: int | None = typer.Option(None, "--min-staff", help="hard floor of agents when demand > 0 [1]"),
     shrinkage: float | None = typer.Option(None, "--shrinkage", help="fraction in [0,1): schedule required/(1-F) [0]"),
     hourly_rate_cny: float | None = typer.Option(
-        None, "--hourly-rate", help="paid hour (CNY) [the scenario's [pay] wage / 174 h, else 30]"
+        None, "--hourly-rate", help="hourly base (CNY): sets the monthly wage to it x 174 h [the scenario's [pay] "
+        "wage / 174 h, else 6500 / 174]"
     ),
     night_allowance_cny: float | None = typer.Option(
         None, "--night-allowance", help="per hour in the night window (CNY) [the scenario's [pay], else 5]"
@@ -515,7 +516,7 @@ def schedule_cmd(
     from planner.io.requirements import read_requirements
     from planner.io.schedule import read_agents, read_schedule
     from planner.io.table import check_writable, write_csv
-    from planner.labour import CostRates, ShiftRules
+    from planner.labour import PAID_HOURS_PER_MONTH, CostRates, ShiftRules
     from planner.scheduling.api import roster_weeks
     from planner.scheduling.demand import week_demands
 
@@ -556,15 +557,19 @@ def schedule_cmd(
     floor = min_staff if min_staff is not None else (scen.costs.min_staff if scen else 1)
     if floor < 0:
         raise PlannerInputError(f"--min-staff {floor}: must be >= 0")
-    base = scen.costs if scen else CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=500)
-    costs = replace(
-        base,
-        hourly_rate_fen=base.hourly_rate_fen if hourly_rate_cny is None else round(hourly_rate_cny * 100),
-        night_allowance_fen_per_hour=(
-            base.night_allowance_fen_per_hour if night_allowance_cny is None else round(night_allowance_cny * 100)
-        ),
-        min_staff=floor,
-    )
+    base = scen.costs if scen else CostRates()
+    pay = base.pay
+    if hourly_rate_cny is not None:  # the hourly base is the monthly wage / 174 h: the wage follows the flag
+        wage_fen = round(hourly_rate_cny * 100 * PAID_HOURS_PER_MONTH)
+        if wage_fen < pay.minimum_wage_fen:
+            raise PlannerInputError(
+                f"--hourly-rate {hourly_rate_cny:g}: x 174 h is {wage_fen / 100:,.0f} CNY a month, below the minimum "
+                f"wage {pay.minimum_wage_fen / 100:,.0f} CNY"
+            )
+        pay = replace(pay, monthly_wage_fen=wage_fen)
+    if night_allowance_cny is not None:
+        pay = replace(pay, night_allowance_fen_per_hour=round(night_allowance_cny * 100))
+    costs = replace(base, pay=pay, min_staff=floor)
     share = shrinkage if shrinkage is not None else (scen.shrinkage if scen else 0.0)
     if scen is not None and shrinkage is not None and shrinkage != scen.shrinkage:
         _print_warnings([f"--shrinkage {shrinkage} overrides {scenario}'s {scen.shrinkage}"])

@@ -47,34 +47,6 @@ SCENARIO_NAMES = {
 
 
 @dataclass(frozen=True)
-class CostRates:
-    """What a roster costs the solver. Money in integer fen (1 CNY = 100 fen), premiums as fractions.
-
-    hourly_rate_fen: paid hour. night_allowance_fen_per_hour: per hour of shift inside the night window.
-    overtime_multiple / rest_day_multiple / holiday_multiple: the pay multiples of :class:`PayRules` the
-    roster is priced with (:func:`classify_week`, the same rule costing applies); rest_day_in_lieu: rest-day
-    work earns a day in lieu instead of its multiple; comprehensive: 综合计算工时制 (overtime over the week's
-    standard only).
-    shortfall_fen_per_agent_hour: penalty per agent-hour below need (large: covering comes first).
-    surplus_fen_per_agent_hour: small penalty per agent-hour above need (tie-breaker).
-    split_days_off_fen: per tour without two consecutive days off. min_staff: hard floor of agents
-    in every interval with a positive requirement (the coverage window).
-    """
-
-    hourly_rate_fen: int = 3000
-    night_allowance_fen_per_hour: int = 500
-    shortfall_fen_per_agent_hour: int = 600_000
-    surplus_fen_per_agent_hour: int = 60
-    split_days_off_fen: int = 3000
-    min_staff: int = 1
-    overtime_multiple: float = OVERTIME_WORKDAY_MULTIPLE
-    rest_day_multiple: float = OVERTIME_RESTDAY_MULTIPLE
-    holiday_multiple: float = OVERTIME_HOLIDAY_MULTIPLE
-    rest_day_in_lieu: bool = False
-    comprehensive: bool = False
-
-
-@dataclass(frozen=True)
 class ShiftRules:
     """Rules that generate shift templates and weekly tours (all durations in minutes).
 
@@ -256,6 +228,34 @@ class PayRules:
     def hourly_fen(self) -> float:
         """The hourly base of overtime pay: monthly wage / 174 h (21.75 paid days x 8 h)."""
         return self.monthly_wage_fen / PAID_HOURS_PER_MONTH
+
+
+@dataclass(frozen=True)
+class CostRates:
+    """What a roster costs the solver: the pay rules' cost of each tour (:attr:`pay`, the only source of
+    rates: the wage, the overtime, rest-day and holiday multiples, the night allowance, the hours system),
+    and the solver-only weights, which price nothing anyone pays. Money in integer fen (1 CNY = 100 fen).
+
+    Solver-only weights: shortfall_fen_per_agent_hour, a penalty per agent-hour below need (large: covering
+    comes first); surplus_fen_per_agent_hour, a small penalty per agent-hour above need (a tie-breaker);
+    split_days_off_fen, per tour without two consecutive days off (a preference). min_staff: the hard floor
+    of agents in every interval with a positive requirement (the coverage window).
+    """
+
+    pay: PayRules = field(default_factory=PayRules)
+    shortfall_fen_per_agent_hour: int = 600_000
+    surplus_fen_per_agent_hour: int = 60
+    split_days_off_fen: int = 3000
+    min_staff: int = 1
+
+    @property
+    def hourly_rate_fen(self) -> float:
+        """The hourly base: the pay rules' monthly wage / 174 h."""
+        return self.pay.hourly_fen
+
+    @property
+    def comprehensive(self) -> bool:
+        return self.pay.hours_system == "comprehensive"
 
 
 # --------------------------------------------------------------------------------------------

@@ -886,16 +886,7 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         data=_data(raw.data, names, source, base_dir),
         horizon=Horizon(raw.horizon.start, raw.horizon.weeks),
         rules=rules,
-        costs=CostRates(
-            hourly_rate_fen=round(pay.hourly_fen),
-            night_allowance_fen_per_hour=pay.night_allowance_fen_per_hour,
-            min_staff=min_staff,
-            overtime_multiple=pay.overtime_multiple,
-            rest_day_multiple=pay.rest_day_multiple,
-            holiday_multiple=pay.holiday_multiple,
-            rest_day_in_lieu=pay.rest_day_in_lieu,
-            comprehensive=pay.hours_system == "comprehensive",
-        ),
+        costs=CostRates(pay=pay, min_staff=min_staff),
         pay=pay,
         solver=SolverSettings(
             time_limit_s=raw.solver.time_limit_s,

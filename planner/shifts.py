@@ -66,10 +66,10 @@ class ShiftTemplate:
 
     def night_min(self, rules: ShiftRules) -> int:
         """Minutes of the shift span inside the nightly window (night allowance basis)."""
-        return _night_overlap_min(self.start_min, self.length_min, rules.night_start_min, rules.night_end_min)
+        return night_overlap_min(self.start_min, self.length_min, rules.night_start_min, rules.night_end_min)
 
 
-def _night_overlap_min(start_min: int, length_min: int, night_start_min: int, night_end_min: int) -> int:
+def night_overlap_min(start_min: int, length_min: int, night_start_min: int, night_end_min: int) -> int:
     """Overlap [min] of [start, start+length) with the nightly window repeated every day."""
     if night_start_min == night_end_min:
         return 0

@@ -74,6 +74,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
                 "short_intervals",
                 "closed_paid_hours",
                 "objective_fen",
+                "objective_terms_cny",
                 "lower_bound_fen",
                 "gap",
                 "duty_spread",

@@ -436,3 +436,61 @@ def test_f_a_higher_holiday_premium_moves_7x24_hours_off_the_holidays(plans):
     # the dearer holidays are still covered: at most the base's holiday shortfall
     for team, n in holiday_need_h(dear).items():
         assert n >= need[team] - 1.0 - EPS_H, team
+
+
+# --------------------------------------------------------------------------------------------
+# (g) The solver minimises the cost the plan reports (issue 22)
+# --------------------------------------------------------------------------------------------
+
+
+def lunch_side_bound_fen(p, schedule: pd.DataFrame) -> float:
+    """What pricing a lunch pro rata can miss: the lunch minutes of shifts that cross midnight between a
+    statutory holiday and another day, at the dearest multiple of the hourly base. The solver prices a tour
+    before it places the lunch, so which side of midnight the lunch falls on is known only pro rata there."""
+    pay = p.scenario.pay
+    dearest = max(pay.holiday_multiple, pay.rest_day_multiple, pay.overtime_multiple) * pay.hourly_fen / 60
+    out = 0.0
+    for _, g in schedule[schedule["activity"] != "off"].groupby(["agent_id", "date"]):
+        lo, hi = pd.to_datetime(g["start"]).min(), pd.to_datetime(g["end"]).max()
+        last = (hi - pd.Timedelta(minutes=1)).date()
+        if lo.date() != last and CAL.is_statutory_holiday(lo.date()) != CAL.is_statutory_holiday(last):
+            lunch = g[g["activity"] == "lunch"]
+            out += float((pd.to_datetime(lunch["end"]) - pd.to_datetime(lunch["start"])).dt.total_seconds().sum()
+                         / 60) * dearest
+    return out
+
+
+@pytest.mark.parametrize(("contract", "horizon"), case_params())
+def test_g_the_solvers_pay_is_costings_price_of_the_roster(plans, contract, horizon):
+    """Each roster week's objective term ``pay`` (the tours as the solver priced them) equals what
+    costing's own function (:func:`planner.costing.team_cost`) charges for that week's shifts: the wage
+    share of the monthly wage for a week, overtime, rest-day and statutory-holiday hours at their multiples
+    of the wage / 174 h, and the night allowance per paid night hour. Exact to the fen per tour and lunch
+    (rounding), except what a lunch's side of midnight between a holiday and another day can move."""
+    from planner.costing import team_cost
+    from planner.labour import DAYS_PER_MONTH, week_standard_min
+
+    _, p = plans(contract, horizon)
+    pay = p.scenario.pay
+    for r in p.rosters:
+        for w, (week, demand) in enumerate(zip(r.weeks, r.demands, strict=True)):
+            first = horizon.start + dt.timedelta(days=7 * w)
+            dates = pd.to_datetime(r.schedule["date"]).dt.date
+            rows = r.schedule[(dates >= first) & (dates < first + dt.timedelta(days=7))]
+            t = team_cost(r.team, r.channels, rows, start=first, weeks=1, pay=pay, calendar=CAL,
+                          night=(p.scenario.rules.night_start_min, p.scenario.rules.night_end_min),
+                          week_standard=[week_standard_min(demand.rota_days_delta)])
+            h = t.hours
+            costing_fen = (t.fte * pay.monthly_wage_fen * 7 / DAYS_PER_MONTH
+                           + pay.hourly_fen * (pay.overtime_multiple * h["overtime_h"]
+                                               + pay.rest_day_multiple * h["rest_day_h"]
+                                               + pay.holiday_multiple * h["holiday_h"])
+                           + pay.night_allowance_fen_per_hour * h["night_h"])
+            solver_fen = dict(week.objective_terms_fen)["pay"]
+            rounding = 0.5 * t.headcount * 8  # a tour and up to 7 lunches each, rounded to the fen
+            bound = rounding + lunch_side_bound_fen(p, rows)
+            assert abs(solver_fen - costing_fen) <= bound, (
+                f"team {r.team} week {first}: the solver priced its tours at {solver_fen / 100:,.2f} CNY, "
+                f"costing charges {costing_fen / 100:,.2f} (allowed {bound / 100:,.2f})"
+            )
+            assert week.objective_fen == sum(fen for _, fen in week.objective_terms_fen)

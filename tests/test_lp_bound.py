@@ -4,10 +4,13 @@ solve_roster reports ``lp_bound_fen`` (GLOP on the relaxation of its own aggrega
 ``lower_bound_fen`` and ``objective_fen`` (CP-SAT). Here the same week is solved exactly by a model written
 in this file from the tours (planner.shifts.make_tours: day pattern x shift template) and the demand: by
 brute force over tour counts where the instance is tiny, and otherwise as a MIP with OR-Tools' pywraplp
-(SCIP, or CBC if SCIP is missing). Its costs are the project's rates (DESIGN.md, planner.labour.CostRates
-defaults) recomputed here by hand, per tour:
+(SCIP, or CBC if SCIP is missing). Its costs are the default pay rules (planner.labour.PayRules: 6500 CNY a
+month, 5 CNY a night hour) priced by costing's documented rule (docs/costing.md), recomputed here by hand,
+per tour:
 
-    paid minutes x 3000 fen/h + minutes of shift in 22:00-06:00 x 500 fen/h, in fen (rounded per tour)
+    the monthly wage x min(1, paid minutes / 2400) x 7 / 30.4375 days (one week of a month)
+    + each day worked beyond the week's five working days at 200 % of the wage / 174 h
+    + minutes of shift in 22:00-06:00 x 500 fen/h, in fen (rounded per tour)
     + 3000 fen if the tour has no two consecutive days off (cyclic week)
     + 10 000 fen per agent-minute short (600 000 fen / agent-hour) and 1 fen per agent-minute of surplus
     (60 fen / agent-hour); every interval with a requirement has at least min_staff = 1 agent (hard).
@@ -35,6 +38,9 @@ EXACT = SolverSettings(time_limit_s=60, workers=1, seed=0, target_gap=0.0)
 SHORT_FEN_PER_MIN = 10_000
 SURPLUS_FEN_PER_MIN = 1
 SPLIT_FEN = 3000
+WAGE_FEN = 650_000  # a month
+WEEK_WAGE_FEN = WAGE_FEN * 7 / (365.25 / 12)  # a full-time week of it
+HOURLY_FEN = WAGE_FEN / 174  # 21.75 paid days x 8 h (劳社部发〔2008〕3号)
 DAY = 1440
 WEEK = 7 * DAY
 
@@ -45,11 +51,12 @@ def _night_min(start: int, length: int) -> int:
 
 
 def _tour_fen(days: tuple[bool, ...], start: int, length: int) -> int:
-    """Paid time at 30 CNY/h, the night allowance, and (a Monday week of five official working days,
-    standard hours, Labour Law art. 44(2)) each day worked beyond five at 200 % on top."""
+    """The week's wage share, the night allowance, and (a Monday week of five official working days, standard
+    hours, Labour Law art. 44(2)) each day worked beyond five at 200 %."""
     n = sum(days)
     rest_min = max(0, n - 5) * length
-    fen = round((n * length * 3000 + 2 * rest_min * 3000 + n * _night_min(start, length) * 500) / 60)
+    wage = min(1.0, n * length / 2400) * WEEK_WAGE_FEN
+    fen = round(wage + (2 * rest_min * HOURLY_FEN + n * _night_min(start, length) * 500) / 60)
     two_off = any(not days[i] and not days[(i + 1) % 7] for i in range(7))
     return fen + (0 if two_off else SPLIT_FEN)
 
@@ -133,8 +140,8 @@ def test_six_day_tours_against_brute_force():
     exact = min(_cost_of_counts(c, tours, need, interval) for c in itertools.product(range(4), repeat=7))
     # by hand: 2 agents on weekdays and 1 at the weekend need 12 working days; 6-day tours give 12 with two
     # tours off on Saturday and Sunday -- then Saturday has 1 (Sunday's off-tour) and so does Sunday: no
-    # surplus: 2 x (36 h x 3000 + 3000 + the sixth day's 6 h at 200 %: 36 000) = 294 000 fen
-    assert exact == 294_000
+    # surplus: 2 x (36 h of a 40 h week's wage + the sixth day's 6 h at 200 % + 3000 split days off)
+    assert exact == 2 * (round(0.9 * WEEK_WAGE_FEN + 6 * 2 * HOURLY_FEN) + SPLIT_FEN)
     res = solve_roster(_demand(need, interval), rules, CostRates(), EXACT)
     _assert_bounds(res, exact)
     assert res.status == "OPTIMAL"

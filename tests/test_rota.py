@@ -6,13 +6,14 @@ October (1-3 October are the statutory holidays), Sat 10 October is a make-up wo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
 
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
-from planner.labour import CostRates, ShiftRules
+from planner.labour import CostRates, PayRules, ShiftRules
 from planner.scheduling.demand import week_demands
 from planner.scheduling.rota import closed_minutes, premium_caps, rota_tours, tour_pay, week_rota
 from planner.shifts import ShiftTemplate, Tour, make_templates
@@ -71,21 +72,24 @@ def test_a_seven_by_24_week_keeps_five_days_and_prices_holiday_time_at_its_multi
     assert (rota.min_days, rota.max_days, rota.standard_min) == (5, 5, 40 * 60)
     nine = ShiftTemplate(9 * 60, 540, make_templates(RULES)[0].breaks)
     mon_to_fri = Tour((True,) * 5 + (False,) * 2, nine)  # works Thu 1 and Fri 2 October: statutory
-    costs = CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=0)
+    # a wage of 5220 CNY a month: 30 CNY the hour (5220 / 174 h); a week of the month is 7 / 30.4375 of it
+    pay = PayRules(monthly_wage_fen=522_000, night_allowance_fen_per_hour=0)
+    costs = CostRates(pay=pay)
+    week_wage = 522_000 * 7 / (365.25 / 12)  # a full week's wage share (1200.49 CNY)
     fen, premium = tour_pay(mon_to_fri, (True,) * 7, w1, RULES, costs, rota)
-    # wage 40 h (a full week) + 16 h on statutory holidays at 300 %: (40 + 3 x 16) x 30 CNY = 2640 CNY
-    assert (fen, premium) == (264_000, 16 * 60)
+    # the week's wage + 16 h on statutory holidays at 300 % of 30 CNY
+    assert (fen, premium) == (round(week_wage + 3 * 16 * 3000), 16 * 60)
     # Mon-Wed + Sat 3 Oct (statutory) + Sun 4 Oct (a rest day beyond the three working days: 200 %)
     other = Tour((True, True, True, False, False, True, True), nine)
     fen, premium = tour_pay(other, (True,) * 7, w1, RULES, costs, rota)
-    assert (fen, premium) == ((40 + 3 * 8 + 2 * 8) * 3000, 16 * 60)
+    assert (fen, premium) == (round(week_wage + (3 * 8 + 2 * 8) * 3000), 16 * 60)
     # a dearer holiday moves the price of the first tour by 16 h x the difference, the second by 8 h
-    dear = CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=0, holiday_multiple=5.0)
-    assert tour_pay(mon_to_fri, (True,) * 7, w1, RULES, dear, rota)[0] == (40 + 5 * 16) * 3000
-    assert tour_pay(other, (True,) * 7, w1, RULES, dear, rota)[0] == (40 + 5 * 8 + 2 * 8) * 3000
+    dear = CostRates(pay=replace(pay, holiday_multiple=5.0))
+    assert tour_pay(mon_to_fri, (True,) * 7, w1, RULES, dear, rota)[0] == round(week_wage + 5 * 16 * 3000)
+    assert tour_pay(other, (True,) * 7, w1, RULES, dear, rota)[0] == round(week_wage + (5 * 8 + 2 * 8) * 3000)
     # with a day in lieu the rest day carries no premium and no premium hours
-    lieu = CostRates(hourly_rate_fen=3000, night_allowance_fen_per_hour=0, rest_day_in_lieu=True)
-    assert tour_pay(other, (True,) * 7, w1, RULES, lieu, rota) == ((40 + 3 * 8) * 3000, 8 * 60)
+    lieu = CostRates(pay=replace(pay, rest_day_in_lieu=True))
+    assert tour_pay(other, (True,) * 7, w1, RULES, lieu, rota) == (round(week_wage + 3 * 8 * 3000), 8 * 60)
 
 
 def test_october_shares_its_36_hours_among_the_holiday_weeks():

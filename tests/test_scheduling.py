@@ -1,9 +1,11 @@
 """Weekly roster (issue 5): one small model per rule, tiny instances with hand-computed optima, the
 independent checker against hand-made violations, bad input and the CLI contract.
 
-Hand-computed optima use the default CostRates: 30 CNY/h (3000 fen), night allowance 5 CNY/h (500 fen)
-for shift time in 22:00-06:00, surplus 1 fen per agent-minute (60 fen/agent-hour), no split-days-off
-penalty when the two days off are consecutive.
+Hand-computed optima use the default pay rules priced as costing prices them (docs/costing.md): a week's
+wage share of 6500 CNY a month (a full 40 h week: 6500 x 7 / 30.4375 = 1494.86 CNY, WEEK_WAGE_FEN), premiums
+of the wage / 174 h (HOURLY_FEN), night allowance 5 CNY/h (500 fen) for shift time in 22:00-06:00, rounded
+to the fen per tour; surplus 1 fen per agent-minute (60 fen/agent-hour), no split-days-off penalty when the
+two days off are consecutive.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from planner.scheduling.roster import schedule_frame
 from planner.shifts import ShiftRules, make_templates, make_tours, span_by_slot
 
 ROOT = Path(__file__).resolve().parents[1]
+WEEK_WAGE_FEN = 650_000 * 7 / (365.25 / 12)  # a full-time week of the default 6500 CNY a month
+HOURLY_FEN = 650_000 / 174  # the hourly base: 21.75 paid days x 8 h (劳社部发〔2008〕3号)
 WEEK_START = datetime(2026, 3, 2)  # a Monday
 EXACT = SolverSettings(time_limit_s=30, workers=1, seed=0, target_gap=0.0)
 
@@ -132,13 +136,13 @@ def test_weekday_lunch_cover_known_optimum(tmp_path):
     """2 agents needed Mon-Fri 10:00-17:00, shifts 09:00-18:00 with a 1 h lunch in 12:00-15:00.
 
     Two agents leave 1 agent during each lunch, so the optimum is three Mon-Fri tours with lunches at
-    different hours: 3 x 40 h x 3000 fen = 360000; surplus 3 x 8 h - 2 x 7 h = 10 agent-h a day x 5
-    days = 3000 agent-min x 1 fen; objective 363000 fen.
+    different hours: 3 full weeks' wages; surplus 3 x 8 h - 2 x 7 h = 10 agent-h a day x 5 days = 3000
+    agent-min x 1 fen.
     """
     rules = ShiftRules(earliest_start_min=540, latest_start_min=540)
     _, res, sched, report = solve(tmp_path, lambda d, m: 2 if d < 5 and 600 <= m < 1020 else 0, rules)
     assert res.status == "OPTIMAL"
-    assert res.objective_fen == 363_000
+    assert res.objective_fen == 3 * round(WEEK_WAGE_FEN) + 3000
     assert res.shortfall_agent_hours == 0
     assert res.lower_bound_fen <= res.objective_fen
     assert report.ok, report.violations
@@ -150,8 +154,8 @@ def test_weekday_lunch_cover_known_optimum(tmp_path):
 def test_sunday_night_covers_monday_morning(tmp_path):
     """Need 1 agent Sun 22:00-24:00 and Mon 00:00-06:00: one 8 h shift from Sunday 22:00 (no lunch).
 
-    Cost: 5 days x 8 h x 3000 = 120000, night allowance 5 x 8 h x 500 = 20000, surplus on the four
-    other days 4 x 480 agent-min x 1 fen = 1920; objective 141920 fen.
+    Cost: a full week's wage, night allowance 5 x 8 h x 500 = 20000, surplus on the four other days
+    4 x 480 agent-min x 1 fen = 1920.
     """
     rules = ShiftRules(
         shift_lengths_min=(480,), lunch_min=0, earliest_start_min=20 * 60, latest_start_min=120
@@ -162,7 +166,7 @@ def test_sunday_night_covers_monday_morning(tmp_path):
 
     _, res, sched, report = solve(tmp_path, need, rules)
     assert res.status == "OPTIMAL"
-    assert res.objective_fen == 141_920
+    assert res.objective_fen == round(WEEK_WAGE_FEN + 20_000) + 1920
     assert report.ok, report.violations
     sunday = shifts_of(sched)
     sunday = sunday[sunday.date == "2026-03-08"]
@@ -218,15 +222,15 @@ def test_prefers_two_consecutive_days_off(tmp_path):
     """Need 1 agent Mon-Thu 10:00-17:00; an 8 h shift from 09:00 (no lunch), 5-day tours.
 
     The fifth day (Fri, Sat or Sun) costs the same idle surplus; only Fri or Sun keep two consecutive
-    days off, so the split-days-off penalty (3000 fen) decides. Optimum: 5 x 8 h x 3000 = 120000 +
-    surplus (4 x 60 + 480 agent-min x 1 fen) = 120720 fen; a split pattern would cost 123720.
+    days off, so the split-days-off penalty (3000 fen) decides. Optimum: a full week's wage + surplus
+    (4 x 60 + 480 agent-min x 1 fen) = 720 fen; a split pattern would cost 3000 fen more.
     """
     rules = ShiftRules(shift_lengths_min=(480,), lunch_min=0, earliest_start_min=540, latest_start_min=540)
     need = lambda d, m: 1 if d < 4 and 600 <= m < 1020 else 0  # noqa: E731
     _, res, sched, report = solve(tmp_path, need, rules)
     assert report.ok
     assert res.status == "OPTIMAL"
-    assert res.objective_fen == 120_720
+    assert res.objective_fen == round(WEEK_WAGE_FEN) + 720
     off = sorted(pd.to_datetime(sched[sched.activity == "off"].date).dt.day_of_week)
     assert off in ([4, 5], [5, 6])
 
@@ -608,8 +612,8 @@ def test_replanning_named_agents_keeps_their_limits(tmp_path):
 def test_overtime_only_when_enabled_and_paid_at_150_percent(tmp_path):
     """One agent Mon-Fri 09:00-18:00, a 9 h shift without lunch = 9 h of work a day.
 
-    Without overtime the shift breaks the 8 h day (Labour Law art. 36). With it: 45 h x 3000 = 135000
-    fen, overtime max(5 x 1 h daily, 45 - 40 h weekly) = 5 h at +50 % = 7500 fen; no surplus: 142500.
+    Without overtime the shift breaks the 8 h day (Labour Law art. 36). With it: a full week's wage (40 h)
+    and overtime max(5 x 1 h daily, 45 - 40 h weekly) = 5 h at 150 % of the wage / 174 h; no surplus.
     """
     need = lambda d, m: 1 if d < 5 and 540 <= m < 1080 else 0  # noqa: E731
     rules = ShiftRules(lunch_min=0, earliest_start_min=540, latest_start_min=540)
@@ -618,7 +622,7 @@ def test_overtime_only_when_enabled_and_paid_at_150_percent(tmp_path):
     _, res, _, report = solve(tmp_path, need, replace(rules, overtime=True))
     assert report.ok, report.violations
     assert res.status == "OPTIMAL"
-    assert res.objective_fen == 142_500
+    assert res.objective_fen == round(WEEK_WAGE_FEN + 5 * 1.5 * HOURLY_FEN)
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from planner.errors import PlannerInputError
 from planner.labour import CostRates
 from planner.scheduling.checker import AgentLimits, CheckReport, Limits, WeekLimits, check_schedule
 from planner.scheduling.demand import Agent, WeekDemand
-from planner.scheduling.model import ScheduleResult, agent_allows, solve_roster
+from planner.scheduling.model import OBJECTIVE_TERMS, ScheduleResult, agent_allows, solve_roster
 from planner.scheduling.roster import carry_in_from_schedule, coverage_frame, frozen_from_schedule, schedule_frame
 from planner.scheduling.rota import premium_caps, rota_tours, week_rota
 from planner.shifts import ShiftRules
@@ -263,6 +263,11 @@ def roster_summary(r: TeamRoster) -> dict[str, Any]:
         "weeks": len(res),
         "objective_fen": objective,
         "objective_cny": objective / 100,
+        # the objective term by term (model.OBJECTIVE_TERMS): the tours' pay as costing prices it, then the
+        # solver-only weights (split days off, shortfall, surplus)
+        "objective_terms_cny": {
+            name: sum(dict(x.objective_terms_fen).get(name, 0) for x in res) / 100 for name in OBJECTIVE_TERMS
+        },
         "lower_bound_fen": lower,
         "lp_bound_fen": None if any(v is None for v in lp) else sum(lp),
         "cpsat_bound_fen": sum(x.cpsat_bound_fen for x in res),

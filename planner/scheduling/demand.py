@@ -47,6 +47,7 @@ class WeekDemand:
     open_slot: tuple[bool, ...] | None = None
     day_kind: tuple[str, ...] | None = None
     rota_days_delta: int = 0
+    next_kind: str | None = None  # the kind of the day after the week (a Sunday night shift runs into it)
 
     @property
     def n_slots(self) -> int:
@@ -58,6 +59,14 @@ class WeekDemand:
         if self.day_kind is not None:
             return self.day_kind
         return tuple("working" if (self.week_start.weekday() + d) % 7 < 5 else "rest" for d in range(WEEK_DAYS))
+
+    def kind_on(self, day: int) -> str:
+        """The kind of day ``day`` of the week, 7 being the day after it (where a last-day shift ends)."""
+        if day < WEEK_DAYS:
+            return self.kinds[day]
+        if self.next_kind is not None:
+            return self.next_kind
+        return "working" if (self.week_start.weekday() + day) % 7 < 5 else "rest"
 
     @property
     def working_days(self) -> int:
@@ -147,9 +156,10 @@ def week_demands(
         r = required[w * per_week : (w + 1) * per_week]
         start = first + timedelta(days=7 * w)
         open_slot = None if opened is None else tuple(bool(x) for x in opened[w * per_week : (w + 1) * per_week])
-        kinds, delta = None, 0
+        kinds, delta, after = None, 0, None
         if calendar is not None:
             kinds, delta = week_calendar(start.date(), calendar, windows, open_slot)
+            after = day_kind(start.date() + timedelta(days=WEEK_DAYS), calendar)
         out.append(
             WeekDemand(
                 week_start=start,
@@ -161,6 +171,7 @@ def week_demands(
                 open_slot=open_slot,
                 day_kind=kinds,
                 rota_days_delta=delta,
+                next_kind=after,
             )
         )
     return tuple(out)
@@ -169,6 +180,14 @@ def week_demands(
 def _open_days(open_slot: Sequence[bool]) -> tuple[bool, ...]:
     per_day = len(open_slot) // WEEK_DAYS
     return tuple(any(open_slot[d * per_day : (d + 1) * per_day]) for d in range(WEEK_DAYS))
+
+
+def day_kind(day: date, calendar: ChineseCalendar) -> str:
+    """``statutory`` (a statutory holiday), ``working`` (an official working day, make-up days included) or
+    ``rest``, on the official calendar."""
+    if calendar.is_statutory_holiday(day):
+        return "statutory"
+    return "working" if calendar.is_working_day(day) else "rest"
 
 
 def week_calendar(
@@ -181,10 +200,7 @@ def week_calendar(
     (:class:`WeekDemand`). A day is open when the window is (``open_slot``, else any of ``windows``' spans);
     a weekday is ordinarily open when some window has hours on it (7x24: every day)."""
     days = [first + timedelta(days=d) for d in range(WEEK_DAYS)]
-    kinds = tuple(
-        "statutory" if calendar.is_statutory_holiday(d) else ("working" if calendar.is_working_day(d) else "rest")
-        for d in days
-    )
+    kinds = tuple(day_kind(d, calendar) for d in days)
     if open_slot is not None:
         open_day = _open_days(open_slot)
     else:

@@ -6,9 +6,12 @@ tours (working-day pattern x shift template, the same start every working day), 
 ``M[d, s]``, break-placement counts ``y[d, s, break, offset]`` that sum to ``M[d, s]`` per break, and per
 interval shortfall/surplus in agent-minutes. Coverage of interval t in agent-minutes:
 ``sum presence(d, s, t) M[d, s] - sum breakmin(d, s, b, o, t) y[d, s, b, o] + frozen(t)``.
-The objective (integer fen) is paid cost + night allowance + overtime premium + split-days-off penalty
-+ shortfall and surplus penalties. Each business rule is one function that adds its rows and returns
-its penalty terms (after OR-Tools' ``examples/python/shift_scheduling_sat.py``).
+The objective (integer fen) is the tours' pay as costing charges it (:func:`planner.scheduling.rota.tour_pay`:
+the week's wage share, overtime, rest-day and holiday premiums by calendar date, the night allowance, less
+the allowance on unpaid lunch minutes at night, credited on the lunch's placement) + the solver-only weights:
+split days off, shortfall and surplus. Each business rule is one function that adds its rows and records its
+objective terms by name (:data:`OBJECTIVE_TERMS`; after OR-Tools' ``examples/python/shift_scheduling_sat.py``),
+so a result reports its objective term by term (``ScheduleResult.objective_terms_fen``).
 
 Shortfall comes first. The weighted objective alone may prefer a short interval to one more weekly tour
 (a 6-minute interval one agent short costs 60000 fen, a 40 h tour about 130000), and a gap stop may
@@ -27,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -45,6 +49,7 @@ from planner.shifts import (
     ShiftTemplate,
     Tour,
     consecutive_days_off,
+    night_overlap_min,
     span_by_slot,
 )
 
@@ -113,6 +118,7 @@ class ScheduleResult:
     n_tour_vars: int
     unrostered: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    objective_terms_fen: tuple[tuple[str, int], ...] = ()  # (term, fen) for each of OBJECTIVE_TERMS
 
 
 class RosterFailure(PlannerInputError):
@@ -196,6 +202,22 @@ class _Ctx:
     cover_terms: dict[int, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     short: list[int] = field(default_factory=list)
     surplus: list[int] = field(default_factory=list)
+    terms: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # name -> (var, fen)
+
+    def cost(self, term: str, v: int, fen: int) -> None:
+        """Add ``fen`` per unit of ``v`` to the objective, under the rule's term (:data:`OBJECTIVE_TERMS`)."""
+        self.lp.cost(v, fen)
+        self.terms[term].append((v, int(fen)))
+
+
+# The objective's terms, one per rule that prices something: the pay of the tours (what costing charges,
+# :func:`planner.scheduling.rota.tour_pay`), then the solver-only weights.
+OBJECTIVE_TERMS = ("pay", "split_days_off", "shortfall", "surplus")
+
+
+def objective_terms(c: _Ctx, val: Sequence[int] | dict[int, int]) -> tuple[tuple[str, int], ...]:
+    """The objective of a solution ``val`` term by term (fen): which rule cost what."""
+    return tuple((name, int(sum(val[v] * k for v, k in c.terms.get(name, ())))) for name in OBJECTIVE_TERMS)
 
 
 def _add_tour_counts(c: _Ctx) -> None:
@@ -211,10 +233,9 @@ def _add_tour_counts(c: _Ctx) -> None:
             v = c.lp.var(0, ub, f"n_{p}_{ti}")
             c.n[(p, ti)] = v
             ids.append(v)
-            fen = tour_pay(tour, pool.active_days, c.demand, c.rules, c.costs, c.rota)[0]
+            c.cost("pay", v, tour_pay(tour, pool.active_days, c.demand, c.rules, c.costs, c.rota)[0])
             if not consecutive_days_off(tour.days):
-                fen += c.costs.split_days_off_fen
-            c.lp.cost(v, fen)
+                c.cost("split_days_off", v, c.costs.split_days_off_fen)
         if pool.size is not None:
             if pool.exact:
                 c.lp.row(ids, [1] * len(ids), pool.size, pool.size)
@@ -251,11 +272,22 @@ def _add_breaks(c: _Ctx) -> None:
                 y = c.lp.var(0, c.lp.ubs[m], f"y_{d}_{tmpl.label}_{b}_{off}")
                 c.y[(d, tmpl, b, off)] = y
                 ys.append(y)
+                if not rule.paid:  # the tour's night allowance counted the shift's span: lunch is unpaid
+                    credit = _unpaid_night_fen(c, start_abs + off, rule.duration_min)
+                    if credit:
+                        c.cost("pay", y, -credit)
                 for slot, minutes in span_by_slot(
                     start_abs + off, rule.duration_min, c.demand.interval_min, cyclic=c.cyclic
                 ).items():
                     c.cover_terms[slot].append((y, -minutes))
             c.lp.row([*ys, m], [1] * len(ys) + [-1], 0, 0)
+
+
+def _unpaid_night_fen(c: _Ctx, start_abs: int, duration_min: int) -> int:
+    """The night allowance of an unpaid break's minutes (fen, rounded): costing pays it per paid hour in the
+    night window (:func:`planner.costing.team_cost`), and the tour's price counted the whole shift."""
+    night = night_overlap_min(start_abs % DAY_MIN, duration_min, c.rules.night_start_min, c.rules.night_end_min)
+    return round(night * c.costs.pay.night_allowance_fen_per_hour / 60)
 
 
 def _add_soft_coverage(c: _Ctx) -> None:
@@ -270,8 +302,8 @@ def _add_soft_coverage(c: _Ctx) -> None:
         u = c.lp.var(0, big, f"surplus_{t}")
         c.short.append(s)
         c.surplus.append(u)
-        c.lp.cost(s, pen_short)
-        c.lp.cost(u, pen_surplus)
+        c.cost("shortfall", s, pen_short)
+        c.cost("surplus", u, pen_surplus)
         terms = c.cover_terms.get(t, [])
         rhs = need_min - c.frozen_min[t]
         c.lp.row([v for v, _ in terms] + [s, u], [k for _, k in terms] + [1, -1], rhs, rhs)
@@ -844,6 +876,7 @@ def solve_roster(
         n_tour_vars=len(c.n),
         unrostered=unrostered,
         notes=tuple(notes),
+        objective_terms_fen=objective_terms(c, val),
     )
 
 

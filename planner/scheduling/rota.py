@@ -31,10 +31,10 @@ from datetime import date, timedelta
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.labour import (
     DAY_MIN,
+    DAYS_PER_MONTH,
     OVERTIME_MONTH_MAX_MIN,
     OVERTIME_WEEK_MAX_MIN,
     STANDARD_DAY_WORK_MIN,
-    STANDARD_WEEK_WORK_MIN,
     WEEK_DAYS,
     CostRates,
     ShiftRules,
@@ -163,11 +163,13 @@ def rota_tours(
 def tour_pay(
     tour: Tour, active: tuple[bool, ...], demand: WeekDemand, rules: ShiftRules, costs: CostRates, rota: WeekRota
 ) -> tuple[int, float]:
-    """(cost in fen, premium minutes) of one tour in this week, on its ``active`` days: the wage share
-    (paid minutes over the week's full-time minutes, at most 1, of 40 h), overtime, rest-day and
-    statutory-holiday minutes at their multiples (classed by calendar date: a night shift into a holiday is
-    holiday time after midnight), and the night allowance. Premium minutes count toward the 36 h a month."""
-    kinds = demand.kinds
+    """(cost in fen, premium minutes) of one tour in this week, on its ``active`` days, by costing's rules
+    (:func:`planner.costing.team_cost`, one week of its month): the monthly wage x the wage share (paid
+    minutes over the week's full-time minutes, at most 1) x 7 / 30.44 days; overtime, rest-day and
+    statutory-holiday minutes at their multiples of the hourly base (classed by calendar date: a night shift
+    into a holiday is holiday time after midnight); the night allowance. Premium minutes count toward the
+    36 h a month. The pay rules (``costs.pay``) are the only rates."""
+    kinds, pay = demand.kinds, costs.pay
     tmpl = tour.template
     share = tmpl.paid_min / tmpl.length_min
     other: dict[int, float] = {}
@@ -176,10 +178,10 @@ def tour_pay(
     worked = [d for d in range(WEEK_DAYS) if tour.days[d] and active[d]]
     for d in worked:
         first = min(tmpl.length_min, DAY_MIN - tmpl.start_min)
-        for on, minutes in ((d, first), ((d + 1) % WEEK_DAYS, tmpl.length_min - first)):
+        for on, minutes in ((d, first), (d + 1, tmpl.length_min - first)):  # by the calendar date of the time
             if minutes <= 0:
                 continue
-            if kinds[on] == "statutory":
+            if demand.kind_on(on) == "statutory":
                 holiday += minutes * share
             else:
                 other[d] = other.get(d, 0.0) + minutes * share
@@ -191,18 +193,15 @@ def tour_pay(
         lambda d: kinds[d] == "working",
         demand.working_days,
         comprehensive=costs.comprehensive,
-        in_lieu=costs.rest_day_in_lieu,
+        in_lieu=pay.rest_day_in_lieu,
     )
-    wage_min = STANDARD_WEEK_WORK_MIN * min(1.0, paid / rota.standard_min) if rota.standard_min else 0.0
-    equivalent = (
-        wage_min
-        + costs.overtime_multiple * wk.overtime
-        + costs.rest_day_multiple * wk.rest
-        + costs.holiday_multiple * holiday
-    )
+    wage_share = min(1.0, paid / rota.standard_min) if rota.standard_min else 0.0
+    wage_fen = wage_share * pay.monthly_wage_fen * WEEK_DAYS / DAYS_PER_MONTH
+    premium_min = (pay.overtime_multiple * wk.overtime + pay.rest_day_multiple * wk.rest
+                   + pay.holiday_multiple * holiday)
     night = len(worked) * tmpl.night_min(rules)
-    fen = equivalent * costs.hourly_rate_fen + night * costs.night_allowance_fen_per_hour
-    return round(fen / 60), wk.overtime + wk.rest + holiday
+    fen = wage_fen + (premium_min * pay.hourly_fen + night * pay.night_allowance_fen_per_hour) / 60
+    return round(fen), wk.overtime + wk.rest + holiday
 
 
 def _pressure_min(
