@@ -15,6 +15,7 @@ row (the line number in the file, header = row 1) and field.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -152,29 +153,57 @@ def _row(i: int) -> int:
     return int(i) + 2
 
 
-def load_table(path: Path, what: str = "history") -> pd.DataFrame:
+@dataclass(frozen=True)
+class Blob:
+    """A file's bytes with the name it was given (an upload in the app): read like a file of that name,
+    and named by it in every message (``str(blob)`` is the name)."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return self.name
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def load_table(path: Path | Blob, what: str = "history") -> pd.DataFrame:
     """The raw table as strings (CSV or XLSX; UTF-8, BOM or GBK), or HistoryError naming the file.
 
-    The one table reader of the project (planner.io.table wraps it). Header names are stripped, not
-    lower-cased: callers compare case-insensitively where they need to.
+    The one table reader of the project (planner.io.table wraps it): a path, or the bytes of a file
+    (:class:`Blob`, never written to disk). Header names are stripped, not lower-cased: callers compare
+    case-insensitively where they need to.
     """
-    if not path.exists():
-        raise HistoryError(f"{path}: file not found")
-    if not path.is_file():
-        raise HistoryError(f"{path}: not a file")
-    if path.stat().st_size == 0:
+    if isinstance(path, Blob):
+        suffix, empty = Path(path.name).suffix.lower(), not path.data.strip()
+        if suffix not in EXCEL_SUFFIXES and b"\x00" in path.data[:4096]:
+            raise HistoryError(f"{path}: not a text file (binary data); give CSV (UTF-8 or GBK) or XLSX")
+
+        def source():
+            return io.BytesIO(path.data)
+    else:
+        if not path.exists():
+            raise HistoryError(f"{path}: file not found")
+        if not path.is_file():
+            raise HistoryError(f"{path}: not a file")
+        suffix, empty = path.suffix.lower(), path.stat().st_size == 0
+
+        def source():
+            return path
+    if empty:
         raise HistoryError(f"{path}: the {what} file is empty (need a header row)")
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, dtype=str, keep_default_na=False)
+        if suffix in EXCEL_SUFFIXES:
+            df = pd.read_excel(source(), dtype=str, keep_default_na=False)
         else:
             try:
                 df = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
+                    source(), dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
                 )
             except UnicodeDecodeError:  # Excel on Chinese Windows saves CSV as GBK
                 df = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="gb18030"
+                    source(), dtype=str, keep_default_na=False, skipinitialspace=True, encoding="gb18030"
                 )
     except pd.errors.EmptyDataError:
         raise HistoryError(f"{path}: the {what} file is empty (need a header row)") from None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from forecasts.io import ALLOWED_INTERVAL_MIN
+from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.labour import CostRates, PayRules, ShiftRules
 
@@ -128,7 +128,7 @@ class Team:
 class ColumnMap:
     """A history file and how its columns map onto the history schema (``schema name -> file column``)."""
 
-    path: str
+    path: str | Blob  # a file, or an upload's bytes with its name
     columns: tuple[tuple[str, str], ...] = ()
     channel: str | None = None  # every row belongs to this channel (a per-channel file)
 

@@ -22,7 +22,7 @@ from forecasts.timefmt import normalise_timestamp
 from planner.domain import ColumnMap, Scenario
 from planner.errors import PlannerInputError
 from planner.io.history import combine_date_interval, map_columns
-from planner.io.table import read_table
+from planner.io.table import Source, read_table
 from planner.reports.kpi import COUNT_COLUMNS
 
 _NULLS = ("", "nan", "null", "na", "n/a", "none", "-")
@@ -105,7 +105,7 @@ def report_columns(scenario: Scenario, extra: Sequence[tuple[str, str]] = ()) ->
     return tuple((dict(shared) | dict(scenario.report.columns) | dict(extra)).items())
 
 
-def read_actuals(path: str, scenario: Scenario, columns: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
+def read_actuals(path: Source, scenario: Scenario, columns: Sequence[tuple[str, str]] = ()) -> pd.DataFrame:
     """The actuals file as a frame in the schema's names: ``interval_start`` (datetime), ``channel``,
     ``queue`` and every count column present as floats (NaN where empty), validated row by row."""
     source = str(path)

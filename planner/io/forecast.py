@@ -7,20 +7,20 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import PlannerInputError
-from planner.io.table import read_table
+from planner.io.table import Source, read_table, source_of
 from planner.staffing import validate_forecast
 
 
 def read_forecast(
-    path: str | Path, *, timezone: str = "Asia/Shanghai", columns: tuple[tuple[str, str], ...] = ()
+    path: Source, *, timezone: str = "Asia/Shanghai", columns: tuple[tuple[str, str], ...] = ()
 ) -> pd.DataFrame:
     """Read and validate a forecast CSV/XLSX (see :func:`planner.staffing.validate_forecast`);
     ``columns`` maps schema names to the file's column names, as for a history."""
     from planner.domain import ColumnMap
     from planner.io.history import map_columns
 
-    path = Path(path)
-    if not path.is_file():
+    path = source_of(path)
+    if isinstance(path, Path) and not path.is_file():
         raise PlannerInputError(f"{path}: no such forecast file")
     raw = map_columns(read_table(path, "forecast"), ColumnMap(str(path), columns))
     return validate_forecast(raw, source=str(path), timezone=timezone)

@@ -11,15 +11,15 @@ import pandas as pd
 from forecasts.timefmt import normalise_timestamp
 from planner.domain import ACTIVITIES
 from planner.errors import PlannerInputError
-from planner.io.table import read_table
+from planner.io.table import Source, read_table, source_of
 from planner.labour import DAY_MIN, WEEK_DAYS
 from planner.scheduling.demand import Agent
 
 
-def read_schedule(path: str | Path) -> pd.DataFrame:
+def read_schedule(path: Source) -> pd.DataFrame:
     """Read a schedule.csv with validated columns, activities and times (start < end); an optional
     ``team`` column is kept."""
-    path = Path(path)
+    path = source_of(path)
     df = read_table(path, "schedule")
     if df.empty:
         raise PlannerInputError(f"{path}: no schedule rows")
@@ -65,15 +65,15 @@ SHIFT_REQUIRED = ("agent_id", "date", "shift_start", "shift_end")
 SHIFT_ALIASES = {"agent_id": ("agent",), "shift_start": ("start",), "shift_end": ("end",)}
 
 
-def is_shift_list(path: str | Path, columns: dict[str, str] | None = None) -> bool:
+def is_shift_list(path: Source, columns: dict[str, str] | None = None) -> bool:
     """Whether a roster file is a per-agent shift list (no ``activity`` column, or a mapping given)."""
     if columns:
         return True
-    head = read_table(Path(path), "schedule")
+    head = read_table(path, "schedule")
     return "activity" not in {str(c).strip().lower() for c in head.columns}
 
 
-def read_shift_list(path: str | Path, columns: dict[str, str] | None = None) -> pd.DataFrame:
+def read_shift_list(path: Source, columns: dict[str, str] | None = None) -> pd.DataFrame:
     """A per-agent shift list (one row per agent and date: ``agent_id, date, shift_start, shift_end``
     and optionally ``lunch_start, lunch_end, team``) as schedule rows (work, lunch, work).
 
@@ -81,7 +81,7 @@ def read_shift_list(path: str | Path, columns: dict[str, str] | None = None) -> 
     up as is, case-insensitively (``agent`` for ``agent_id``, ``start``/``end`` for the shift's times also
     work). Times are ``HH:MM`` on the row's date or full ``YYYY-MM-DDTHH:MM``; a clock-time end at or
     before the start is the next morning (a night shift). Errors name the file, row and field."""
-    path = Path(path)
+    path = source_of(path)
     df = read_table(path, "shift list")
     if df.empty:
         raise PlannerInputError(f"{path}: no shift rows")

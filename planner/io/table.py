@@ -10,16 +10,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecasts.io import HistoryError, load_table
+from forecasts.io import Blob, HistoryError, load_table
 from planner.errors import PlannerInputError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+Source = str | Path | Blob  # a file, or a file's bytes with its name (an upload: never written to disk)
 
 
-def read_table(path: str | Path, what: str = "data") -> pd.DataFrame:
-    """A CSV/XLSX file as a frame of stripped strings, header names stripped (case kept)."""
+def source_of(path: Source) -> Path | Blob:
+    """A reader's input as the table reader takes it; ``str()`` of it names the file in messages."""
+    return path if isinstance(path, Blob) else Path(path)
+
+
+def read_table(path: Source, what: str = "data") -> pd.DataFrame:
+    """A CSV/XLSX file (or its bytes, :class:`forecasts.io.Blob`) as a frame of stripped strings, header
+    names stripped (case kept)."""
     try:
-        return load_table(Path(path), what)
+        return load_table(source_of(path), what)
     except HistoryError as exc:
         raise PlannerInputError(str(exc)) from None
 

@@ -129,23 +129,19 @@ def scenario_of(data: dict[str, Any], source: str) -> Any:
     return parse_scenario(data, source=source, base_dir=SCENARIO_DIR)
 
 
-def with_upload(up: Upload, fn: Callable[[str], Any]) -> Any:
-    """Call ``fn(path)`` on the upload written to a temporary file of its own name; the temporary folder is
-    taken out of any error message, so it names the file the user uploaded."""
-    if not up.data.strip():
-        raise PlannerInputError(f"{up.name}: the file is empty")
-    if Path(up.name).suffix.lower() != ".xlsx" and b"\x00" in up.data[:4096]:
-        raise PlannerInputError(f"{up.name}: not a text file (binary data); upload CSV (UTF-8 or GBK) or XLSX")
-    with tempfile.TemporaryDirectory(prefix="planner-upload-") as tmp:
-        path = Path(tmp) / up.name
-        path.write_bytes(up.data)
-        try:
-            return fn(str(path))
-        except PlannerInputError as exc:
-            raise PlannerInputError(str(exc).replace(f"{tmp}/", "")) from None
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
-            text = str(exc).replace(f"{tmp}/", "").splitlines()[0] if str(exc) else type(exc).__name__
-            raise PlannerInputError(f"{up.name}: {text}") from None
+def with_upload(up: Upload, fn: Callable[[Any], Any]) -> Any:
+    """``fn`` on the upload's bytes (:class:`forecasts.io.Blob`, named as uploaded; never written to a file):
+    the readers take it as they take a path and decode it the same way (UTF-8, BOM, GBK); an error that is
+    not already one line naming the file is made one."""
+    from forecasts.io import Blob
+
+    try:
+        return fn(Blob(up.name, up.data))
+    except PlannerInputError:
+        raise
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise PlannerInputError(f"{up.name}: {text}") from None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
