@@ -14,7 +14,7 @@ scenario, opens no file, and answers four questions:
    the path of the plan's own check).
 3. gaps: where is it short of the requirement? The requirement is :func:`planner.steps.staff_step` on
    the forecast; per team and interval the agents to schedule are ``ceil(required / (1 - shrinkage))``
-   (:func:`planner.scheduling.demand.need_after_shrinkage`); a gap is an interval where fewer are at work.
+   (:func:`planner.queueing.scheduled_agents`); a gap is an interval where fewer are at work.
 4. fix: the cheapest shifts to add. The vendor's roster stays as it is; the residual demand (agents to
    schedule minus the vendor's, clipped at 0) is rostered by the scheduler
    (:func:`planner.scheduling.api.roster_weeks`) under the scenario's rules and costs, except that an added
@@ -53,8 +53,9 @@ from planner.labour import (
     STANDARD_WEEK_WORK_MIN,
     WEEK_DAYS,
 )
+from planner.queueing import scheduled_agents
 from planner.scheduling.checker import Limits, check_schedule
-from planner.scheduling.demand import WeekDemand, day_kind, need_after_shrinkage, week_calendar
+from planner.scheduling.demand import WeekDemand, day_kind, week_calendar
 
 SCHEDULE_COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 LAW = {
@@ -332,7 +333,7 @@ def _need_by_team(scenario: Scenario, requirements: pd.DataFrame, starts: pd.Dat
                   channels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     rows = requirements[requirements["channel"].isin(channels)]
     req = rows.groupby("interval_start")["required"].sum().reindex(starts).fillna(0.0).to_numpy(dtype=float)
-    return req, need_after_shrinkage(req, scenario.shrinkage)
+    return req, scheduled_agents(req, scenario.shrinkage)
 
 
 def team_scheduled(schedule: pd.DataFrame, week_start: datetime, interval_min: int, n: int) -> np.ndarray:

@@ -117,17 +117,15 @@ def heads(requirements: pd.DataFrame, shrinkage: float, weeks: int, efficiency: 
     import numpy as np
 
     from planner.labour import STANDARD_WEEK_WORK_MIN
-    from planner.scheduling.demand import need_after_shrinkage
+    from planner.queueing import scheduled_agents
 
-    if not 0 <= shrinkage < 1:
-        raise PlannerInputError(f"shrinkage {shrinkage:g}: must be in [0, 1)")
     if not 0 < efficiency <= 1 + 1e-9:
         raise PlannerInputError(f"schedule efficiency {efficiency:g} must be in (0, 1]")
     rows = requirements if channel is None else requirements[requirements["channel"] == channel]
     t = pd.to_datetime(requirements["interval_start"]).drop_duplicates().sort_values()
     step_h = (t.iloc[1] - t.iloc[0]).total_seconds() / 3600 if len(t) > 1 else 0.0
     required = rows["required"].to_numpy(dtype=float)
-    scheduled = need_after_shrinkage(required, shrinkage)
+    scheduled = scheduled_agents(required, shrinkage)
     by_interval = pd.Series(scheduled, index=rows["interval_start"].to_numpy()).groupby(level=0).sum()
     on_job_h = float(required.sum()) * step_h
     fte = on_job_h / (efficiency * (1.0 - shrinkage) * STANDARD_WEEK_WORK_MIN / 60 * weeks)

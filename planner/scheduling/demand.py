@@ -19,6 +19,7 @@ from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 from planner.labour import DAY_MIN, WEEK_DAYS
+from planner.queueing import scheduled_agents
 
 MAX_AGENTS_PER_INTERVAL = 100_000  # one site's agents at one time; beyond it the input is a typo
 
@@ -80,11 +81,6 @@ class WeekDemand:
 
     def slot_start(self, slot: int) -> datetime:
         return self.week_start + timedelta(minutes=slot * self.interval_min)
-
-
-def need_after_shrinkage(required: np.ndarray, shrinkage: float) -> np.ndarray:
-    """Scheduled agents per interval: ceil(required / (1 - shrinkage)), with a 1e-9 guard on the ceiling."""
-    return np.ceil(required / (1.0 - shrinkage) - 1e-9).astype(int)
 
 
 def week_demands(
@@ -165,7 +161,7 @@ def week_demands(
                 week_start=start,
                 interval_min=interval_min,
                 required=tuple(float(x) for x in r),
-                need=tuple(int(x) for x in need_after_shrinkage(r, shrinkage)),
+                need=tuple(int(x) for x in scheduled_agents(r, shrinkage)),
                 shrinkage=shrinkage,
                 channels=chans,
                 open_slot=open_slot,
