@@ -7,13 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from planner.domain import Scenario
 
+if TYPE_CHECKING:  # the steps' result types (no import at run time: they import this module's callers)
+    from planner.capacity_plan import CapacityPlan
+    from planner.costing import CostBreakdown
+    from planner.scheduling.api import TeamRoster
+    from planner.sla.risk import ChannelRisk
+    from planner.sla.service import ChannelCheck
+
 Progress = Callable[[str], None]
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -39,20 +47,20 @@ class Plan:
     forecast: pd.DataFrame
     forecast_info: dict[str, Any]
     requirements: pd.DataFrame
-    rosters: tuple[Any, ...]
-    service: tuple[Any, ...]
+    rosters: tuple[TeamRoster, ...]
+    service: tuple[ChannelCheck, ...]
     warnings: tuple[str, ...]
     timings_s: tuple[tuple[str, float], ...]
-    risk: tuple[Any, ...] = ()
-    cost: Any = None
-    capacity: Any = None
+    risk: tuple[ChannelRisk, ...] = ()
+    cost: CostBreakdown | None = None
+    capacity: CapacityPlan | None = None
     typical_forecast: pd.DataFrame | None = None
 
     @property
     def interval_min(self) -> int:
         return int(self.forecast_info["interval_min"])
 
-    def roster(self, team: str) -> Any:
+    def roster(self, team: str) -> TeamRoster:
         """The roster of one team (KeyError if absent)."""
         for r in self.rosters:
             if r.team == team:
@@ -64,6 +72,7 @@ class Plan:
         from planner.views import summary_of
 
         return summary_of(self)
+
 
 @dataclass(frozen=True)
 class Forecasted:
