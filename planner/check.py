@@ -343,7 +343,8 @@ def team_scheduled(schedule: pd.DataFrame, week_start: datetime, interval_min: i
     return np.asarray(cover, dtype=float) / interval_min
 
 
-def _team_rows(schedule: pd.DataFrame, teams_of: dict[str, str], team: str) -> pd.DataFrame:
+def team_rows(schedule: pd.DataFrame, teams_of: dict[str, str], team: str) -> pd.DataFrame:
+    """The rows of one team's agents (``teams_of``: agent -> team, :func:`agent_teams`)."""
     return schedule[schedule["agent_id"].astype(str).map(teams_of).eq(team).to_numpy()]
 
 
@@ -371,7 +372,7 @@ def assess(
     lap = time.perf_counter()
     service, gaps, cov = [], [], []
     for team, chans in team_channels.items():
-        scheduled = team_scheduled(_team_rows(schedule, teams_of, team), week_start, interval_min, n)
+        scheduled = team_scheduled(team_rows(schedule, teams_of, team), week_start, interval_min, n)
         req, need = _need_by_team(scenario, requirements, starts, chans)
         missing = np.maximum(0.0, need - scheduled)
         missing = np.where(missing > _EPS, missing, 0.0)
@@ -585,7 +586,7 @@ def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
 
     week_start = datetime.combine(inputs.start, datetime.min.time())
     n = inputs.weeks * WEEK_DAYS * DAY_MIN // inputs.interval_min
-    scheduled = team_scheduled(_team_rows(inputs.schedule, inputs.teams_of, team), week_start,
+    scheduled = team_scheduled(team_rows(inputs.schedule, inputs.teams_of, team), week_start,
                                inputs.interval_min, n)
     starts = pd.date_range(week_start, periods=n, freq=f"{inputs.interval_min}min")
     return team_service(inputs.scenario, inputs.forecast, inputs.requirements, inputs.team_channels[team], starts,

@@ -826,7 +826,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
     given overrides the scenario's value and says so on stderr."""
     from dataclasses import replace
 
-    from planner.check import roster_inputs, roster_service
+    from planner.check import roster_inputs, roster_service, team_rows
     from planner.io.forecast import read_forecast
     from planner.io.schedule import read_schedule
     from planner.sla.service import ratio_result
@@ -869,7 +869,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
     run = next(r for r in roster_service(inputs, team) if r.spec.name == channel)
     service = run.service
     result = service.simulation if service.simulation is not None else ratio_result(service)
-    own = inputs.schedule[inputs.schedule["agent_id"].astype(str).map(inputs.teams_of).eq(team).to_numpy()]
+    own = team_rows(inputs.schedule, inputs.teams_of, team)
     work = own[own["activity"] == "work"]
     work_hours = float((work["end"] - work["start"]).dt.total_seconds().sum() / 3600.0)
     payload = _simulation_payload(result, scen.replications if real_time else 1, scen.solver.seed, work_hours,

@@ -53,11 +53,12 @@ def head_metrics(plan, req, shrinkage: float, ch: str, lg: str) -> None:
     channels together, each beside the plan's own (the levers' effect)."""
     from planner.capacity_plan import measured_efficiency
     from planner.costing import fte_cost_month_fen
+    from planner.errors import PlannerInputError
     from planner.whatif import heads
 
     try:
-        e, fen = measured_efficiency(plan), fte_cost_month_fen(plan.cost)
-    except Exception:  # a plan without rosters or cost: heads only, no FTE
+        e, fen = measured_efficiency(plan), fte_cost_month_fen(plan.cost) if plan.cost is not None else 0.0
+    except PlannerInputError:  # a plan without rostered hours or FTE: heads at full efficiency, no cost
         e, fen = 1.0, 0.0
     s0 = plan.scenario.shrinkage
     for name, channel in ((ch, ch), (tr("all_channels"), None)):
