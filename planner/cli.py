@@ -213,7 +213,9 @@ def staff_command(
     check_writable(out, "--out", force)
     errors, notes = volume_errors(scen, {})  # a forecast file has no backtest: the scenario's forecast_error
     req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast, errors=errors)
-    messages = notes + messages
+    # the forecast's error moves only a channel staffed for sl_confidence here: the others' notes are not ours
+    confident = tuple(f"channel {s.name}:" for s in scen.channels if s.sl_confidence is not None)
+    messages = [n for n in notes if n.startswith(confident)] + messages
     write_requirements(req, out)
     _print_warnings(messages)
     summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}

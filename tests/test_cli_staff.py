@@ -100,6 +100,8 @@ def test_staff_writes_one_block_per_channel(tmp_path, capsys, name):
     assert list(dict.fromkeys(req.channel)) == channels
     summary = json.loads(stdout)
     assert set(summary["channels"]) == set(channels)
+    # no channel is staffed for sl_confidence: the forecast's error moves nothing here, and nothing says so
+    assert "forecast_error" not in err and "backtest" not in err, err
 
 
 BAD_SCENARIOS = [
