@@ -214,7 +214,7 @@ def staff_command(
     errors, notes = volume_errors(scen, {})  # a forecast file has no backtest: the scenario's forecast_error
     req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast, errors=errors)
     # the forecast's error moves only a channel staffed for sl_confidence here: the others' notes are not ours
-    confident = tuple(f"channel {s.name}:" for s in scen.channels if s.sl_confidence is not None)
+    confident = tuple(f"channel {s.name}:" for s in scen.channels if s.target.confidence is not None)
     messages = [n for n in notes if n.startswith(confident)] + messages
     write_requirements(req, out)
     _print_warnings(messages)
@@ -846,7 +846,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
                                         f"{spec.first_reply_working_hours:g} working hours), not answered calls")
     spec = replace(
         spec,
-        answer_s=_override("--answer-s", answer_s, spec.answer_s, scenario, notes),
+        answer_s=_override("--answer-s", answer_s, spec.target.answer_s, scenario, notes),
         patience_s=_override("--patience-s", patience_s, spec.patience_s if spec.model == "erlang-a" else None,
                              scenario, notes),
         model="erlang-a" if patience_s is not None else spec.model,
@@ -887,14 +887,15 @@ def sl_staff_cmd(
         None, "--aht-s", help="Mean handle time (s); overrides the forecast's aht_s (default: the forecast's)."
     ),
     scenario: str | None = typer.Option(
-        None, "--scenario", help="Scenario TOML: the voice channel's target and measure (sl_period, sl_min_share, "
-        "sl_floor), patience and model."
+        None, "--scenario", help="Scenario TOML: the voice channel's contract terms (service_level, answer_s, "
+        "sl_period, sl_min_share, sl_floor, sl_confidence), patience and model; a flag overrides one."
     ),
     answer_s: float | None = typer.Option(None, "--answer-s", help="SL threshold T (s): answered within T."),
-    sl: float | None = typer.Option(None, "--sl", help="Service-level target, a fraction [0.8]."),
-    period: str | None = typer.Option(None, "--period", help="interval | day | week | month | total [day]."),
-    min_share: float | None = typer.Option(None, "--min-share", help="Share of periods that must meet it [0.95]."),
-    expected: bool = typer.Option(False, "--expected", help="Target the expected SL, not a share."),
+    sl: float | None = typer.Option(None, "--sl", help="Service-level target, a fraction (e.g. 0.8)."),
+    period: str | None = typer.Option(None, "--period", help="interval | day | week | month | total [interval]."),
+    min_share: float | None = typer.Option(None, "--min-share", help="Share of periods that must meet it [1]."),
+    confidence: float | None = typer.Option(
+        None, "--confidence", help="Chance each period meets it, over the replications [none: its expected SL]."),
     floor_sl: float | None = typer.Option(None, "--floor-sl", help="Per-interval floor on expected SL."),
     patience_s: float | None = typer.Option(None, "--patience-s", help="Mean patience (s)."),
     volume_cv: float = typer.Option(0.0, "--volume-cv", help="CV of a day-level volume factor."),
@@ -927,21 +928,25 @@ def sl_staff_cmd(
     force: bool = typer.Option(False, "--force", help="Overwrite --out and the schedule files if they exist."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation."""
+    """Staff to the service level as the contract measures it (per day/month, chance-constrained), by simulation.
+
+    The terms are the scenario's voice channel's (:class:`planner.domain.ServiceTarget`, its defaults
+    without a scenario); each flag overrides one."""
     import csv
+    from dataclasses import replace
     from pathlib import Path
 
     import numpy as np
 
-    from planner.domain import TIME_FMT
+    from planner.domain import TIME_FMT, ServiceTarget
     from planner.io.simulation import read_forecast
     from planner.io.table import check_writable
     from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
     from planner.sla.staffing import (
-        ServiceTarget,
         check_target,
         erlang_requirements,
         paid_hours,
+        searchable_sl,
         sl_aware_staffing,
         staff_exactly,
     )
@@ -960,25 +965,27 @@ def sl_staff_cmd(
             spec = scen.channel("voice")
         except KeyError:
             raise PlannerInputError(f"--scenario {scenario}: no [channels.voice] to staff") from None
-    sl = _override("--sl", sl, spec.sl_target if spec else None, scenario, notes) or 0.8
-    answer_s = _override("--answer-s", answer_s, spec.answer_s if spec else None, scenario, notes)
-    if answer_s is None:
-        raise PlannerInputError("--answer-s is required (or --scenario with channels.voice.answer_s)")
-    period = _override("--period", period, spec.sl_period if spec else None, scenario, notes) or "day"
-    min_share = _override("--min-share", min_share, spec.sl_min_share if spec else None, scenario, notes) or 0.95
-    floor_sl = _override("--floor-sl", floor_sl, spec.sl_floor if spec else None, scenario, notes)
+    terms = spec.target if spec is not None else ServiceTarget()
+    flags = {"sl": ("--sl", sl), "answer_s": ("--answer-s", answer_s), "period": ("--period", period),
+             "min_share": ("--min-share", min_share), "floor": ("--floor-sl", floor_sl),
+             "confidence": ("--confidence", confidence)}
+    given = {k: _override(flag, v, getattr(terms, k) if spec else None, scenario, notes)
+             for k, (flag, v) in flags.items()}
+    try:
+        target = replace(terms, **{k: v for k, v in given.items() if v is not None})
+        sl = searchable_sl(target)
+    except PlannerInputError as exc:  # "sl must be ...": name the flag
+        name, _, rest = str(exc).partition(" ")
+        raise PlannerInputError(f"{flags[name][0]} {rest}" if name in flags else str(exc)) from None
+    answer_s, period = float(target.answer_s), target.period
     model = _override("--model", model, spec.model if spec else None, scenario, notes) or "erlang-c"
     patience_s = _override("--patience-s", patience_s,
                            spec.patience_s if spec and spec.model == "erlang-a" else None, scenario, notes)
     aht_s = _override("--aht-s", aht_s, spec.aht_s if spec else None, scenario, notes)
     workload = read_forecast(forecast, aht_s=aht_s, interval_min=interval_min, warn=notes.append)
     _print_warnings(notes)
-    target = ServiceTarget(sl=sl, answer_s=answer_s, period=period, min_share=None if expected else min_share,
-                           interval_floor_sl=floor_sl)
     realise = staff_exactly
     if roster:
-        from dataclasses import replace
-
         from planner.domain import SolverSettings
         from planner.io.table import write_csv
         from planner.labour import CostRates, ShiftRules

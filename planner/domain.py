@@ -8,19 +8,22 @@ here too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
+from planner.errors import PlannerInputError
 from planner.labour import CostRates, PayRules, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
 INTERVALS_MIN = ALLOWED_INTERVAL_MIN  # interval lengths that divide an hour (one list, in forecasts.io)
 ACTIVITIES = ("work", "lunch", "break", "training", "off")  # schedule rows; only work covers demand
 CHANNEL_KINDS = ("voice", "chat", "email")  # email: any deferred work (email, social media, tickets)
-SL_PERIODS = ("interval", "day", "week", "month")
+SL_PERIODS = ("interval", "day", "week", "month")  # the contract's periods
+TARGET_PERIODS = (*SL_PERIODS, "total")  # and the whole horizon, for a search or a simulation
 TEAM_OF_KIND = {"voice": "voice", "chat": "written", "email": "written"}  # default teams
 MAX_HORIZON_WEEKS = 6
 
@@ -82,14 +85,53 @@ class VolumeError:
 
 
 @dataclass(frozen=True)
-class ChannelSpec:
-    """One channel's staffing rules and how the contract measures it (fractions, seconds, working hours).
+class ServiceTarget:
+    """The contract's service terms of one channel (合同 2.1, 2.6), the one copy that staffing, the SL
+    search, risk, the check and the reports read.
 
-    sl_period: the period over which the contract measures the target (``interval`` | ``day`` | ``week``
-    | ``month``); sl_min_share: the share of those periods that must meet it; sl_floor: the lowest
-    service level any single interval may have (None: no floor). sl_confidence: the probability, given
-    the forecast's error, with which each period must meet the target (None: staff on the point
-    forecast); volume_error: the forecast's error when set in the scenario (else from the backtest).
+    sl: share of contacts answered within ``answer_s`` [s] (for deferred work: of items replied to within
+    the channel's deadline; None: the channel is held to ``asa_s`` only); asa_s [s]: average speed of
+    answer. period: over what the contract measures (``interval`` | ``day`` | ``week`` | ``month``; a
+    search may use ``total``); min_share: the share of those periods that must meet the target; floor: the
+    lowest service level any single interval may have (None: no floor); confidence: the probability,
+    given the forecast's error, with which each period must meet the target (None: each period's expected
+    service level is held to ``sl``).
+    """
+
+    sl: float | None = None
+    answer_s: float | None = None
+    asa_s: float | None = None
+    period: str = "interval"
+    min_share: float = 1.0
+    floor: float | None = None
+    confidence: float | None = None
+
+    def __post_init__(self) -> None:
+        def bad(name: str, rule: str, value: Any) -> PlannerInputError:
+            return PlannerInputError(f"{name} must be {rule}, got {value}")
+
+        if self.sl is not None and not (math.isfinite(self.sl) and 0 < self.sl <= 1):
+            raise bad("sl", "in (0, 1]", self.sl)
+        if self.answer_s is not None and not (math.isfinite(self.answer_s) and self.answer_s >= 0):
+            raise bad("answer_s", ">= 0 s", self.answer_s)
+        if self.asa_s is not None and not (math.isfinite(self.asa_s) and self.asa_s > 0):
+            raise bad("asa_s", "> 0 s", self.asa_s)
+        if self.period not in TARGET_PERIODS:
+            raise bad("period", f"one of {', '.join(TARGET_PERIODS)}", repr(self.period))
+        if not (math.isfinite(self.min_share) and 0 <= self.min_share <= 1):
+            raise bad("min_share", "in [0, 1]", self.min_share)
+        if self.floor is not None and not (math.isfinite(self.floor) and 0 <= self.floor < 1):
+            raise bad("floor", "in [0, 1)", self.floor)
+        if self.confidence is not None and not (math.isfinite(self.confidence) and 0 < self.confidence <= 1):
+            raise bad("confidence", "in (0, 1]", self.confidence)
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel's staffing rules and the contract's terms for it (fractions, seconds, working hours).
+
+    target: how the contract measures the channel (:class:`ServiceTarget`); volume_error: the forecast's
+    error when set in the scenario (else from the backtest).
     """
 
     name: str
@@ -98,21 +140,14 @@ class ChannelSpec:
     min_agents: int = 0
     aht_s: float | None = None  # overrides the forecast's aht_s when set
     # voice and chat
+    target: ServiceTarget = field(default_factory=ServiceTarget)
     model: str = "erlang-c"
-    sl_target: float | None = None
-    answer_s: float | None = None
-    asa_target_s: float | None = None
     patience_s: float | None = None
     max_occupancy: float = 1.0
     concurrency: int = 1
     handle_time_stretch: float = 0.0
     # email (deferred work)
     first_reply_working_hours: float | None = None
-    # the contract's measure
-    sl_period: str = "interval"
-    sl_min_share: float = 1.0
-    sl_floor: float | None = None
-    sl_confidence: float | None = None
     volume_error: VolumeError | None = None
 
 

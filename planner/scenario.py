@@ -38,6 +38,7 @@ from planner.domain import (
     Horizon,
     ReportTargets,
     Scenario,
+    ServiceTarget,
     SolverSettings,
     Team,
     VolumeError,
@@ -845,12 +846,11 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
     for name, ch in raw.channels.items():
         where = f"{source}: channels.{name}"
         window = _window(ch.coverage, f"{where}.coverage") if ch.coverage else default_window
-        common: dict[str, Any] = dict(
-            name=name, kind=ch.type, window=window, min_agents=ch.min_agents, aht_s=ch.aht_s,
-            sl_period=ch.sl_period, sl_min_share=ch.sl_min_share, sl_floor=ch.sl_floor,
-        )
+        measure = dict(period=ch.sl_period, min_share=ch.sl_min_share, floor=ch.sl_floor)
+        common: dict[str, Any] = dict(name=name, kind=ch.type, window=window, min_agents=ch.min_agents, aht_s=ch.aht_s)
         if isinstance(ch, _Email):
-            channels.append(ChannelSpec(**common, first_reply_working_hours=ch.first_reply_working_hours))
+            channels.append(ChannelSpec(**common, target=ServiceTarget(**measure),
+                                        first_reply_working_hours=ch.first_reply_working_hours))
             continue
         extra: dict[str, Any] = {}
         if isinstance(ch, _Chat):
@@ -858,13 +858,11 @@ def parse_scenario(data: dict[str, Any], *, source: str = "scenario", base_dir: 
         channels.append(
             ChannelSpec(
                 **common,
+                target=ServiceTarget(sl=ch.service_level, answer_s=ch.answer_s, asa_s=ch.asa_s,
+                                     confidence=ch.sl_confidence, **measure),
                 model=ch.model,
-                sl_target=ch.service_level,
-                answer_s=ch.answer_s,
-                asa_target_s=ch.asa_s,
                 patience_s=ch.patience_s,
                 max_occupancy=ch.max_occupancy if ch.max_occupancy is not None else raw.staffing.max_occupancy,
-                sl_confidence=ch.sl_confidence,
                 volume_error=VolumeError(**ch.forecast_error.model_dump()) if ch.forecast_error else None,
                 **extra,
             )

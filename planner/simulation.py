@@ -45,11 +45,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner.calendar import parse_instant
-from planner.domain import ACTIVITIES, INTERVALS_MIN, TIME_FMT, VolumeError
+from planner.domain import ACTIVITIES, INTERVALS_MIN, TARGET_PERIODS, TIME_FMT, VolumeError
 from planner.errors import PlannerInputError
 
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
-PERIODS = ("interval", "day", "week", "month", "total")
 INTERVAL_MINUTES = INTERVALS_MIN
 # About 40 bytes a simulated call across the arrays: 2e7 calls stay under 1 GB of memory.
 MAX_SIMULATED_CALLS = 2e7
@@ -332,8 +331,8 @@ class SimulationResult:
 
 def period_labels(workload: Workload, period: str) -> list[str]:
     """Label of each interval in ``period``: ISO minute, date, ISO week (2026-W10), month, or total."""
-    if period not in PERIODS:
-        raise PlannerInputError(f"period must be one of {PERIODS}, got {period!r}")
+    if period not in TARGET_PERIODS:
+        raise PlannerInputError(f"period must be one of {TARGET_PERIODS}, got {period!r}")
     starts = workload.interval_starts()
     if period == "interval":
         return [t.strftime(TIME_FMT) for t in starts]

@@ -148,7 +148,7 @@ def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, t
             out[spec.name] = (VolumeError(), "none")
             notes.append(
                 f"channel {spec.name}: no backtest error (a given forecast, or too short a history): the risk "
-                f"figures{' and sl_confidence' if spec.sl_confidence else ''} price Poisson noise only; set "
+                f"figures{' and sl_confidence' if spec.target.confidence else ''} price Poisson noise only; set "
                 f"[channels.{spec.name}.forecast_error]"
             )
     return out, notes
@@ -171,12 +171,12 @@ def staff_step(
     rules = {
         spec.name: confidence_rule(
             errors.get(spec.name, (VolumeError(), "none"))[0],
-            spec.sl_confidence,
+            spec.target.confidence,
             replications=scenario.risk_replications,
             seed=scenario.solver.seed,
         )
         for spec in scenario.channels
-        if spec.sl_confidence is not None and spec.kind != "email"
+        if spec.target.confidence is not None and spec.kind != "email"
     }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -342,8 +342,9 @@ def _risk(
         replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
     )
     hours: tuple = ()
-    if spec.kind != "email" and spec.sl_target is not None:
-        own = {spec.sl_confidence: float(required.sum()) * interval_min / 60.0} if spec.sl_confidence else {}
+    if spec.kind != "email" and spec.target.sl is not None:
+        confidence = spec.target.confidence
+        own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
         hours = hours_by_confidence(
             spec, starts, interval_min, offered, aht, scenario.calendar, error,
             sorted({*scenario.confidence_steps, *own}),

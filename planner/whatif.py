@@ -60,7 +60,7 @@ def apply_whatif(scenario: Scenario, forecast: pd.DataFrame, what: WhatIf) -> tu
     for spec in scenario.channels:
         changes: dict = {}
         if spec.name in targets and spec.kind != "email":
-            changes["sl_target"] = targets[spec.name]
+            changes["target"] = replace(spec.target, sl=targets[spec.name])
         if what.max_occupancy is not None and spec.kind != "email":
             changes["max_occupancy"] = what.max_occupancy
         if spec.aht_s is not None and what.aht_factor != 1.0:

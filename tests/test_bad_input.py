@@ -259,7 +259,7 @@ FORECAST = "forecast history.csv --horizon-days 7 --out f.csv --method mean_4w -
 STAFF = "staff forecast.csv --scenario scenario.toml --out r.csv"
 SCHEDULE = "schedule requirements.csv --out roster --time-limit-s 2 --workers 1"
 SIMULATE = "simulate --schedule schedule.csv --forecast forecast.csv --answer-s 20 --replications 2"
-SL_STAFF = "sl-staff forecast.csv --answer-s 20 --replications 2 --max-iterations 2"
+SL_STAFF = "sl-staff forecast.csv --sl 0.8 --answer-s 20 --replications 2 --max-iterations 2"
 PLAN = "plan scenario.toml --out plan"
 DEMO = "demo --out demo --time-limit-s 1 --weeks 3 --replications 2"
 COST = "cost scenario.toml --out o.csv"
@@ -422,7 +422,9 @@ BAD = [
     case("sl-staff-existing-out", f"{SL_STAFF} --out sl.csv", "sl.csv", put("sl.csv", "keep me\n")),
     case("sl-staff-sl-1.0", f"{SL_STAFF} --sl 1.0", "--sl"),
     case("sl-staff-sl-percent", f"{SL_STAFF} --sl 80", "--sl"),
-    case("sl-staff-answer-negative", "sl-staff forecast.csv --answer-s -20", "--answer-s"),
+    case("sl-staff-answer-negative", "sl-staff forecast.csv --sl 0.8 --answer-s -20", "--answer-s"),
+    case("sl-staff-no-sl", "sl-staff forecast.csv --answer-s 20", "--sl"),
+    case("sl-staff-confidence-percent", f"{SL_STAFF} --confidence 95", "--confidence"),
     slow_case("sl-staff-min-share-percent", f"{SL_STAFF} --min-share 95", "--min-share"),
     slow_case("sl-staff-unknown-period", f"{SL_STAFF} --period year", "--period"),
     case("sl-staff-roster-days-8", f"{SL_STAFF} --roster --days-per-week 8", "--days-per-week"),

@@ -318,9 +318,9 @@ def test_a_valid_option_gives_a_scenario_with_its_targets(base):
         parse_option("chat70:channels.chat.service_level=0.7"),
     ]
     first, second = option_scenarios(base, options, SOURCE, CONTRACT.parent)
-    assert first.channel("voice").sl_target == 0.9 and first.channel("voice").answer_s == 15
-    assert first.channel("chat").sl_target == 0.8
-    assert second.channel("voice").sl_target == 0.8 and second.channel("chat").sl_target == 0.7
+    assert first.channel("voice").target.sl == 0.9 and first.channel("voice").target.answer_s == 15
+    assert first.channel("chat").target.sl == 0.8
+    assert second.channel("voice").target.sl == 0.8 and second.channel("chat").target.sl == 0.7
     assert first.source == f"{SOURCE}: option voice90"
     assert first.data == second.data and first.horizon == second.horizon  # the shared forecast's inputs
 

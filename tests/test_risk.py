@@ -7,6 +7,7 @@ constraint (never the search's own draws).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from datetime import datetime, timedelta
@@ -15,12 +16,12 @@ import numpy as np
 import pytest
 
 from planner.calendar import window_7x24
-from planner.domain import ChannelSpec, VolumeError
+from planner.domain import ChannelSpec, ServiceTarget, VolumeError
 from planner.errors import PlannerInputError
 from planner.queueing import evaluate
 from planner.simulation import Workload, draw_calls, roster_from_staffing, simulate_streams
 from planner.sla.risk import confidence_staffing, month_met_probability
-from planner.sla.staffing import ServiceTarget, _allocate, check_target, sl_aware_staffing
+from planner.sla.staffing import _allocate, check_target, sl_aware_staffing
 
 MONDAY = datetime(2026, 3, 2)
 ALWAYS = window_7x24()
@@ -113,8 +114,11 @@ def test_greedy_allocation_matches_brute_force_on_erlang_a():
 
 
 def _spec(**kw) -> ChannelSpec:
-    base = dict(name="voice", kind="voice", window=ALWAYS, sl_target=0.8, answer_s=20.0, sl_period="day")
-    return ChannelSpec(**{**base, **kw})
+    """A voice channel; ServiceTarget's fields among ``kw`` go to its target (80/20 a day)."""
+    names = {f.name for f in dataclasses.fields(ServiceTarget)}
+    terms = {"sl": 0.8, "answer_s": 20.0, "period": "day", **{k: v for k, v in kw.items() if k in names}}
+    return ChannelSpec(name="voice", kind="voice", window=ALWAYS, target=ServiceTarget(**terms),
+                       **{k: v for k, v in kw.items() if k not in names})
 
 
 def test_confidence_staffing_meets_its_chance_on_fresh_draws():
@@ -132,7 +136,7 @@ def test_confidence_staffing_meets_its_chance_on_fresh_draws():
         wl = Workload(MONDAY, 60, calls, 180.0)
         fresh = draw_calls(wl, replications=400, seed=12345, volume_error=err)  # not the search's draws
         chk = check_target(simulate_streams(wl, roster_from_staffing(agents, 60), fresh, answer_s=20.0),
-                           ServiceTarget(0.8, 20.0, "day", conf))
+                           ServiceTarget(0.8, 20.0, period="day", confidence=conf))
         # 400 fresh replications: one day's share has a standard error of 0.025 at 0.6, 0.015 at 0.9
         assert chk.share_met.mean() >= conf - 0.02, (conf, chk.share_met)
         assert chk.share_met.min() >= conf - 0.08, (conf, chk.share_met)
@@ -140,7 +144,7 @@ def test_confidence_staffing_meets_its_chance_on_fresh_draws():
 
 
 def test_confidence_needs_a_service_level_target():
-    spec = _spec(sl_target=None, asa_target_s=30.0)
+    spec = _spec(sl=None, asa_s=30.0)
     calls = _days(1)
     starts = tuple(MONDAY + timedelta(hours=k) for k in range(24))
     with pytest.raises(PlannerInputError, match="service_level"):
@@ -156,7 +160,7 @@ def test_sl_search_does_not_stop_before_a_plan_passes():
     for per_day, seed, share in cases:
         wl = Workload(MONDAY, 60, _days(7, per_day_calls=per_day), 240.0)
         drawn = draw_calls(wl, replications=40, seed=seed, volume_error=VolumeError(0.05, 0.1, 0.02))
-        target = ServiceTarget(0.8, 20.0, "day", share)
+        target = ServiceTarget(0.8, 20.0, period="day", confidence=share)
         res = sl_aware_staffing(wl, target, drawn)
         assert res.met, (per_day, seed, share, res.reason)
         again = simulate_streams(wl, roster_from_staffing(res.staffing, 60), drawn, answer_s=20.0)
@@ -183,7 +187,8 @@ def test_email_risk_is_the_chance_the_backlog_fits():
     from planner.sla.risk import channel_risk
     from planner.sla.service import channel_service
 
-    spec = ChannelSpec(name="email", kind="email", window=ALWAYS, first_reply_working_hours=1.0, sl_period="day")
+    spec = ChannelSpec(name="email", kind="email", window=ALWAYS, first_reply_working_hours=1.0,
+                       target=ServiceTarget(period="day"))
     starts = [MONDAY + timedelta(hours=k) for k in range(24)]
     items = np.zeros(24)
     items[0] = 8.0

@@ -7,6 +7,7 @@ output of the code under test.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -20,7 +21,7 @@ from sim_oracles import erlang_a, erlang_c_service_level
 
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
 from planner.deferred import DeferredJob, replay_fifo
-from planner.domain import ChannelSpec
+from planner.domain import ChannelSpec, ServiceTarget
 from planner.errors import PlannerInputError
 from planner.sla.service import (
     ChannelService,
@@ -129,10 +130,16 @@ def test_split_invariants(case):
 CALLS, AHT, ANSWER, INTERVAL = 100.0, 180.0, 20.0, 30  # 10 Erlangs per half hour
 
 
+def _split(kw: dict) -> tuple[dict, dict]:
+    """(ServiceTarget's fields, the rest) of keyword arguments."""
+    names = {f.name for f in dataclasses.fields(ServiceTarget)}
+    return {k: v for k, v in kw.items() if k in names}, {k: v for k, v in kw.items() if k not in names}
+
+
 def _voice(**kw) -> ChannelSpec:
-    base = dict(name="voice", kind="voice", window=window_7x24(), sl_target=0.8, answer_s=ANSWER)
-    base.update(kw)
-    return ChannelSpec(**base)
+    terms, rest = _split(kw)
+    return ChannelSpec(name="voice", kind="voice", window=window_7x24(),
+                       target=ServiceTarget(**{"sl": 0.8, "answer_s": ANSWER, **terms}), **rest)
 
 
 def _flat(n_intervals: int, agents: float):
@@ -156,7 +163,7 @@ def test_voice_simulated_service_level_matches_erlang_c():
     per_rep = svc.numerator.sum(axis=1) / svc.denominator.sum(axis=1)
     se = per_rep.std(ddof=1) / math.sqrt(reps)
     assert se < 0.005
-    check = measure(svc, _voice(sl_period="month"))
+    check = measure(svc, _voice(period="month"))
     assert check.labels == ("2026-03",)
     assert check.value[0] == pytest.approx(oracle, abs=4 * se)
     assert check.predicted[0] == pytest.approx(oracle, abs=1e-9)  # Erlang on the same staffing
@@ -168,7 +175,7 @@ def test_voice_erlang_a_uses_patience():
     simulated service level must match the exact M/M/n+M chain of sim_oracles (4 standard errors)."""
     n = 8 * 48
     starts, calls, aht, agents = _flat(n, 10)
-    spec = _voice(model="erlang-a", patience_s=300.0, sl_period="month")
+    spec = _voice(model="erlang-a", patience_s=300.0, period="month")
     svc = channel_service(spec, starts, INTERVAL, calls, aht, agents, CAL, replications=20, seed=5)
     _, oracle, abandon = erlang_a(CALLS, INTERVAL, AHT, ANSWER, 10, 300.0)
     assert abandon > 0.03  # patience matters here
@@ -182,8 +189,8 @@ def test_voice_erlang_a_uses_patience():
     # ASA by the Erlang A convention: every caller's wait, abandoned ones for as long as they waited;
     # by Little's law on the queue that is P(abandon) * mean patience. With a 60 s patience it is ~9.5 s
     # while answered callers alone wait ~7.6 s on average, far more than 4 standard errors apart.
-    asa_spec = _voice(model="erlang-a", patience_s=60.0, sl_target=None, answer_s=None, asa_target_s=30.0,
-                      sl_period="month")
+    asa_spec = _voice(model="erlang-a", patience_s=60.0, sl=None, answer_s=None, asa_s=30.0,
+                      period="month")
     asa = channel_service(asa_spec, starts, INTERVAL, calls, aht, agents, CAL, replications=20, seed=5)
     expected = erlang_a(CALLS, INTERVAL, AHT, ANSWER, 10, 60.0)[2] * 60.0
     per_rep = asa.numerator.sum(axis=1) / asa.denominator.sum(axis=1)
@@ -198,7 +205,7 @@ def test_voice_asa_only_channel_is_measured_by_asa():
     error under 3 %; tolerance 4 standard errors."""
     n = 8 * 48
     starts, calls, aht, agents = _flat(n, 12)
-    spec = _voice(sl_target=None, answer_s=None, asa_target_s=30.0, sl_period="month")
+    spec = _voice(sl=None, answer_s=None, asa_s=30.0, period="month")
     svc = channel_service(spec, starts, INTERVAL, calls, aht, agents, CAL, replications=40, seed=3)
     load, b = 10.0, 1.0
     for k in range(1, 13):
@@ -221,7 +228,7 @@ def test_chat_concurrency_three_is_three_times_the_servers():
     give the very same counts as 12 voice agents, and Erlang C with 12 servers predicts it."""
     n = 2 * 48
     starts, calls, aht, _ = _flat(n, 0)
-    chat = ChannelSpec(name="chat", kind="chat", window=window_7x24(), sl_target=0.8, answer_s=ANSWER,
+    chat = ChannelSpec(name="chat", kind="chat", window=window_7x24(), target=ServiceTarget(0.8, ANSWER),
                        concurrency=3, handle_time_stretch=0.0)
     svc_chat = channel_service(chat, starts, INTERVAL, calls, aht, np.full(n, 4.0), CAL, replications=4, seed=11)
     svc_voice = channel_service(_voice(), starts, INTERVAL, calls, aht, np.full(n, 12.0), CAL, replications=4,
@@ -240,7 +247,7 @@ def test_chat_stretch_and_fractional_agents():
     n = 4
     starts, _, aht, _ = _flat(n, 0)
     calls = np.full(n, 50.0)
-    chat = ChannelSpec(name="chat", kind="chat", window=window_7x24(), sl_target=0.8, answer_s=ANSWER,
+    chat = ChannelSpec(name="chat", kind="chat", window=window_7x24(), target=ServiceTarget(0.8, ANSWER),
                        concurrency=3, handle_time_stretch=0.5)
     svc = channel_service(chat, starts, INTERVAL, calls, aht, np.full(n, 6.34), CAL, replications=2)
     assert np.all(svc.servers == 19)
@@ -251,7 +258,8 @@ def test_chat_stretch_and_fractional_agents():
 # email (deferred work)
 # ---------------------------------------------------------------------------------------------------
 def _email(hours: float, **kw) -> ChannelSpec:
-    return ChannelSpec(name="email", kind="email", window=weekday_window(), first_reply_working_hours=hours, **kw)
+    return ChannelSpec(name="email", kind="email", window=weekday_window(), first_reply_working_hours=hours,
+                       target=ServiceTarget(**kw))
 
 
 def test_email_hand_case_ten_items_one_agent():
@@ -264,15 +272,15 @@ def test_email_hand_case_ten_items_one_agent():
     np.testing.assert_array_equal(itv, np.zeros(10))
     np.testing.assert_array_equal(weight, np.ones(10))
     np.testing.assert_allclose(done, 360.0 * np.arange(1, 11))
-    one_hour = channel_service(_email(1.0, sl_period="day"), starts, 30, items, np.full(18, 360.0), agents, CAL)
+    one_hour = channel_service(_email(1.0, period="day"), starts, 30, items, np.full(18, 360.0), agents, CAL)
     assert one_hour.deadlines[0] == MONDAY.replace(hour=10)
     assert one_hour.numerator.sum() == 10 and one_hour.denominator.sum() == 10
-    half = channel_service(_email(0.5, sl_period="day"), starts, 30, items, np.full(18, 360.0), agents, CAL)
+    half = channel_service(_email(0.5, period="day"), starts, 30, items, np.full(18, 360.0), agents, CAL)
     assert half.numerator.sum() == 5 and half.denominator.sum() == 10  # 09:06 .. 09:30 on time
-    check = measure(half, _email(0.5, sl_period="day"))
+    check = measure(half, _email(0.5, period="day"))
     assert check.measure == "first_reply_share" and check.target == 1.0
     assert check.labels == ("2026-03-02",) and check.value[0] == 0.5 and not check.met
-    assert measure(one_hour, _email(1.0, sl_period="day")).met
+    assert measure(one_hour, _email(1.0, period="day")).met
 
 
 @pytest.mark.parametrize(
@@ -370,7 +378,7 @@ def _hand_service(measure_name: str = "service_level", target: float = 0.8) -> C
 
 def test_measure_day_versus_month():
     svc = _hand_service()
-    day = measure(svc, _voice(sl_period="day"))
+    day = measure(svc, _voice(period="day"))
     assert day.labels == ("2026-03-02", "2026-03-03")
     np.testing.assert_allclose(day.value, [156 / 210, 0.95], rtol=1e-15)
     np.testing.assert_allclose(day.offered, [105.0, 150.0])  # the forecast: per replication
@@ -380,15 +388,15 @@ def test_measure_day_versus_month():
     assert day.share_met == 0.5 and not day.met
     assert (day.worst_period, day.worst_period_value) == ("2026-03-02", 156 / 210)
     assert (day.worst_interval, day.worst_interval_value) == ("2026-03-02T10:00", 0.6)
-    month = measure(svc, _voice(sl_period="month"))
+    month = measure(svc, _voice(period="month"))
     assert month.labels == ("2026-03",) and month.value[0] == 441 / 510
     assert month.share_met == 1.0 and month.met
-    week = measure(svc, _voice(sl_period="week"))
+    week = measure(svc, _voice(period="week"))
     assert week.labels == ("2026-W10",) and week.value[0] == 441 / 510
 
 
 def test_measure_interval_counts_only_intervals_with_contacts():
-    check = measure(_hand_service(), _voice(sl_period="interval"))
+    check = measure(_hand_service(), _voice(period="interval"))
     assert len(check.labels) == 48 and int(check.has_contacts.sum()) == 3
     assert check.share_met == pytest.approx(2 / 3)  # 0.9 and 0.95 meet, 0.6 does not
     assert check.to_dict()["periods"][0]["met"] is None
@@ -396,16 +404,16 @@ def test_measure_interval_counts_only_intervals_with_contacts():
 
 def test_measure_min_share_flips_the_verdict():
     svc = _hand_service()
-    assert not measure(svc, _voice(sl_period="day", sl_min_share=1.0)).met
-    assert measure(svc, _voice(sl_period="day", sl_min_share=0.5)).met
+    assert not measure(svc, _voice(period="day", min_share=1.0)).met
+    assert measure(svc, _voice(period="day", min_share=0.5)).met
 
 
 def test_measure_floor_flips_the_verdict():
     """The month meets 0.8; the 10:00 interval is at 0.6, above a 0.55 floor and below a 0.65 one."""
     svc = _hand_service()
-    ok = measure(svc, _voice(sl_period="month", sl_floor=0.55))
+    ok = measure(svc, _voice(period="month", floor=0.55))
     assert ok.met and ok.below_floor == ()
-    bad = measure(svc, _voice(sl_period="month", sl_floor=0.65))
+    bad = measure(svc, _voice(period="month", floor=0.65))
     assert not bad.met and bad.below_floor == ("2026-03-02T10:00",) and bad.share_met == 1.0
 
 
@@ -420,16 +428,16 @@ def test_measure_asa_lower_is_better():
         interval_min=60, offered=den[0], agents=np.zeros(n), servers=np.zeros(n), numerator=num, denominator=den,
         predicted=np.full(n, np.nan), carried_over=np.zeros(n),
     )
-    spec = _voice(sl_target=None, asa_target_s=30.0, sl_period="day")
+    spec = _voice(sl=None, asa_s=30.0, period="day")
     check = measure(svc, spec)
     np.testing.assert_allclose(check.value, [20.0, 40.0])
     assert check.period_met.tolist() == [True, False] and check.margin.tolist() == [10.0, -10.0]
     assert check.worst_period == "2026-03-03" and not check.met
-    assert measure(svc, _voice(sl_target=None, asa_target_s=30.0, sl_period="month")).met  # 6000/200 = 30
+    assert measure(svc, _voice(sl=None, asa_s=30.0, period="month")).met  # 6000/200 = 30
 
 
 def test_check_to_dict_and_frame():
-    check = measure(_hand_service(), _voice(sl_period="day"))
+    check = measure(_hand_service(), _voice(period="day"))
     d = json.loads(json.dumps(check.to_dict(), allow_nan=False))
     assert d["met"] is False and d["share_met"] == 0.5 and d["period"] == "day"
     assert d["periods"][0] == {
@@ -440,7 +448,7 @@ def test_check_to_dict_and_frame():
     frame = check.periods_frame()
     assert list(frame.columns[:6]) == ["channel", "period", "offered", "value", "target", "met"]
     assert frame["met"].tolist() == [False, True]
-    month = measure(_hand_service(), _voice(sl_period="month"))
+    month = measure(_hand_service(), _voice(period="month"))
     assert month.to_dict()["periods"][0]["value"] == 441 / 510  # full precision, no rounding
 
 

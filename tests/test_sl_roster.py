@@ -91,7 +91,7 @@ def test_a_rostered_plan_needs_one_week_from_midnight(week):
         week_demand(week, np.full(week.n_intervals, 0.5))
 
 
-TARGET = ServiceTarget(sl=0.8, answer_s=20, period="day", min_share=0.9, interval_floor_sl=0.5)
+TARGET = ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9, floor=0.5)
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,8 @@ def test_cli_sl_staff_roster_writes_a_schedule_that_simulates(tmp_path, week):
     fc.write_text("interval_start,offered\n" + body)
     out = tmp_path / "plan" / "requirements.csv"
     args = [sys.executable, "-m", "planner", "sl-staff", str(fc), "--aht-s", "240", "--answer-s", "20",
-            "--min-share", "0.9", "--floor-sl", "0.5", "--volume-cv", "0.03", "--replications", "20",
+            "--sl", "0.8", "--period", "day",
+            "--confidence", "0.9", "--floor-sl", "0.5", "--volume-cv", "0.03", "--replications", "20",
             "--seed", "1", "--roster", "--start-step-min", "60", "--deterministic-time", "0.3",
             "--search", "erlang", "--max-iterations", "4", "--out", str(out), "--json"]
     run = subprocess.run(args, capture_output=True, text=True, cwd=root, timeout=300)

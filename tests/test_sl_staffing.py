@@ -23,6 +23,7 @@ from planner.sla.staffing import (
     check_target,
     erlang_requirements,
     paid_hours,
+    searchable_sl,
     sl_aware_staffing,
 )
 
@@ -74,7 +75,7 @@ def test_check_target_measures_days_the_contract_way():
     within[1, 24:] = 7.0
     within[0, 5] = 0.0  # one bad interval on day 1 of replication 0: day SL = (23*9 + 0) / 240 = 0.8625
     res = _result_from_counts(offered, within)
-    chk = check_target(res, ServiceTarget(sl=0.8, period="day", min_share=0.75, interval_floor_sl=0.5))
+    chk = check_target(res, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.75, floor=0.5))
     assert chk.labels == ("2026-03-02", "2026-03-03")
     assert chk.share_met.tolist() == [1.0, 0.5]
     assert chk.share_met_all == pytest.approx(0.75)
@@ -82,7 +83,7 @@ def test_check_target_measures_days_the_contract_way():
     assert chk.interval_sl[5] == pytest.approx(0.45) and chk.worst_interval == 5
     assert chk.below_floor.tolist() == [5]
     assert chk.period_ok.tolist() == [True, False] and not chk.met
-    mean = check_target(res, ServiceTarget(sl=0.8, period="day", min_share=None))
+    mean = check_target(res, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=None))
     assert mean.period_sl.tolist() == pytest.approx([(23 * 9 + 24 * 9) / 480, (24 * 9 + 24 * 7) / 480])
     assert mean.met
 
@@ -96,7 +97,7 @@ def two_days():
 
 def test_daily_chance_constrained_search_meets_its_target(two_days):
     workload, calls = two_days
-    target = ServiceTarget(sl=0.8, answer_s=20, period="day", min_share=0.9, interval_floor_sl=0.5)
+    target = ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9, floor=0.5)
     found = sl_aware_staffing(workload, target, calls)
     assert found.met and found.reason == ""
     assert np.all(found.check.share_met >= 0.9)
@@ -109,9 +110,9 @@ def test_daily_chance_constrained_search_meets_its_target(two_days):
 
 def test_the_interval_floor_protects_the_night(two_days):
     workload, calls = two_days
-    no_floor = sl_aware_staffing(workload, ServiceTarget(sl=0.8, period="day", min_share=0.9), calls)
+    no_floor = sl_aware_staffing(workload, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9), calls)
     floored = sl_aware_staffing(
-        workload, ServiceTarget(sl=0.8, period="day", min_share=0.9, interval_floor_sl=0.6), calls
+        workload, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9, floor=0.6), calls
     )
     assert floored.met and np.nanmin(floored.check.interval_sl) >= 0.6
     assert np.nanmin(no_floor.check.interval_sl) < np.nanmin(floored.check.interval_sl)
@@ -120,7 +121,7 @@ def test_the_interval_floor_protects_the_night(two_days):
 
 def test_per_interval_expected_target(two_days):
     workload, calls = two_days
-    target = ServiceTarget(sl=0.8, answer_s=20, period="interval", min_share=None)
+    target = ServiceTarget(sl=0.8, answer_s=20, period="interval", confidence=None)
     found = sl_aware_staffing(workload, target, calls, max_iterations=40)
     assert found.met
     sl = found.check.interval_sl
@@ -133,13 +134,14 @@ def test_realise_seam_is_what_gets_simulated(two_days):
     def one_spare(req):
         return req + 1
 
-    found = sl_aware_staffing(workload, ServiceTarget(sl=0.8, period="day", min_share=0.9), calls, realise=one_spare)
+    found = sl_aware_staffing(workload, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9), calls,
+                              realise=one_spare)
     assert np.array_equal(found.staffing, found.requirements + 1)
     assert found.met
 
     as_roster = sl_aware_staffing(
         workload,
-        ServiceTarget(sl=0.8, period="day", min_share=0.9),
+        ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.9),
         calls,
         realise=lambda req: roster_from_staffing(req + 1, 30),
     )
@@ -150,12 +152,14 @@ def test_realise_seam_is_what_gets_simulated(two_days):
         return req[:-1]
 
     with pytest.raises(PlannerInputError):
-        sl_aware_staffing(workload, ServiceTarget(), calls, realise=broken)
+        sl_aware_staffing(workload, ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.95), calls,
+                          realise=broken)
 
 
 def test_a_target_never_met_is_a_typed_outcome_not_an_exception(two_days):
     workload, calls = two_days
-    found = sl_aware_staffing(workload, ServiceTarget(), calls, realise=np.zeros_like, max_iterations=3)
+    target = ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.95)
+    found = sl_aware_staffing(workload, target, calls, realise=np.zeros_like, max_iterations=3)
     assert not found.met and "no plan met the target within 3 iterations" in found.reason
     assert found.iterations == 3 and found.paid_hours == 0.0
 
@@ -163,17 +167,26 @@ def test_a_target_never_met_is_a_typed_outcome_not_an_exception(two_days):
 @pytest.mark.parametrize(
     "kwargs",
     [
-        dict(sl=1.0),
         dict(sl=0.0),
+        dict(sl=1.5),
         dict(period="fortnight"),
-        dict(min_share=0.0),
-        dict(interval_floor_sl=1.0),
+        dict(min_share=1.5),
+        dict(floor=1.0),
         dict(answer_s=-5),
+        dict(confidence=0.0),
     ],
 )
 def test_bad_targets_raise(kwargs):
-    with pytest.raises(PlannerInputError):
+    with pytest.raises(PlannerInputError, match=next(iter(kwargs))):
         ServiceTarget(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs", [dict(sl=1.0, answer_s=20), dict(answer_s=20), dict(sl=0.8)])
+def test_a_search_needs_a_service_level_below_one_and_an_answer_time(kwargs):
+    """sl = 1 is a deferred-work target (every item on time); a queue can never answer every call
+    within T, so the search refuses it, as it refuses a target without sl or answer_s."""
+    with pytest.raises(PlannerInputError, match=r"sl|answer_s"):
+        searchable_sl(ServiceTarget(**kwargs))
 
 
 @pytest.mark.slow
@@ -184,7 +197,7 @@ def test_daily_target_out_of_sample_beats_the_occupancy_cap():
     85 % occupancy cap and within 3 % of plain Erlang C (it needs about 2 % fewer here)."""
     level = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.7, 0.6])
     workload = Workload(MONDAY, 30, np.concatenate([4.0 * lv * _day_shape() for lv in level]), 240.0)
-    target = ServiceTarget(sl=0.8, answer_s=20, period="day", min_share=0.95, interval_floor_sl=0.5)
+    target = ServiceTarget(sl=0.8, answer_s=20, period="day", confidence=0.95, floor=0.5)
     found = sl_aware_staffing(workload, target, draw_calls(workload, replications=50, seed=1, volume_cv=0.02))
     fresh = draw_calls(workload, replications=120, seed=2, volume_cv=0.02)
 
@@ -229,7 +242,11 @@ def test_cli_sl_staff_writes_requirements_and_json(tmp_path):
             "20",
             "--floor-sl",
             "0.5",
-            "--min-share",
+            "--sl",
+            "0.8",
+            "--period",
+            "day",
+            "--confidence",
             "0.9",
             "--replications",
             "20",
@@ -257,4 +274,4 @@ def test_cli_sl_staff_writes_requirements_and_json(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
         timeout=120,
     )
-    assert bad.returncode == 2 and bad.stderr.startswith("error: --sl must be in (0, 1)")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --sl must be in (0, 1]")

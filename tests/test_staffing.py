@@ -13,7 +13,7 @@ import pytest
 from planner import queueing
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
 from planner.deferred import jobs_from_intervals, replay_fifo
-from planner.domain import ChannelSpec
+from planner.domain import ChannelSpec, ServiceTarget
 from planner.errors import PlannerInputError
 from planner.io.forecast import read_forecast
 from planner.io.requirements import write_requirements
@@ -60,7 +60,7 @@ def test_chat_with_concurrency_one_is_the_voice_model():
     rng = np.random.default_rng(3)
     calls = rng.uniform(0, 80, 48)
     aht = rng.uniform(120, 600, 48)
-    common = dict(window=window_7x24(), sl_target=0.8, answer_s=20.0, max_occupancy=0.9, min_agents=0)
+    common = dict(window=window_7x24(), target=ServiceTarget(0.8, 20.0), max_occupancy=0.9, min_agents=0)
     for model, patience in (("erlang-c", None), ("erlang-a", 120.0)):
         voice = ChannelSpec("v", "voice", model=model, patience_s=patience, **common)
         chat = ChannelSpec("c", "chat", model=model, patience_s=patience, concurrency=1, handle_time_stretch=0.7,
@@ -76,7 +76,7 @@ def test_chat_concurrency_is_the_fewest_agents_whose_slots_meet_the_target():
     starts = tuple(dt.datetime(2026, 3, 2, 9) + dt.timedelta(minutes=30 * k) for k in range(6))
     calls = np.array([5.0, 20.0, 40.0, 60.0, 90.0, 1.0])
     aht = np.full(6, 300.0)
-    spec = ChannelSpec("chat", "chat", window=window_7x24(), sl_target=0.8, answer_s=60.0, concurrency=3,
+    spec = ChannelSpec("chat", "chat", window=window_7x24(), target=ServiceTarget(0.8, 60.0), concurrency=3,
                        handle_time_stretch=0.25, min_agents=0)
     req = queue_channel_requirements(spec, starts, calls, aht, 30, CAL)
     for k in range(6):
@@ -88,7 +88,7 @@ def test_chat_concurrency_is_the_fewest_agents_whose_slots_meet_the_target():
     np.testing.assert_allclose(req.load_erl, calls * 450 / 1800)
     # three slots per agent need fewer agents than one chat at a time
     single = queue_channel_requirements(
-        ChannelSpec("chat", "chat", window=window_7x24(), sl_target=0.8, answer_s=60.0, min_agents=0),
+        ChannelSpec("chat", "chat", window=window_7x24(), target=ServiceTarget(0.8, 60.0), min_agents=0),
         starts, calls, aht, 30, CAL,
     )
     assert np.all(req.required <= single.required) and req.required.sum() < single.required.sum()
@@ -187,7 +187,8 @@ def test_forecast_gaps_channels_and_aht():
     with pytest.raises(PlannerInputError, match=r"channels\.voice: service_level 1 cannot be met"):
         _scenario("7x24", voice={"service_level": 1.0, "answer_s": 20})  # refused when the file is read
     ok = _scenario("7x24", voice={"service_level": 0.8, "answer_s": 20})
-    built = dataclasses.replace(ok, channels=(dataclasses.replace(ok.channel("voice"), sl_target=1.0),))
+    voice = dataclasses.replace(ok.channel("voice"), target=ServiceTarget(1.0, 20.0))
+    built = dataclasses.replace(ok, channels=(voice,))
     with pytest.raises(PlannerInputError, match=r"channels\.voice: sl 1\.0 cannot be met"):
         staff_requirements(built, validate_forecast(fc))  # a scenario built in code (the app) is caught too
     with pytest.warns(StaffingWarning, match="channel 'email': no rows"):
@@ -227,10 +228,10 @@ def test_a_bad_value_in_one_interval_is_named_by_its_time():
     import datetime as dt
 
     from planner.calendar import ChineseCalendar, window_7x24
-    from planner.domain import ChannelSpec
+    from planner.domain import ChannelSpec, ServiceTarget
     from planner.staffing import queue_channel_requirements
 
-    spec = ChannelSpec(name="voice", kind="voice", window=window_7x24(), sl_target=0.8, answer_s=20)
+    spec = ChannelSpec(name="voice", kind="voice", window=window_7x24(), target=ServiceTarget(0.8, 20))
     starts = tuple(dt.datetime(2026, 3, 16) + dt.timedelta(minutes=30 * k) for k in range(6))
     calls = np.array([0.0, 10, 0, 10, 10, 10])
     aht = np.array([180.0, 180, 180, 180, np.inf, 180])

@@ -33,7 +33,7 @@ def test_targets_shrinkage_and_window_replace_the_scenarios(base):
     scen, fc = base
     new, _ = apply_whatif(scen, fc, WhatIf(sl_targets=(("voice", 0.9),), shrinkage=0.2, window="weekday"))
     voice = new.channel("voice")
-    assert voice.sl_target == 0.9 and new.shrinkage == 0.2
+    assert voice.target.sl == 0.9 and new.shrinkage == 0.2
     assert voice.window.kind == "weekday" and scen.channel("voice").window.kind == "7x24"
 
 

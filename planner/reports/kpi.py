@@ -279,8 +279,8 @@ def _kpis(g: pd.DataFrame, it: pd.DataFrame | None, spec: ChannelSpec, targets: 
             resolved, n_res = float(s.mean()), float(len(s))
     written = spec.first_reply_working_hours is not None
     return (
-        Kpi("service_level", sl if queue else None, spec.sl_target if queue else None, n=n_sl),
-        Kpi("asa_s", asa if queue else None, spec.asa_target_s if queue else None, at_most=True, n=w),
+        Kpi("service_level", sl if queue else None, spec.target.sl if queue else None, n=n_sl),
+        Kpi("asa_s", asa if queue else None, spec.target.asa_s if queue else None, at_most=True, n=w),
         Kpi("abandon_rate", abandon if queue else None, n=n_ab),
         Kpi("first_reply_share", reply if written else None, targets.first_reply_target if written else None,
             n=n_reply),
@@ -392,7 +392,7 @@ def build_report(
         verdicts=_verdicts(rows, pooled),
         first_day=min(days) if days else dt.date.today(),
         last_day=max(days) if days else dt.date.today(),
-        answer_s={c.name: c.answer_s for c in scenario.channels if c.answer_s is not None},
+        answer_s={c.name: c.target.answer_s for c in scenario.channels if c.target.answer_s is not None},
         title=scenario.name,
         notes=tuple(notes),
     )

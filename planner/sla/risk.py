@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
 from planner.simulation import Workload, draw_calls
 from planner.sla.service import ChannelService, ratio_result
-from planner.sla.staffing import ServiceTarget, sl_aware_staffing
+from planner.sla.staffing import sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
 
 DAYS_PER_MONTH = 30  # a contract month of days (the bootstrap's month length)
@@ -55,11 +55,11 @@ def confidence_staffing(
     replications: int = 200,
     seed: int = 0,
 ) -> np.ndarray:
-    """Agents per interval so that each ``spec.sl_period`` meets ``spec.sl_target`` with probability
+    """Agents per interval so that each ``spec.target.period`` meets ``spec.target.sl`` with probability
     ``confidence`` given the forecast ``calls`` and its ``error`` (module docstring). Chat counts
     ``concurrency`` slots per agent (the slot model of :mod:`planner.staffing`)."""
     where = f"channels.{spec.name}"
-    if spec.sl_target is None or spec.answer_s is None:
+    if spec.target.sl is None or spec.target.answer_s is None:
         raise PlannerInputError(f"{where}: sl_confidence needs a service_level target with answer_s")
     if not 0 < confidence < 1:
         raise PlannerInputError(f"{where}: sl_confidence {confidence}: must be a fraction strictly between 0 and 1")
@@ -68,10 +68,8 @@ def confidence_staffing(
     workload = Workload(starts[0], interval_min, np.asarray(calls, dtype=float), handle)
     patience = spec.patience_s if spec.model == "erlang-a" else None
     drawn = draw_calls(workload, replications=replications, seed=seed, patience_s=patience, volume_error=error)
-    target = ServiceTarget(
-        sl=spec.sl_target, answer_s=spec.answer_s, period=spec.sl_period,
-        min_share=in_sample_share(confidence, replications), interval_floor_sl=spec.sl_floor,
-    )
+    # each period is held to the confidence (min_share 1): the month's chance is priced by the risk report
+    target = replace(spec.target, min_share=1.0, confidence=in_sample_share(confidence, replications))
     res = sl_aware_staffing(
         workload, target, drawn, model=spec.model, patience_s=patience, search="marginal", tolerance=TOLERANCE
     )
@@ -254,7 +252,7 @@ def channel_risk(
         value = np.where(has, num.sum(axis=0) / den.sum(axis=0), np.nan)
     measured_per_month = DAYS_PER_MONTH * has.sum() / len(labels)
     met_n = counted_n = None
-    if spec.sl_period == "interval":  # the contract counts intervals: met and counted intervals per day
+    if spec.target.period == "interval":  # the contract counts intervals: met and counted intervals per day
         _, g = _day_groups(service)
         with np.errstate(invalid="ignore", divide="ignore"):
             ok = _meets(service.numerator, service.denominator, service.target, higher) & (service.denominator > 0)
@@ -266,7 +264,7 @@ def channel_risk(
         channel=service.channel,
         measure=service.measure,
         target=service.target,
-        confidence=spec.sl_confidence,
+        confidence=spec.target.confidence,
         error=error,
         error_source=error_source,
         days=tuple(labels),
@@ -275,7 +273,7 @@ def channel_risk(
         p_day_met=p_day,
         expected_missed_days_per_month=missed,
         p_month_met=month_met_probability(
-            num, den, service.target, higher, period=spec.sl_period, min_share=spec.sl_min_share,
+            num, den, service.target, higher, period=spec.target.period, min_share=spec.target.min_share,
             met=met_n, counted=counted_n, seed=service.seed,
         ),
         replications=service.replications,

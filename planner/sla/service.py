@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,7 @@ from planner.calendar import ChineseCalendar, due
 from planner.domain import CHANNEL_KINDS, SL_PERIODS, ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
 from planner.simulation import SimulationResult, Workload, roster_from_staffing, simulate, volume_factors
-from planner.sla.staffing import ServiceTarget, check_target
+from planner.sla.staffing import check_target
 from planner.staffing import chat_handle_time_s
 
 REAL_TIME_KINDS = ("voice", "chat")
@@ -227,12 +227,13 @@ def _queue_service(
     volume_error: VolumeError | None = None,
 ) -> ChannelService:
     """Voice or chat: simulate the servers, predict with Erlang on the same servers."""
-    if spec.sl_target is not None:
-        measure, target = "service_level", float(spec.sl_target)
-        if spec.answer_s is None:
+    terms = spec.target
+    if terms.sl is not None:
+        measure, target = "service_level", float(terms.sl)
+        if terms.answer_s is None:
             raise PlannerInputError(f"channels.{spec.name}: a service-level target needs answer_s")
-    elif spec.asa_target_s is not None:
-        measure, target = "asa_s", float(spec.asa_target_s)
+    elif terms.asa_s is not None:
+        measure, target = "asa_s", float(terms.asa_s)
     else:
         raise PlannerInputError(f"channels.{spec.name}: no target (sl_target with answer_s, or asa_target_s)")
     c = spec.concurrency if spec.kind == "chat" else 1
@@ -242,7 +243,7 @@ def _queue_service(
     handle = chat_handle_time_s(aht, c, stretch)
     servers = np.floor(agents * c + _WHOLE)
     patience = spec.patience_s if spec.model == "erlang-a" else None
-    answer_s = float(spec.answer_s) if spec.answer_s is not None else 0.0
+    answer_s = float(terms.answer_s) if terms.answer_s is not None else 0.0
     workload = Workload(starts[0], interval_min, calls, handle)
     sim = simulate(
         workload,
@@ -279,7 +280,7 @@ def _queue_service(
         denominator=den,
         predicted=predicted,
         carried_over=np.zeros(calls.size),
-        answer_s=spec.answer_s,
+        answer_s=terms.answer_s,
         replications=replications,
         seed=seed,
         simulation=sim,
@@ -349,7 +350,7 @@ def _deferred_service(
     hours = spec.first_reply_working_hours
     if hours is None or not (math.isfinite(hours) and hours > 0):
         raise PlannerInputError(f"channels.{spec.name}: deferred work needs first_reply_working_hours > 0")
-    target = float(spec.sl_target) if spec.sl_target is not None else 1.0
+    target = float(spec.target.sl) if spec.target.sl is not None else 1.0
     interval_s = interval_min * 60.0
     n = len(starts)
     deadlines = tuple(due(s, hours, spec.window, calendar) for s in starts)
@@ -523,15 +524,14 @@ def ratio_result(service: ChannelService) -> SimulationResult:
 
 
 def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
-    """The contract's measure of ``service`` per ``spec.sl_period``, with the verdict (module docstring)."""
+    """The contract's measure of ``service`` per ``spec.target.period``, with the verdict (module docstring)."""
     where = f"channels.{spec.name}"
     if service.channel != spec.name:
         raise PlannerInputError(f"{where}: the service given is of channel {service.channel!r}")
-    period = spec.sl_period
+    terms = spec.target
+    period = terms.period
     if period not in SL_PERIODS:
         raise PlannerInputError(f"{where}: sl_period must be one of {', '.join(SL_PERIODS)}, got {period!r}")
-    if not 0 <= spec.sl_min_share <= 1:
-        raise PlannerInputError(f"{where}: sl_min_share must be in [0, 1], got {spec.sl_min_share}")
     result = ratio_result(service)
     labels, sums = result.group_sums(period)
     num, den = sums["answered_within"], sums["offered"]  # [replications, periods]
@@ -546,13 +546,12 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
         sl = min(max(target, _SLACK), 1.0 - _SLACK)
         chk = check_target(
             result,
-            ServiceTarget(sl=sl, answer_s=result.answer_s, period=period, min_share=None,
-                          interval_floor_sl=spec.sl_floor),
+            replace(terms, sl=sl, answer_s=result.answer_s, confidence=None),
         )
         value, reps_met, period_ok = chk.period_sl, chk.share_met, chk.period_ok
         interval_value, below = chk.interval_sl, chk.below_floor
         margin = value - target
-        floor = spec.sl_floor
+        floor = terms.floor
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(has, num.sum(axis=0) / pooled_den, np.nan)
@@ -563,12 +562,12 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
         margin = target - value
         below = np.zeros(0, dtype=np.int64)
         floor = None
-        if spec.sl_floor is not None:
+        if terms.floor is not None:
             notes.append("sl_floor applies to service-level measures; not checked for an ASA target")
     period_met = has & period_ok
     reps_met = np.where(has, reps_met, np.nan)
     share = float(period_met.sum() / has.sum()) if has.any() else math.nan
-    met = (not has.any() or share >= spec.sl_min_share - _SLACK) and below.size == 0
+    met = (not has.any() or share >= terms.min_share - _SLACK) and below.size == 0
     sign = 1.0 if service.higher_is_better else -1.0
     worst_p, worst_pv = _worst(value, labels, sign)
     worst_i, worst_iv = _worst(interval_value, iv_labels, sign)
@@ -593,7 +592,7 @@ def measure(service: ChannelService, spec: ChannelSpec) -> ChannelCheck:
         measure=service.measure,
         period=period,
         target=target,
-        min_share=float(spec.sl_min_share),
+        min_share=float(terms.min_share),
         floor=floor,
         labels=tuple(labels),
         offered=offered,

@@ -20,10 +20,10 @@ def levers(scenario) -> object:
         volume = a.slider(tr("volume_pct"), -50, 100, 0, 5, key="whatif_volume")
         aht = b.slider(tr("aht_pct"), -50, 100, 0, 5, key="whatif_aht")
         targets = []
-        queues = [c for c in scenario.channels if c.kind != "email" and c.sl_target is not None]
+        queues = [c for c in scenario.channels if c.kind != "email" and c.target.sl is not None]
         cols = st.columns(max(1, len(queues)))
         for col, spec in zip(cols, queues, strict=False):
-            targets.append((spec.name, col.slider(tr("sl_target", ch=spec.name), 0.5, 0.99, float(spec.sl_target),
+            targets.append((spec.name, col.slider(tr("sl_target", ch=spec.name), 0.5, 0.99, float(spec.target.sl),
                                                   0.01, key=f"whatif_sl_{spec.name}")))
         c, d, e = st.columns(3)
         shrink = c.slider(tr("shrinkage"), 0.0, 0.6, float(scenario.shrinkage), 0.01, key="whatif_shrinkage")
