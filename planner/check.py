@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from planner.deferred import interval_open_fraction
-from planner.domain import ACTIVITIES, TIME_FMT, Horizon, Scenario
+from planner.domain import ACTIVITIES, TIME_FMT, Forecast, Horizon, Scenario
 from planner.errors import PlannerInputError
 from planner.labour import (
     DAY_MIN,
@@ -352,7 +352,7 @@ def assess(
     scenario: Scenario,
     schedule: pd.DataFrame,
     teams_of: dict[str, str],
-    forecast: pd.DataFrame,
+    forecast: Forecast,
     requirements: pd.DataFrame,
     team_channels: dict[str, tuple[str, ...]],
     start: date,
@@ -498,7 +498,7 @@ class RosterInputs:
 
     scenario: Scenario
     schedule: pd.DataFrame
-    forecast: pd.DataFrame
+    forecast: Forecast
     requirements: pd.DataFrame
     team_channels: dict[str, tuple[str, ...]]
     teams_of: dict[str, str]
@@ -511,7 +511,7 @@ class RosterInputs:
 def roster_inputs(
     scenario: Scenario,
     schedule: pd.DataFrame,
-    forecast: pd.DataFrame,
+    forecast: Forecast | pd.DataFrame,
     *,
     schedule_source: str = "schedule",
     forecast_source: str = "forecast",
@@ -528,13 +528,13 @@ def roster_inputs(
     start, weeks = roster_horizon(sched, schedule_source)
     scen = replace(scenario, horizon=Horizon(start=start, weeks=weeks))
     pad_notes: list[str] = []
-    if pad:
+    if not isinstance(forecast, Forecast):
         forecast = validate_forecast(forecast, source=forecast_source, timezone=scenario.timezone)
+    if pad:
         step = infer_interval_min(forecast, source=forecast_source, interval_min=scenario.interval_min)
         forecast, pad_notes = _padded(forecast, start, weeks, step, forecast_source)
     known = {c.name for c in scenario.channels}
-    fc_chans = list(dict.fromkeys(forecast["channel"].astype(str))) if "channel" in forecast.columns else ["voice"]
-    unknown = [c for c in fc_chans if c not in known]
+    unknown = [c for c in forecast.channels if c not in known]
     if unknown:
         raise PlannerInputError(f"{forecast_source}: channel '{unknown[0]}' is not a channel of "
                                 f"{scenario.source or 'the scenario'} ({', '.join(sorted(known))})")
@@ -556,27 +556,30 @@ def roster_inputs(
                         tuple(notes))
 
 
-def _padded(forecast: pd.DataFrame, start: date, weeks: int, interval_min: int,
-            source: str) -> tuple[pd.DataFrame, list[str]]:
-    """A typed forecast extended with empty intervals (no contacts) over the roster's ``weeks`` from ``start``."""
+def _padded(forecast: Forecast, start: date, weeks: int, interval_min: int,
+            source: str) -> tuple[Forecast, list[str]]:
+    """A typed forecast extended with empty intervals (no contacts) over the roster's ``weeks`` from ``start``
+    (the added rows have no line in the source: their index is 0)."""
     first = pd.Timestamp(start)
     grid = pd.date_range(first, first + pd.Timedelta(days=WEEK_DAYS * weeks), freq=f"{interval_min}min",
                          inclusive="left")
     parts, notes = [], []
-    for channel, g in forecast.groupby("channel", sort=False):
+    for channel, g in forecast.frame.groupby("channel", sort=False):
         missing = grid.difference(pd.DatetimeIndex(g["interval_start"]))
         if len(missing):
             days = sorted({t.date() for t in missing})
             notes.append(f"{source}: channel {channel} has no forecast on {len(days)} day(s) of the roster "
                          f"({days[0]} to {days[-1]}): played without contacts there")
-            parts.append(pd.DataFrame({"interval_start": missing, "channel": channel}))
+            parts.append(pd.DataFrame({"interval_start": missing, "channel": channel},
+                                      index=pd.Index(np.zeros(len(missing), dtype=np.int64), name="row")))
     if not parts:
         return forecast, notes
-    out = pd.concat([forecast, *parts], ignore_index=True)
-    for col in ("offered", "offered_lo", "offered_hi", "_row"):
+    out = pd.concat([forecast.frame, *parts])
+    for col in ("offered", "offered_lo", "offered_hi"):
         if col in out.columns:
             out[col] = out[col].fillna(0)
-    return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True), notes
+    out = out.sort_values(["channel", "interval_start"], kind="stable")
+    return replace(forecast, frame=out, interval_min=forecast.interval_min or interval_min), notes
 
 
 def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
@@ -596,14 +599,15 @@ def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
 def check_roster(
     scenario: Scenario,
     schedule: pd.DataFrame,
-    forecast: pd.DataFrame,
+    forecast: Forecast | pd.DataFrame,
     *,
     schedule_source: str = "schedule",
     forecast_source: str = "forecast",
 ) -> CheckResult:
     """The client's check of a vendor roster (module docstring): labour, service, gaps, the cheapest fix
     and the roster with the fix checked again. ``schedule``: ``agent_id, date, activity, start, end``
-    (+ optional ``team``); ``forecast``: the DESIGN.md forecast schema, covering the roster's weeks."""
+    (+ optional ``team``); ``forecast``: a :class:`~planner.domain.Forecast` (or a frame of the DESIGN.md
+    forecast schema, validated here) covering the roster's weeks."""
     timings: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     inp = roster_inputs(scenario, schedule, forecast, schedule_source=schedule_source,

@@ -846,7 +846,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
                                         f"{spec.first_reply_working_hours:g} working hours), not answered calls")
     spec = replace(
         spec,
-        answer_s=_override("--answer-s", answer_s, spec.target.answer_s, scenario, notes),
+        target=replace(spec.target, answer_s=_override("--answer-s", answer_s, spec.target.answer_s, scenario, notes)),
         patience_s=_override("--patience-s", patience_s, spec.patience_s if spec.model == "erlang-a" else None,
                              scenario, notes),
         model="erlang-a" if patience_s is not None else spec.model,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import pandas as pd
+
 from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.errors import PlannerInputError
@@ -149,6 +151,39 @@ class ChannelSpec:
     # email (deferred work)
     first_reply_working_hours: float | None = None
     volume_error: VolumeError | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """A validated forecast, made once by the edge that reads or computes it
+    (:func:`planner.staffing.validate_forecast`); every step after it takes this object.
+
+    frame: one row per channel and interval: ``channel``, ``interval_start`` (datetime64, the wall time
+    of ``timezone``), ``offered`` and any of ``offered_lo``, ``offered_hi``, ``aht_s`` (floats). Its index
+    is each row's line in ``source`` (the header is line 1), so a later error names the row.
+    interval_min: the smallest spacing [min] within a channel (None when every channel has one interval);
+    :func:`planner.staffing.infer_interval_min` checks it against the scenario and the allowed lengths.
+    """
+
+    frame: pd.DataFrame
+    interval_min: float | None
+    timezone: str = "Asia/Shanghai"
+    source: str = "forecast"
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The channels in the order they first appear."""
+        return tuple(dict.fromkeys(self.frame["channel"]))
+
+    def of(self, channel: str) -> pd.DataFrame:
+        """One channel's rows in time order (the index keeps the source's line numbers)."""
+        return self.frame.loc[self.frame["channel"] == channel].sort_values("interval_start", kind="stable")
+
+    def between(self, start: date, stop: date) -> Forecast:
+        """The rows from ``start`` 00:00 up to ``stop`` 00:00 (a new object; line numbers kept)."""
+        t = self.frame["interval_start"]
+        keep = (t >= pd.Timestamp(start)) & (t < pd.Timestamp(stop))
+        return Forecast(self.frame.loc[keep], self.interval_min, self.timezone, self.source)
 
 
 @dataclass(frozen=True)

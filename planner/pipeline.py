@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from forecasts.io import History
-from planner.domain import Scenario
+from planner.domain import Forecast, Scenario
 from planner.plan import Forecasted, Plan, Progress
 from planner.steps import check_step, cost_step, forecast_part, plan_on_forecast, volume_errors
 
@@ -23,14 +23,15 @@ def plan(
     scenario: Scenario,
     history: History | pd.DataFrame | None = None,
     *,
-    forecast: pd.DataFrame | None = None,
+    forecast: Forecast | pd.DataFrame | None = None,
     calendar: Any = None,
     progress: Progress | None = None,
 ) -> Plan:
     """The whole plan in memory: no file is read or written here.
 
     history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
-    when ``[data] sample = true``. forecast: a forecast frame to plan from as is (no forecasting).
+    when ``[data] sample = true``. forecast: a forecast (:class:`planner.domain.Forecast`, or a frame
+    validated here) to plan from as is (no forecasting).
     calendar: the forecast's :class:`forecasts.daycalendar.DayCalendar` (default: from ``[data] holidays``).
     Reproducible: the same scenario (seed included) and data give the same plan on any machine load while
     each solve stops on its deterministic time (``[solver] workers = 1``).

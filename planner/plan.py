@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from planner.domain import Scenario
+from planner.domain import Forecast, Scenario
 
 if TYPE_CHECKING:  # the steps' result types (no import at run time: they import this module's callers)
     from planner.capacity_plan import CapacityPlan
@@ -28,7 +28,7 @@ class Plan:
     """Every step's result of :func:`plan`.
 
     history: the sample history when the plan ran on built-in data (else None); forecast: the horizon's
-    forecast (DESIGN.md schema, ``interval_start`` as datetimes); requirements: productive agents per
+    :class:`planner.domain.Forecast`; requirements: productive agents per
     interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
     :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
     per rostered channel (the plan under the forecast's error); cost: the
@@ -44,7 +44,7 @@ class Plan:
     start: date
     weeks: int
     history: pd.DataFrame | None
-    forecast: pd.DataFrame
+    forecast: Forecast
     forecast_info: dict[str, Any]
     requirements: pd.DataFrame
     rosters: tuple[TeamRoster, ...]
@@ -54,7 +54,7 @@ class Plan:
     risk: tuple[ChannelRisk, ...] = ()
     cost: CostBreakdown | None = None
     capacity: CapacityPlan | None = None
-    typical_forecast: pd.DataFrame | None = None
+    typical_forecast: Forecast | None = None
 
     @property
     def interval_min(self) -> int:
@@ -81,7 +81,7 @@ class Forecasted:
     ``recent``: the last weeks of the history it was made from (``interval_start, channel, offered``; None
     for a given forecast), to draw beside the forecast."""
 
-    forecast: pd.DataFrame
+    forecast: Forecast
     info: dict[str, Any]
     start: date
     history: pd.DataFrame | None
@@ -89,4 +89,4 @@ class Forecasted:
     notes: tuple[str, ...]
     wall_s: float
     recent: pd.DataFrame | None = None
-    typical: pd.DataFrame | None = None
+    typical: Forecast | None = None

@@ -33,7 +33,7 @@ import pandas as pd
 from planner import queueing
 from planner.calendar import ChineseCalendar, format_instant, parse_instant
 from planner.deferred import deferred_requirements, interval_open_fraction, jobs_from_intervals, replay_fifo
-from planner.domain import INTERVALS_MIN, ChannelSpec, Scenario
+from planner.domain import INTERVALS_MIN, ChannelSpec, Forecast, Scenario
 from planner.errors import IntervalError, PlannerInputError
 
 FORECAST_REQUIRED = ("interval_start", "offered")
@@ -79,8 +79,8 @@ class ChannelRequirement:
 # --------------------------------------------------------------------------------------------
 
 
-def validate_forecast(raw: pd.DataFrame, *, source: str = "forecast", timezone: str = "Asia/Shanghai") -> pd.DataFrame:
-    """Check columns, numbers, timestamps and duplicates; return a typed copy.
+def validate_forecast(raw: pd.DataFrame, *, source: str = "forecast", timezone: str = "Asia/Shanghai") -> Forecast:
+    """Check columns, numbers, timestamps and duplicates; return the typed :class:`~planner.domain.Forecast`.
 
     ``interval_start`` becomes naive local time (explicit offsets are converted to ``timezone``);
     a missing ``channel`` column means ``voice``. Errors name the file, the CSV row and the field.
@@ -140,27 +140,36 @@ def validate_forecast(raw: pd.DataFrame, *, source: str = "forecast", timezone: 
             f"{source} row {rows[i]}: duplicate interval {format_instant(starts[i])} for channel "
             f"'{df['channel'].iloc[i]}' (first at row {rows[first]})"
         )
-    df["_row"] = rows
-    return df
+    df.index = pd.Index(rows, name="row")
+    return Forecast(df, spacing_min(df), timezone, source)
 
 
-def infer_interval_min(df: pd.DataFrame, *, source: str = "forecast", interval_min: int | None = None) -> int:
-    """The interval length: given, or the smallest spacing within a channel (must be 5..60, dividing a day)."""
-    diffs = []
-    for _, g in df.groupby("channel", sort=False):
-        s = np.sort(g["interval_start"].to_numpy())
-        if len(s) > 1:
-            diffs.append(np.min(np.diff(s)) / np.timedelta64(1, "m"))
+def spacing_min(table: pd.DataFrame) -> float | None:
+    """The smallest spacing [min] of ``interval_start`` within a channel (None: one interval each)."""
+    diffs = [
+        float(np.min(np.diff(t)) / np.timedelta64(1, "m"))
+        for t in (np.sort(g.to_numpy()) for _, g in table.groupby("channel", sort=False)["interval_start"])
+        if len(t) > 1
+    ]
+    return min(diffs) if diffs else None
+
+
+def infer_interval_min(
+    table: Forecast | pd.DataFrame, *, source: str = "forecast", interval_min: int | None = None
+) -> int:
+    """The interval length of a forecast or a requirements table: given, or the smallest spacing within a
+    channel (must be 5..60, dividing a day)."""
+    spacing = table.interval_min if isinstance(table, Forecast) else spacing_min(table)
     if interval_min is not None:
-        if diffs and min(diffs) != interval_min:
+        if spacing is not None and spacing != interval_min:
             raise PlannerInputError(
-                f"{source}: intervals are {min(diffs):g} min apart but the scenario says staffing.interval_min = "
+                f"{source}: intervals are {spacing:g} min apart but the scenario says staffing.interval_min = "
                 f"{interval_min}"
             )
     else:
-        if not diffs:
+        if spacing is None:
             raise PlannerInputError(f"{source}: one interval per channel: give staffing.interval_min in the scenario")
-        inferred = float(min(diffs))
+        inferred = float(spacing)
         if inferred not in INTERVALS_MIN:
             raise PlannerInputError(
                 f"{source}: interval spacing of {inferred:g} min is not one of {', '.join(map(str, INTERVALS_MIN))}"
@@ -177,7 +186,7 @@ def _check_grid(g: pd.DataFrame, interval_min: int, source: str, channel: str) -
     if off.any():
         i = int(np.argmax(off.to_numpy()))
         raise PlannerInputError(
-            f"{source} row {g['_row'].iloc[i]}: interval_start {format_instant(s.iloc[i])} is not on the "
+            f"{source} row {g.index[i]}: interval_start {format_instant(s.iloc[i])} is not on the "
             f"{interval_min}-min grid"
         )
     gaps = np.diff(s.to_numpy()) / np.timedelta64(1, "m")
@@ -185,7 +194,7 @@ def _check_grid(g: pd.DataFrame, interval_min: int, source: str, channel: str) -
         i = int(np.argmax(gaps != interval_min))
         missing = s.iloc[i] + pd.Timedelta(minutes=interval_min)
         raise PlannerInputError(
-            f"{source} row {g['_row'].iloc[i + 1]}: channel '{channel}' has a gap: interval "
+            f"{source} row {g.index[i + 1]}: channel '{channel}' has a gap: interval "
             f"{format_instant(missing.to_pydatetime())} is missing (write 0 for no contacts)"
         )
 
@@ -351,7 +360,7 @@ def deferred_channel_requirements(
 
 
 def staff_requirements(
-    scenario: Scenario, forecast: pd.DataFrame, *, source: str = "forecast",
+    scenario: Scenario, forecast: Forecast | pd.DataFrame, *, source: str = "forecast",
     staff: dict[str, ChannelStaffing] | None = None,
 ) -> pd.DataFrame:
     """Requirements for every scenario channel present in a validated forecast (one block per channel).
@@ -359,30 +368,32 @@ def staff_requirements(
     ``staff``: {channel: staffing rule} for voice/chat channels staffed otherwise than by per-interval
     Erlang (see :func:`queue_channel_requirements`).
 
-    ``forecast`` is the output of :func:`validate_forecast` / :func:`read_forecast`. Channels of the
-    forecast missing from the scenario are an error; scenario channels without forecast rows are
+    ``forecast``: a :class:`~planner.domain.Forecast` (:func:`validate_forecast`,
+    :func:`planner.io.forecast.read_forecast`), or a frame of the forecast schema, validated here. Channels
+    of the forecast missing from the scenario are an error; scenario channels without forecast rows are
     skipped with a :class:`StaffingWarning`.
     """
-    if "_row" not in forecast.columns:
+    if not isinstance(forecast, Forecast):
         forecast = validate_forecast(forecast, source=source, timezone=scenario.timezone)
+    frame = forecast.frame
     names = [c.name for c in scenario.channels]
-    unknown = forecast.loc[~forecast["channel"].isin(names)]
+    unknown = frame.loc[~frame["channel"].isin(names)]
     if len(unknown):
         ch = unknown["channel"].iloc[0]
         raise PlannerInputError(
-            f"{source} row {unknown['_row'].iloc[0]}: channel '{ch}' has no [channels.{ch}] in scenario "
+            f"{source} row {unknown.index[0]}: channel '{ch}' has no [channels.{ch}] in scenario "
             f"{scenario.source} (channels: {', '.join(names)})"
         )
     interval_min = infer_interval_min(forecast, source=source, interval_min=scenario.interval_min)
     col = scenario.volume_column
-    if col not in forecast.columns:
+    if col not in frame.columns:
         raise PlannerInputError(f"{source}: missing column '{col}' (staffing.volume = '{col}' in the scenario)")
     if any(c.window.kind != "7x24" for c in scenario.channels):  # a 7x24 window ignores the calendar
-        for msg in scenario.calendar.warnings_for(set(forecast["interval_start"].dt.year)):
+        for msg in scenario.calendar.warnings_for(set(frame["interval_start"].dt.year)):
             warnings.warn(msg, StaffingWarning, stacklevel=2)
     blocks = []
     for spec in scenario.channels:
-        g = forecast.loc[forecast["channel"] == spec.name].sort_values("interval_start")
+        g = forecast.of(spec.name)
         if g.empty:
             warnings.warn(f"channel '{spec.name}': no rows in {source}; not staffed", StaffingWarning, stacklevel=2)
             continue
@@ -391,7 +402,7 @@ def staff_requirements(
         volume = g[col].to_numpy(dtype=float)
         if np.isnan(volume).any():
             i = int(np.argmax(np.isnan(volume)))
-            raise PlannerInputError(f"{source} row {g['_row'].iloc[i]}: {col} is empty")
+            raise PlannerInputError(f"{source} row {g.index[i]}: {col} is empty")
         aht = _aht(spec, g, volume, source)
         if spec.kind == "email":
             req = deferred_channel_requirements(spec, starts, volume, aht, interval_min, scenario.calendar)
@@ -425,7 +436,7 @@ def _aht(spec: ChannelSpec, g: pd.DataFrame, volume: np.ndarray, source: str) ->
     if need.any():
         i = int(np.argmax(need))
         raise PlannerInputError(
-            f"{source} row {g['_row'].iloc[i]}: aht_s must be > 0 where contacts are forecast "
+            f"{source} row {g.index[i]}: aht_s must be > 0 where contacts are forecast "
             f"(or set aht_s in [channels.{spec.name}])"
         )
     return np.where(aht > 0, aht, 1.0)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.io import History, HistoryError, aggregate_history, parse_history
-from planner.domain import TIME_FMT, Scenario, VolumeError
+from planner.domain import TIME_FMT, Forecast, Scenario, VolumeError
 from planner.errors import PlannerInputError
 from planner.plan import Forecasted, Plan, Progress
 
@@ -49,9 +49,9 @@ def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
 
 def forecast_step(
     scenario: Scenario, history: History, calendar: Any, until: date | None = None
-) -> tuple[pd.DataFrame, dict[str, Any], date, date]:
+) -> tuple[Forecast, dict[str, Any], date, date]:
     """Forecast the horizon's weeks from ``history`` (and on to ``until`` when it is later: the typical
-    week, :func:`typical_week_after`); returns the typed forecast frame from the horizon's start, its
+    week, :func:`typical_week_after`); returns the typed forecast from the horizon's start, its
     summary and the horizon's bounds."""
     from planner.forecasting import forecast
     from planner.staffing import validate_forecast
@@ -73,7 +73,7 @@ def forecast_step(
         backtest_weeks=scenario.forecast.backtest_weeks,
     )
     typed = validate_forecast(frame, source="forecast", timezone=scenario.timezone)
-    return _cut(typed, start, max(stop, until or stop)), info, start, stop
+    return typed.between(start, max(stop, until or stop)), info, start, stop
 
 TYPICAL_SEARCH_WEEKS = 6  # how far after the horizon a typical week is looked for
 
@@ -89,29 +89,27 @@ def typical_week_after(scenario: Scenario, start: date, weeks: int) -> date | No
     monday = typical_week_start(start, weeks, cal, search_weeks=TYPICAL_SEARCH_WEEKS)
     return monday if monday is not None and monday >= start + timedelta(days=7 * weeks) else None
 
-def _cut(fc: pd.DataFrame, start: date, stop: date) -> pd.DataFrame:
-    t = fc["interval_start"]
-    keep = (t >= pd.Timestamp(start)) & (t < pd.Timestamp(stop))
-    return fc.loc[keep].reset_index(drop=True)
-
-def given_forecast_step(scenario: Scenario, forecast: pd.DataFrame, source: str) -> tuple[pd.DataFrame, date, date]:
-    """A forecast given as is (file or frame), cut to the horizon, which it must cover."""
+def given_forecast_step(
+    scenario: Scenario, forecast: Forecast | pd.DataFrame, source: str
+) -> tuple[Forecast, date, date]:
+    """A forecast given as is (read from a file, or a frame validated here), cut to the horizon, which it
+    must cover."""
     from planner.staffing import validate_forecast
 
     typed = (
         forecast
-        if "_row" in forecast.columns
+        if isinstance(forecast, Forecast)
         else validate_forecast(forecast, source=source, timezone=scenario.timezone)
     )
-    first = typed["interval_start"].min()
+    first = typed.frame["interval_start"].min()
     start, stop = horizon_bounds(scenario, first.date())
     if first > pd.Timestamp(start) or (first.time() != datetime.min.time() and start == first.date()):
         raise PlannerInputError(
             f"{source}: the forecast starts at {first:{TIME_FMT}}; the horizon starts {start} 00:00"
         )
-    last = typed["interval_start"].max()
-    cut = _cut(typed, start, stop)
-    if cut.empty or last < pd.Timestamp(stop) - pd.Timedelta(hours=1):
+    last = typed.frame["interval_start"].max()
+    cut = typed.between(start, stop)
+    if cut.frame.empty or last < pd.Timestamp(stop) - pd.Timedelta(hours=1):
         raise PlannerInputError(
             f"{source}: the forecast runs to {last:{TIME_FMT}}; horizon.weeks = {scenario.horizon.weeks} needs it to "
             f"{stop - timedelta(days=1)} (shorten the horizon or forecast further)"
@@ -155,7 +153,7 @@ def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, t
 
 def staff_step(
     scenario: Scenario,
-    forecast: pd.DataFrame,
+    forecast: Forecast | pd.DataFrame,
     source: str = "forecast",
     errors: dict[str, tuple[VolumeError, str]] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -222,7 +220,7 @@ def roster_step(
 
 def check_step(
     scenario: Scenario,
-    forecast: pd.DataFrame,
+    forecast: Forecast,
     requirements: pd.DataFrame,
     rosters: tuple,
     progress: Progress | None = None,
@@ -267,7 +265,7 @@ class ChannelRun:
 
 def team_service(
     scenario: Scenario,
-    forecast: pd.DataFrame,
+    forecast: Forecast,
     requirements: pd.DataFrame,
     channels: tuple[str, ...],
     starts: pd.DatetimeIndex | pd.Series,
@@ -291,7 +289,7 @@ def team_service(
         required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
         opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
         kinds[ch] = scenario.channel(ch).kind
-        blocks[ch] = forecast[forecast["channel"] == ch].set_index("interval_start").reindex(starts)
+        blocks[ch] = forecast.of(ch).set_index("interval_start").reindex(starts)
     shares = split_team_staffing(productive, required, kinds)
     stamps = [t.to_pydatetime() for t in starts]
     runs = []
@@ -482,8 +480,8 @@ def forecast_part(
             raise PlannerInputError(_as_scenario_key(str(exc))) from None
         recent = recent_history(hist)
         if until is not None:
-            typical = _cut(fc, monday, until)
-            fc = _cut(fc, start, stop)
+            typical = fc.between(monday, until)
+            fc = fc.between(start, stop)
     return Forecasted(
         forecast=fc,
         info=info,
@@ -531,7 +529,7 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
         start=part.start,
         weeks=scenario.horizon.weeks,
         history=part.history,
-        forecast=fc.drop(columns=["_row"], errors="ignore"),
+        forecast=fc,
         forecast_info=info,
         requirements=req,
         rosters=rosters,
@@ -540,5 +538,5 @@ def plan_on_forecast(scenario: Scenario, part: Forecasted, *, progress: Progress
         timings_s=tuple(timings),
         risk=risk,
         cost=cost,
-        typical_forecast=None if part.typical is None else part.typical.drop(columns=["_row"], errors="ignore"),
+        typical_forecast=part.typical,
     )

@@ -37,7 +37,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
     risks = {r.channel: r for r in p.risk}
     channels = {}
     for spec in s.channels:
-        fc = p.forecast[p.forecast["channel"] == spec.name]
+        fc = p.forecast.of(spec.name)
         r = req.get(spec.name)
         x = series.get(spec.name, {})
         channels[spec.name] = {

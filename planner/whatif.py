@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from planner.calendar import weekday_window, window_7x24
-from planner.domain import Scenario
+from planner.domain import Forecast, Scenario
 from planner.errors import PlannerInputError
 from planner.options import flatten
 
@@ -51,7 +51,7 @@ class WhatIf:
             raise PlannerInputError(f"window '{self.window}': must be one of {', '.join(WINDOWS)}")
 
 
-def apply_whatif(scenario: Scenario, forecast: pd.DataFrame, what: WhatIf) -> tuple[Scenario, pd.DataFrame]:
+def apply_whatif(scenario: Scenario, forecast: Forecast, what: WhatIf) -> tuple[Scenario, Forecast]:
     """The scenario and forecast with the levers applied (new objects; the inputs are not changed)."""
     what.validate()
     targets = dict(what.sl_targets)
@@ -74,13 +74,13 @@ def apply_whatif(scenario: Scenario, forecast: pd.DataFrame, what: WhatIf) -> tu
         shrinkage=scenario.shrinkage if what.shrinkage is None else what.shrinkage,
         window=window or scenario.window,
     )
-    fc = forecast.copy()
+    fc = forecast.frame.copy()
     for col in ("offered", "offered_lo", "offered_hi"):  # the scenario's volume column is one of these
         if col in fc.columns:
             fc[col] = fc[col] * what.volume_factor
     if "aht_s" in fc.columns:
         fc["aht_s"] = fc["aht_s"] * what.aht_factor
-    return scen, fc
+    return scen, replace(forecast, frame=fc)
 
 
 def requirement_grid(requirements: pd.DataFrame, channel: str) -> pd.DataFrame:

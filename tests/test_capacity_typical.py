@@ -21,6 +21,7 @@ from planner.capacity_plan import (
     typical_week_forecast,
     typical_week_start,
 )
+from planner.domain import Forecast
 
 CAL = ChineseCalendar()
 
@@ -57,7 +58,7 @@ def test_the_typical_week_leaves_out_holiday_make_up_and_nearby_days():
     assert got == {0: ([12, 19], "weekday"), 1: ([13, 20], "weekday"), 2: ([14, 21], "weekday"),
                    3: ([15, 22], "weekday"), 4: ([16, 23], "weekday"), 5: ([17, 24], "weekday"),
                    6: ([11, 18, 25], "weekday")}
-    fc = typical_week_forecast(_forecast(days), date(2026, 10, 26), src)
+    fc = typical_week_forecast(Forecast(_forecast(days), 60.0), date(2026, 10, 26), src).frame
     assert list(fc.columns) == ["interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s"]
     assert len(fc) == 7 * 2 * 2
     v = fc[fc["channel"] == "voice"].set_index("interval_start")
@@ -92,8 +93,8 @@ def test_a_holiday_fortnight_falls_back_to_nearby_days_and_days_of_the_same_kind
                    2: ((date(2026, 9, 30),), near), 3: ((date(2026, 10, 8),), near),
                    4: ((date(2026, 10, 9),), near), 5: ((date(2026, 10, 11),), "kind"),
                    6: ((date(2026, 10, 11),), "weekday")}
-    fc = typical_week_forecast(_forecast(days), date(2026, 10, 12), tuple(
-        s for s in typical_day_sources(days, CAL)))
+    fc = typical_week_forecast(Forecast(_forecast(days), 60.0), date(2026, 10, 12), tuple(
+        s for s in typical_day_sources(days, CAL))).frame
     v = fc[fc["channel"] == "voice"].set_index("interval_start")["offered"]
     # Sat 17 Oct takes Sun 11 Oct: 1100, 1101; Thu 15 Oct takes Thu 8 Oct: 800, 801
     assert v.loc[pd.Timestamp("2026-10-17 09:00")] == pytest.approx(1100.0)
@@ -149,7 +150,7 @@ def test_an_ordinary_week_is_measured_on_its_own_plan_as_before():
     assert cp.head_fen_month == fte_cost_month_fen(p.cost)
     assert cp.headcount == p.cost.fte
     # the base: the week's calls x (365.25 / 12) / 7 (no season given)
-    week = p.forecast.loc[p.forecast["channel"] == "voice", "offered"].sum()
+    week = p.forecast.of("voice")["offered"].sum()
     assert cp.base_volume["voice"] == pytest.approx(week * MONTH_DAYS / 7, rel=1e-12)
     assert not any("typical week" in n for n in cp.notes)
 
@@ -163,20 +164,20 @@ def test_a_national_day_week_is_measured_on_its_typical_week():
     # the plan forecasts the typical week with its own model; a given forecast has none, and the typical
     # week is then built from the plan's ordinary days (the path measured here)
     own = _plan(date(2026, 10, 5), 1)
-    assert own.typical_forecast["interval_start"].min() == pd.Timestamp("2026-10-12 00:00")
+    assert own.typical_forecast.frame["interval_start"].min() == pd.Timestamp("2026-10-12 00:00")
     typ_own, notes_own = typical_week(own)
-    assert typ_own.forecast.equals(own.typical_forecast) and "the plan's own model" in " ".join(notes_own)
+    assert typ_own.forecast is own.typical_forecast and "the plan's own model" in " ".join(notes_own)
     p = replace(own, typical_forecast=None)
     typ, notes = typical_week(p)
     assert typ.start == date(2026, 10, 12) and typ.weeks == 1 and typ.rosters
     assert typ.scenario.horizon.start == date(2026, 10, 12)
     # its forecast: Thu and Fri from 8 and 9 Oct; Mon-Wed, with no ordinary day of their own, from the working
     # days (8 and 9 Oct, both near a holiday); Sat and Sun from Sun 11 Oct. The week's calls by hand:
-    fc = p.forecast[p.forecast["channel"] == "voice"]
+    fc = p.forecast.of("voice")
     daily = fc.groupby(fc["interval_start"].dt.date)["offered"].sum()
     d8, d9, d11 = daily[date(2026, 10, 8)], daily[date(2026, 10, 9)], daily[date(2026, 10, 11)]
     week = 3 * (d8 + d9) / 2 + d8 + d9 + 2 * d11
-    tf = typ.forecast[typ.forecast["channel"] == "voice"]
+    tf = typ.forecast.of("voice")
     assert tf["offered"].sum() == pytest.approx(week, rel=1e-9)
     assert tf["interval_start"].min() == pd.Timestamp("2026-10-12 00:00")
     assert tf["interval_start"].max() == pd.Timestamp("2026-10-18 23:00")

@@ -140,7 +140,7 @@ def test_the_plan_forecasts_every_channel_from_the_same_day_as_the_cli(tmp_path)
         source="two.toml",
     )
     part = forecast_part(scen, two_channels())
-    fc = part.forecast
+    fc = part.forecast.frame
     assert part.start == date(2026, 6, 29)
     for channel in ("voice", "email"):
         times = fc.interval_start[fc.channel == channel]

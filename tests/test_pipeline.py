@@ -62,7 +62,7 @@ def one_week():
 def test_plan_holds_every_step_in_memory(one_week):
     _, p = one_week
     assert p.start == date(2026, 3, 16) and p.weeks == 1
-    fc = p.forecast
+    fc = p.forecast.frame
     assert set(fc["channel"]) == {"voice", "chat", "email"}
     assert fc["interval_start"].min() == pd.Timestamp("2026-03-16")
     assert fc["interval_start"].max() == pd.Timestamp("2026-03-22T23:00")
@@ -338,7 +338,7 @@ def test_plan_from_a_forecast_file(one_week, tmp_path):
     assert summary["interval_min"] == 60
     for ch in ("voice", "chat", "email"):  # the same volumes as the forecast that was written
         assert summary["channels"][ch]["forecast_volume"] == pytest.approx(
-            float(p.forecast.loc[p.forecast["channel"] == ch, "offered"].sum()), rel=1e-6)
+            float(p.forecast.of(ch)["offered"].sum()), rel=1e-6)
 
 
 def test_with_rosters_measures_and_prices_the_new_rosters(one_week):

@@ -133,7 +133,7 @@ def test_requirements_of_every_channel_and_email_deadlines_hold(tmp_path):
     assert set(email.service_level.dropna()) == {1.0}
     # replay the email staffing independently
     starts = [t.to_pydatetime() for t in email.interval_start]
-    work = fc.loc[fc.channel == "email", "offered"].to_numpy() * 360
+    work = fc.of("email")["offered"].to_numpy() * 360
     jobs = jobs_from_intervals(starts, 30, work, 4, weekday_window(), CAL)
     assert replay_fifo(starts, 30, email.required.to_numpy(), jobs, weekday_window(), CAL).missed == ()
     out = tmp_path / "req.csv"
@@ -218,7 +218,7 @@ def test_per_channel_coverage_and_a_typed_dataframe():
 def test_offsets_are_converted_to_the_site_zone():
     fc = _forecast(days=1)
     fc["interval_start"] = pd.to_datetime(fc["interval_start"]).dt.strftime("%Y-%m-%dT%H:%M+00:00")
-    got = validate_forecast(fc, timezone="Asia/Shanghai")
+    got = validate_forecast(fc, timezone="Asia/Shanghai").frame
     assert got["interval_start"].iloc[0] == pd.Timestamp("2026-02-13T08:00")
 
 

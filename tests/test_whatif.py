@@ -11,22 +11,23 @@ from test_check import SCENARIO, _forecast
 
 from planner.errors import PlannerInputError
 from planner.scenario import parse_scenario, read_scenario_data, scenario_data_from_text, scenario_toml
+from planner.staffing import validate_forecast
 from planner.whatif import WhatIf, apply_whatif, flat_keys
 
 
 @pytest.fixture(scope="module")
 def base():
     scen = parse_scenario(scenario_data_from_text(SCENARIO, "s.toml"), source="s.toml")
-    return scen, _forecast()
+    return scen, validate_forecast(_forecast())
 
 
 def test_volume_and_handle_time_are_scaled_once(base):
     scen, fc = base
     _, out = apply_whatif(scen, fc, WhatIf(volume_factor=1.5, aht_factor=0.5))
     for col in ("offered", "offered_lo", "offered_hi"):
-        assert list(out[col]) == pytest.approx(list(fc[col] * 1.5))
-    assert list(out["aht_s"]) == pytest.approx(list(fc["aht_s"] * 0.5))
-    pd.testing.assert_frame_equal(fc, _forecast())  # the input is not changed
+        assert list(out.frame[col]) == pytest.approx(list(fc.frame[col] * 1.5))
+    assert list(out.frame["aht_s"]) == pytest.approx(list(fc.frame["aht_s"] * 0.5))
+    pd.testing.assert_frame_equal(fc.frame, validate_forecast(_forecast()).frame)  # the input is not changed
 
 
 def test_targets_shrinkage_and_window_replace_the_scenarios(base):

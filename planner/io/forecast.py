@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.domain import ColumnMap, Forecast
 from planner.errors import PlannerInputError
 from planner.io.table import Source, read_table, source_of
 from planner.staffing import validate_forecast
@@ -13,10 +14,10 @@ from planner.staffing import validate_forecast
 
 def read_forecast(
     path: Source, *, timezone: str = "Asia/Shanghai", columns: tuple[tuple[str, str], ...] = ()
-) -> pd.DataFrame:
-    """Read and validate a forecast CSV/XLSX (see :func:`planner.staffing.validate_forecast`);
-    ``columns`` maps schema names to the file's column names, as for a history."""
-    from planner.domain import ColumnMap
+) -> Forecast:
+    """Read and validate a forecast CSV/XLSX into a :class:`~planner.domain.Forecast` (see
+    :func:`planner.staffing.validate_forecast`); ``columns`` maps schema names to the file's column names,
+    as for a history."""
     from planner.io.history import map_columns
 
     path = source_of(path)

@@ -23,7 +23,7 @@ PLAN_FILES = (
 
 def tables(p: Plan) -> dict[str, pd.DataFrame]:
     """The plan's tables as written: forecast, requirements, schedule, coverage, service."""
-    fc = p.forecast.copy()
+    fc = p.forecast.frame.reset_index(drop=True)
     fc["interval_start"] = fc["interval_start"].dt.strftime(TIME_FMT)
     schedule = (
         pd.concat([r.schedule for r in p.rosters], ignore_index=True)

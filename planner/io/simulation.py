@@ -38,12 +38,12 @@ def read_forecast(
     """
     if aht_s is not None and not (math.isfinite(aht_s) and aht_s > 0):
         raise PlannerInputError(f"--aht-s must be > 0, got {aht_s}")
-    df = read_forecast_table(path)
+    df = read_forecast_table(path).frame
     voice = df[df["channel"].str.lower() == channel].sort_values("interval_start", kind="stable")
     if voice.empty:
         raise PlannerInputError(f"{path}: no rows with channel '{channel}'")
     times = [t.to_pydatetime() for t in voice["interval_start"]]
-    rows = voice["_row"].to_numpy()
+    rows = voice.index.to_numpy()
     offered = voice["offered"].to_numpy(dtype=float)
     given = voice["aht_s"].to_numpy(dtype=float) if "aht_s" in voice.columns else np.full(offered.size, np.nan)
     zero = np.flatnonzero(given == 0)

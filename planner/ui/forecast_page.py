@@ -15,15 +15,15 @@ def render() -> None:
     if rec is None:
         return
     plan, lg = rec["plan"], lang()
-    fc = plan.forecast
-    channels = list(dict.fromkeys(fc["channel"]))
+    channels = list(plan.forecast.channels)
     ch = st.selectbox(tr("channel"), channels, key="forecast_channel")
     hist = rec["part"].recent  # the last three weeks of the history the forecast was made from
     if hist is not None:
         hist = hist[hist["channel"] == ch]
     else:
         st.caption(tr("no_history"))
-    st.altair_chart(charts.forecast_chart(hist, fc[fc["channel"] == ch], lg), width="stretch")
+    fc = plan.forecast.of(ch).reset_index(drop=True)
+    st.altair_chart(charts.forecast_chart(hist, fc, lg), width="stretch")
     st.subheader(tr("backtest"))
     rows = [
         {
@@ -36,7 +36,7 @@ def render() -> None:
         for x in plan.forecast_info.get("series", [])
     ]
     table(pd.DataFrame(rows), "backtest", "forecast_backtest")
-    table(fc[fc["channel"] == ch].assign(interval_start=lambda d: d["interval_start"].astype(str)),
+    table(fc.assign(interval_start=lambda d: d["interval_start"].astype(str)),
           f"forecast_{ch}", "forecast_table")
 
 
