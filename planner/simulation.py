@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -50,8 +50,11 @@ from planner.errors import PlannerInputError
 
 HANDLE_TIME_DISTRIBUTIONS = ("exponential", "lognormal")
 INTERVAL_MINUTES = INTERVALS_MIN
-# About 40 bytes a simulated call across the arrays: 2e7 calls stay under 1 GB of memory.
+# About 40 bytes a simulated call across the arrays: 2e7 calls drawn at once stay under 1 GB of memory.
 MAX_SIMULATED_CALLS = 2e7
+# simulate() draws and plays its replications in blocks of about this many calls, so its memory does not
+# grow with the replications (each replication has its own seeds: the blocks do not change the figures)
+BLOCK_CALLS = 2e6
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -398,8 +401,12 @@ def draw_calls(
     volume_cv: float = 0.0,
     volume_error: VolumeError | None = None,
     exact_counts: bool = False,
+    first: int = 0,
 ) -> CallStreams:
     """Draw the calls of every replication (non-stationary Poisson arrivals, piecewise constant rate).
+
+    Replication ``r`` (``first <= r < first + replications``) draws from its own seeds ``(seed, r, stream)``,
+    so a block of replications drawn alone holds the very calls it holds in a longer draw.
 
     ``volume_error``: the forecast's error (:class:`planner.domain.VolumeError`): each replication draws a
     lognormal factor per week (7-day blocks from the first day) and per day, both with mean 1, and a gamma
@@ -419,6 +426,8 @@ def draw_calls(
     """
     if replications < 1:
         raise PlannerInputError(f"replications must be >= 1, got {replications}")
+    if first < 0:
+        raise PlannerInputError(f"first must be >= 0, got {first}")
     if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
         raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
     if not (math.isfinite(handle_cv) and handle_cv > 0):
@@ -432,14 +441,13 @@ def draw_calls(
         raise PlannerInputError("give volume_cv or volume_error, not both")
     if err is not None and exact_counts:
         raise PlannerInputError("exact_counts are the actual calls: they take no volume_error")
-    spread = volume_cv if err is None else math.sqrt(math.expm1(err.week_log_sd**2 + err.day_log_sd**2))
-    expected = float(workload.calls.sum()) * (1.0 + 4.0 * spread) * replications
+    expected = float(workload.calls.sum()) * (1.0 + 4.0 * _spread(volume_cv, err)) * replications
     if expected > MAX_SIMULATED_CALLS:
         k = int(np.argmax(workload.calls))
         raise PlannerInputError(
-            f"{workload.calls.sum():.4g} calls x {replications} replications is more than the simulator takes "
-            f"({MAX_SIMULATED_CALLS:.0e} calls); the largest interval, {workload.interval_starts()[k]:{TIME_FMT}}, "
-            f"has {workload.calls[k]:.4g} calls"
+            f"{workload.calls.sum():.4g} calls x {replications} replications is more than one draw holds "
+            f"({MAX_SIMULATED_CALLS:.0e} calls; simulate() streams them in blocks); the largest interval, "
+            f"{workload.interval_starts()[k]:{TIME_FMT}}, has {workload.calls[k]:.4g} calls"
         )
     day = workload.day_index()
     n_days = int(day.max()) + 1
@@ -447,10 +455,11 @@ def draw_calls(
     arr, hnd, pat, itv, ptr = [], [], [], [], [0]
     factors = np.ones((replications, n_days))
     for r in range(replications):
-        g_arr, g_hnd, g_pat = _rng(seed, r, 0), _rng(seed, r, 1), _rng(seed, r, 2)
+        rep = first + r
+        g_arr, g_hnd, g_pat = _rng(seed, rep, 0), _rng(seed, rep, 1), _rng(seed, rep, 2)
         rate = workload.calls
         if err is not None:
-            factors[r], noise = volume_factors(_rng(seed, r, 3), err, n_days, workload.n_intervals)
+            factors[r], noise = volume_factors(_rng(seed, rep, 3), err, n_days, workload.n_intervals)
             rate = rate * factors[r, day] * noise
         elif volume_cv > 0:
             shape = 1.0 / volume_cv**2
@@ -695,19 +704,44 @@ def simulate(
     volume_cv: float = 0.0,
     volume_error: VolumeError | None = None,
     short_abandon_s: float = 0.0,
+    block_calls: float = BLOCK_CALLS,
 ) -> SimulationResult:
-    """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them."""
-    calls = draw_calls(
-        workload,
-        replications=replications,
-        seed=seed,
-        patience_s=patience_s,
-        handle_time=handle_time,
-        handle_cv=handle_cv,
-        volume_cv=volume_cv,
-        volume_error=volume_error,
+    """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them.
+
+    Streamed: the replications are drawn and played in blocks of about ``block_calls`` expected calls
+    (at least one replication a block), so memory holds one block's calls and the per-interval counts of
+    every replication, whatever the replications. Each replication has its own seeds, so the figures are
+    the same for any block size."""
+    if replications < 1:
+        raise PlannerInputError(f"replications must be >= 1, got {replications}")
+    per_rep = float(workload.calls.sum()) * (1.0 + 4.0 * _spread(volume_cv, volume_error))
+    size = max(1, min(replications, int(block_calls // max(per_rep, 1.0))))
+    parts = []
+    for first in range(0, replications, size):
+        calls = draw_calls(
+            workload,
+            replications=min(size, replications - first),
+            seed=seed,
+            patience_s=patience_s,
+            handle_time=handle_time,
+            handle_cv=handle_cv,
+            volume_cv=volume_cv,
+            volume_error=volume_error,
+            first=first,
+        )
+        parts.append(simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s))
+    if len(parts) == 1:
+        return parts[0]
+    joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in ("offered", *_KERNEL_COUNTS)}
+    return replace(
+        parts[0], wait_abandoned_s=np.concatenate([p.wait_abandoned_s for p in parts]), **joined
     )
-    return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
+
+
+def _spread(volume_cv: float, volume_error: VolumeError | None) -> float:
+    """The CV of a day's volume factor: ``volume_cv``, or that of the forecast error's week x day factor."""
+    err = volume_error if volume_error is not None and not volume_error.is_zero else None
+    return volume_cv if err is None else math.sqrt(math.expm1(err.week_log_sd**2 + err.day_log_sd**2))
 
 
 def call_starts(

@@ -242,8 +242,10 @@ def check_step(
             checks.append(run.check)
             if progress is not None:
                 progress(f"pricing {run.spec.name}'s forecast risk")
-            risks.append(_risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
-                               run.agents, run.required, errors))
+            risk, msgs = _risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
+                               run.agents, run.required, errors)
+            risks.append(risk)
+            notes += msgs
     return tuple(checks), tuple(risks), notes
 
 @dataclass(frozen=True)
@@ -327,10 +329,11 @@ def _risk(
     agents: np.ndarray,
     required: np.ndarray,
     errors: dict[str, tuple[VolumeError, str]],
-) -> Any:
+) -> tuple[Any, list[str]]:
     """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
     drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
-    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again)."""
+    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again);
+    with a note for each step that could not be priced."""
     from planner.sla.risk import channel_risk, hours_by_confidence
     from planner.sla.service import channel_service
 
@@ -340,15 +343,16 @@ def _risk(
         replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
     )
     hours: tuple = ()
+    notes: list[str] = []
     if spec.kind != "email" and spec.target.sl is not None:
         confidence = spec.target.confidence
         own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
-        hours = hours_by_confidence(
+        hours, notes = hours_by_confidence(
             spec, starts, interval_min, offered, aht, scenario.calendar, error,
             sorted({*scenario.confidence_steps, *own}),
             replications=scenario.risk_replications, seed=scenario.solver.seed, known=own,
         )
-    return channel_risk(drawn, spec, error, origin, hours=hours)
+    return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
 def cost_step(
     scenario: Scenario, start: date, requirements: pd.DataFrame, rosters: tuple, service: tuple

@@ -196,3 +196,19 @@ def test_email_risk_is_the_chance_the_backlog_fits():
                               replications=2000, seed=1, volume_error=VolumeError())
     risk = channel_risk(service, spec, VolumeError(), "none")
     assert risk.p_day_met[0] == pytest.approx(stats.poisson.cdf(10, 8.0), abs=0.03)
+
+
+def test_a_confidence_step_that_cannot_be_priced_is_a_note_not_a_failure():
+    """Issue 23: the hours of a confidence step need every replication's calls at once (common random
+    numbers for the search); where that is more than one draw holds, the step is left out with a note
+    naming the channel and the step, and plain Erlang's hours are still given."""
+    from planner.calendar import ChineseCalendar
+    from planner.sla.risk import hours_by_confidence
+
+    starts = [datetime(2026, 3, 2) + timedelta(hours=h) for h in range(24)]
+    calls = np.full(24, 60_000.0)  # 1.44 million calls a day: 200 replications are 2.9e8 calls
+    rows, notes = hours_by_confidence(_spec(), starts, 60, calls, np.full(24, 20.0), ChineseCalendar(),
+                                      VolumeError(week_log_sd=0.05), (0.8, 0.9), replications=200)
+    assert [r[0] for r in rows] == ["erlang"] and rows[0][2] > 0
+    assert len(notes) == 2 and all(n.startswith("channel voice: the hours of confidence 0.") for n in notes)
+    assert "more than one draw holds" in notes[0]

@@ -242,6 +242,41 @@ def test_same_seed_same_result_other_seed_other_result():
     assert not np.array_equal(a.answered_within, c.answered_within)
 
 
+def test_streamed_blocks_give_the_in_memory_figures():
+    """Issue 23: simulate() plays its replications in blocks of about ``block_calls`` calls; each replication
+    draws from its own seeds, so any block size gives exactly the counts of one in-memory draw
+    (draw_calls + simulate_streams over all replications), with patience and a forecast error."""
+    from planner.domain import VolumeError
+
+    workload, roster = _stationary(100, 30, 180, 13, 2)
+    err = VolumeError(week_log_sd=0.05, day_log_sd=0.03, interval_dispersion=0.01, n_weeks=8)
+    calls = draw_calls(workload, replications=7, seed=5, patience_s=300, volume_error=err)
+    whole = simulate_streams(workload, roster, calls, answer_s=20)
+    for block_calls in (1.0, 3 * 100 * 96, 1e9):  # one replication a block, a few, all in one
+        got = simulate(workload, roster, answer_s=20, patience_s=300, replications=7, seed=5, volume_error=err,
+                       block_calls=block_calls)
+        assert got.replications == 7
+        for name in ("offered", "answered", "answered_within", "abandoned", "wait_answered_s", "busy_s",
+                     "wait_abandoned_s"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(whole, name), err_msg=f"{name} {block_calls}")
+
+
+def test_a_centre_larger_than_one_draw_is_simulated_in_blocks():
+    """127,000 calls a week x 200 replications (the bank of issue 23) is more than one draw holds; simulate()
+    streams it. Shown on one busy day at 6 x the per-replication volume so the test stays quick: 20
+    replications of 1.1 million calls, 22 million in all, above the single-draw cap of 2e7."""
+    from planner.simulation import MAX_SIMULATED_CALLS
+
+    n = 24
+    calls = np.full(n, 1.1e6 / n)
+    workload = Workload(MONDAY, 60, calls, np.full(n, 3.0))
+    assert calls.sum() * 20 > MAX_SIMULATED_CALLS
+    with pytest.raises(PlannerInputError, match="more than one draw holds"):
+        draw_calls(workload, replications=20, seed=1)
+    res = simulate(workload, roster_from_staffing(np.full(n, 1000), 60), answer_s=20, replications=20, seed=1)
+    assert res.replications == 20 and res.offered.sum() == pytest.approx(20 * calls.sum(), rel=1e-3)
+
+
 def test_day_volume_uncertainty_widens_the_daily_spread():
     workload, roster = _stationary(100, 30, 180, 14, 7)
     calm = simulate(workload, roster, answer_s=20, replications=20, seed=1)

@@ -306,9 +306,10 @@ def hours_by_confidence(
     replications: int = 200,
     seed: int = 0,
     known: dict[float, float] | None = None,
-) -> tuple[tuple[str, float | None, float], ...]:
+) -> tuple[tuple[tuple[str, float | None, float], ...], list[str]]:
     """Agent-hours of the requirement for plain per-interval Erlang and for each confidence in ``steps``
-    (:func:`confidence_staffing`, with the channel's floors and window): what each step of confidence costs.
+    (:func:`confidence_staffing`, with the channel's floors and window): what each step of confidence costs,
+    and a note for each step that could not be priced (left out of the rows; the plan goes on).
     ``known``: {confidence: hours} already staffed (the plan's own), not searched again."""
     h = interval_min / 60.0
     starts = tuple(starts)
@@ -318,9 +319,14 @@ def hours_by_confidence(
         return float(req.required.sum()) * h
 
     rows: list[tuple[str, float | None, float]] = [("erlang", None, hours(None))]
+    notes: list[str] = []
     for conf in steps:
         h_conf = (known or {}).get(conf)
         if h_conf is None:
-            h_conf = hours(confidence_rule(error, conf, replications=replications, seed=seed))
+            try:
+                h_conf = hours(confidence_rule(error, conf, replications=replications, seed=seed))
+            except PlannerInputError as exc:
+                notes.append(f"channel {spec.name}: the hours of confidence {conf:g} are not priced: {exc}")
+                continue
         rows.append((f"confidence {conf:g}", float(conf), h_conf))
-    return tuple(rows)
+    return tuple(rows), notes
