@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numba import njit
@@ -428,17 +429,7 @@ def draw_calls(
         raise PlannerInputError(f"replications must be >= 1, got {replications}")
     if first < 0:
         raise PlannerInputError(f"first must be >= 0, got {first}")
-    if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
-        raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
-    if not (math.isfinite(handle_cv) and handle_cv > 0):
-        raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
-    if not (math.isfinite(volume_cv) and volume_cv >= 0):
-        raise PlannerInputError(f"volume_cv must be >= 0, got {volume_cv}")
-    if patience_s is not None and not (patience_s > 0):
-        raise PlannerInputError(f"patience_s must be > 0, got {patience_s}")
-    err = volume_error if volume_error is not None and not volume_error.is_zero else None
-    if err is not None and volume_cv > 0:
-        raise PlannerInputError("give volume_cv or volume_error, not both")
+    err = _check_draw(patience_s, handle_time, handle_cv, volume_cv, volume_error)
     if err is not None and exact_counts:
         raise PlannerInputError("exact_counts are the actual calls: they take no volume_error")
     expected = float(workload.calls.sum()) * (1.0 + 4.0 * _spread(volume_cv, err)) * replications
@@ -449,22 +440,13 @@ def draw_calls(
             f"({MAX_SIMULATED_CALLS:.0e} calls; simulate() streams them in blocks); the largest interval, "
             f"{workload.interval_starts()[k]:{TIME_FMT}}, has {workload.calls[k]:.4g} calls"
         )
-    day = workload.day_index()
-    n_days = int(day.max()) + 1
     step = workload.interval_s
     arr, hnd, pat, itv, ptr = [], [], [], [], [0]
-    factors = np.ones((replications, n_days))
+    factors = np.ones((replications, int(workload.day_index().max()) + 1))
     for r in range(replications):
         rep = first + r
         g_arr, g_hnd, g_pat = _rng(seed, rep, 0), _rng(seed, rep, 1), _rng(seed, rep, 2)
-        rate = workload.calls
-        if err is not None:
-            factors[r], noise = volume_factors(_rng(seed, rep, 3), err, n_days, workload.n_intervals)
-            rate = rate * factors[r, day] * noise
-        elif volume_cv > 0:
-            shape = 1.0 / volume_cv**2
-            factors[r] = g_arr.gamma(shape, 1.0 / shape, size=n_days)
-            rate = rate * factors[r, day]
+        rate, factors[r] = _rate(workload, g_arr, seed, rep, err, volume_cv)
         counts = np.rint(workload.calls).astype(np.int64) if exact_counts else g_arr.poisson(rate)
         k = np.repeat(np.arange(workload.n_intervals, dtype=np.int64), counts)
         t = (k + g_arr.random(k.size)) * step
@@ -490,6 +472,106 @@ def draw_calls(
         np.array(ptr, dtype=np.int64),
         factors,
     )
+
+
+def _check_draw(
+    patience_s: float | None, handle_time: str, handle_cv: float, volume_cv: float, volume_error: VolumeError | None
+) -> VolumeError | None:
+    """The checks of :func:`draw_calls`' arguments; the volume error that applies (None: none or zero)."""
+    if handle_time not in HANDLE_TIME_DISTRIBUTIONS:
+        raise PlannerInputError(f"handle_time must be one of {HANDLE_TIME_DISTRIBUTIONS}, got {handle_time!r}")
+    if not (math.isfinite(handle_cv) and handle_cv > 0):
+        raise PlannerInputError(f"handle_cv must be > 0, got {handle_cv}")
+    if not (math.isfinite(volume_cv) and volume_cv >= 0):
+        raise PlannerInputError(f"volume_cv must be >= 0, got {volume_cv}")
+    if patience_s is not None and not (patience_s > 0):
+        raise PlannerInputError(f"patience_s must be > 0, got {patience_s}")
+    err = volume_error if volume_error is not None and not volume_error.is_zero else None
+    if err is not None and volume_cv > 0:
+        raise PlannerInputError("give volume_cv or volume_error, not both")
+    return err
+
+
+def _rate(
+    workload: Workload, g_arr: np.random.Generator, seed: int, rep: int, err: VolumeError | None, volume_cv: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Replication ``rep``'s arrival rate per interval and its day factors (see :func:`draw_calls`); a
+    ``volume_cv`` factor takes the first draws of the arrival stream ``g_arr``."""
+    day = workload.day_index()
+    n_days = int(day.max()) + 1
+    if err is not None:
+        factors, noise = volume_factors(_rng(seed, rep, 3), err, n_days, workload.n_intervals)
+        return workload.calls * factors[day] * noise, factors
+    if volume_cv > 0:
+        shape = 1.0 / volume_cv**2
+        factors = g_arr.gamma(shape, 1.0 / shape, size=n_days)
+        return workload.calls * factors[day], factors
+    return workload.calls, np.ones(n_days)
+
+
+@dataclass(frozen=True, eq=False)
+class CallDraw:
+    """The calls of :func:`draw_calls` with these arguments, drawn a block of replications at a time when
+    played (:func:`simulate_streams`): common random numbers that need not fit in memory.
+
+    Each replication draws from its own seeds, so playing a ``CallDraw`` gives exactly what playing the
+    :class:`CallStreams` of ``draw_calls`` with the same arguments gives. When all the replications fit in
+    one draw (:data:`MAX_SIMULATED_CALLS` expected calls) they are drawn once, on first play, and kept;
+    beyond that every play draws them again, block by block (memory of one block of ``block_calls``).
+    """
+
+    workload: Workload
+    replications: int
+    seed: int = 0
+    patience_s: float | None = None
+    volume_error: VolumeError | None = None
+    volume_cv: float = 0.0
+    handle_time: str = "exponential"
+    handle_cv: float = 1.0
+    block_calls: float = BLOCK_CALLS
+    keep: bool = True  # keep the calls for the next play when they fit in one draw
+
+    def __post_init__(self) -> None:
+        if self.replications < 1:
+            raise PlannerInputError(f"replications must be >= 1, got {self.replications}")
+        _check_draw(self.patience_s, self.handle_time, self.handle_cv, self.volume_cv, self.volume_error)
+
+    def _args(self) -> dict[str, Any]:
+        return dict(seed=self.seed, patience_s=self.patience_s, volume_error=self.volume_error,
+                    volume_cv=self.volume_cv, handle_time=self.handle_time, handle_cv=self.handle_cv)
+
+    @property
+    def expected_calls(self) -> float:
+        """Expected calls of one replication, with four SDs of the day-level volume factor."""
+        return float(self.workload.calls.sum()) * (1.0 + 4.0 * _spread(self.volume_cv, self.volume_error))
+
+    def _firsts(self) -> range:
+        size = max(1, min(self.replications, int(self.block_calls // max(self.expected_calls, 1.0))))
+        return range(0, self.replications, size)
+
+    @cached_property
+    def _held(self) -> tuple[CallStreams, ...] | None:
+        if not self.keep or self.expected_calls * self.replications > MAX_SIMULATED_CALLS:
+            return None
+        return tuple(self._draw())
+
+    def _draw(self) -> Iterator[CallStreams]:
+        firsts = self._firsts()
+        for first in firsts:
+            yield draw_calls(self.workload, replications=min(firsts.step, self.replications - first), first=first,
+                             **self._args())
+
+    def blocks(self) -> Iterator[CallStreams]:
+        """The replications' calls, block by block, in replication order."""
+        held = self._held
+        return iter(held) if held is not None else self._draw()
+
+    @cached_property
+    def day_factor(self) -> np.ndarray:
+        """``[replications, days]`` volume multipliers, those :func:`draw_calls` draws (no calls drawn)."""
+        err = self.volume_error if self.volume_error is not None and not self.volume_error.is_zero else None
+        return np.stack([_rate(self.workload, _rng(self.seed, r, 0), self.seed, r, err, self.volume_cv)[1]
+                         for r in range(self.replications)])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -641,14 +723,23 @@ def _fcfs_kernel(
 def simulate_streams(
     workload: Workload,
     roster: Roster,
-    calls: CallStreams,
+    calls: CallStreams | CallDraw,
     *,
     answer_s: float,
     short_abandon_s: float = 0.0,
 ) -> SimulationResult:
-    """Play every replication of ``calls`` against ``roster``; per-interval counts for each replication."""
+    """Play every replication of ``calls`` against ``roster``; per-interval counts for each replication.
+    A :class:`CallDraw` is played block by block and the blocks' counts joined."""
     if not (math.isfinite(answer_s) and answer_s >= 0):
         raise PlannerInputError(f"answer_s must be >= 0, got {answer_s}")
+    if isinstance(calls, CallDraw):
+        parts = [simulate_streams(workload, roster, b, answer_s=answer_s, short_abandon_s=short_abandon_s)
+                 for b in calls.blocks()]
+        if len(parts) == 1:
+            return parts[0]
+        joined = {name: np.concatenate([getattr(p, name) for p in parts])
+                  for name in ("offered", "wait_abandoned_s", *_KERNEL_COUNTS)}
+        return replace(parts[0], **joined)
     r, n = calls.replications, workload.n_intervals
     out = {name: np.zeros((r, n)) for name in _KERNEL_COUNTS}
     offered = np.zeros((r, n))
@@ -708,34 +799,13 @@ def simulate(
 ) -> SimulationResult:
     """Simulate ``roster`` against ``workload``: draw the calls (:func:`draw_calls`) and play them.
 
-    Streamed: the replications are drawn and played in blocks of about ``block_calls`` expected calls
-    (at least one replication a block), so memory holds one block's calls and the per-interval counts of
-    every replication, whatever the replications. Each replication has its own seeds, so the figures are
-    the same for any block size."""
-    if replications < 1:
-        raise PlannerInputError(f"replications must be >= 1, got {replications}")
-    per_rep = float(workload.calls.sum()) * (1.0 + 4.0 * _spread(volume_cv, volume_error))
-    size = max(1, min(replications, int(block_calls // max(per_rep, 1.0))))
-    parts = []
-    for first in range(0, replications, size):
-        calls = draw_calls(
-            workload,
-            replications=min(size, replications - first),
-            seed=seed,
-            patience_s=patience_s,
-            handle_time=handle_time,
-            handle_cv=handle_cv,
-            volume_cv=volume_cv,
-            volume_error=volume_error,
-            first=first,
-        )
-        parts.append(simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s))
-    if len(parts) == 1:
-        return parts[0]
-    joined = {name: np.concatenate([getattr(p, name) for p in parts]) for name in ("offered", *_KERNEL_COUNTS)}
-    return replace(
-        parts[0], wait_abandoned_s=np.concatenate([p.wait_abandoned_s for p in parts]), **joined
-    )
+    Streamed (:class:`CallDraw`): the replications are drawn and played in blocks of about ``block_calls``
+    expected calls (at least one replication a block), so memory holds one block's calls and the
+    per-interval counts of every replication, whatever the replications. Each replication has its own
+    seeds, so the figures are the same for any block size."""
+    calls = CallDraw(workload, replications, seed, patience_s, volume_error, volume_cv, handle_time, handle_cv,
+                     block_calls, keep=False)
+    return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
 
 
 def _spread(volume_cv: float, volume_error: VolumeError | None) -> float:

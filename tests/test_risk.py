@@ -19,7 +19,7 @@ from planner.calendar import window_7x24
 from planner.domain import ChannelSpec, ServiceTarget, VolumeError
 from planner.errors import PlannerInputError
 from planner.queueing import evaluate
-from planner.simulation import Workload, draw_calls, roster_from_staffing, simulate_streams
+from planner.simulation import CallDraw, Workload, draw_calls, roster_from_staffing, simulate_streams
 from planner.sla.risk import confidence_staffing, month_met_probability
 from planner.sla.staffing import _allocate, check_target, sl_aware_staffing
 
@@ -199,16 +199,29 @@ def test_email_risk_is_the_chance_the_backlog_fits():
 
 
 def test_a_confidence_step_that_cannot_be_priced_is_a_note_not_a_failure():
-    """Issue 23: the hours of a confidence step need every replication's calls at once (common random
-    numbers for the search); where that is more than one draw holds, the step is left out with a note
-    naming the channel and the step, and plain Erlang's hours are still given."""
+    """Issue 23: a confidence step whose search fails (here one replication alone is more calls than one
+    draw holds: 24 hours of a million calls) is left out with a note naming the channel and the step, and
+    plain Erlang's hours are still given; the risk step goes on."""
     from planner.calendar import ChineseCalendar
     from planner.sla.risk import hours_by_confidence
 
     starts = [datetime(2026, 3, 2) + timedelta(hours=h) for h in range(24)]
-    calls = np.full(24, 60_000.0)  # 1.44 million calls a day: 200 replications are 2.9e8 calls
+    calls = np.full(24, 1e6)
     rows, notes = hours_by_confidence(_spec(), starts, 60, calls, np.full(24, 20.0), ChineseCalendar(),
-                                      VolumeError(week_log_sd=0.05), (0.8, 0.9), replications=200)
+                                      VolumeError(week_log_sd=0.05), (0.8, 0.9), replications=20)
     assert [r[0] for r in rows] == ["erlang"] and rows[0][2] > 0
     assert len(notes) == 2 and all(n.startswith("channel voice: the hours of confidence 0.") for n in notes)
     assert "more than one draw holds" in notes[0]
+
+
+def test_a_streamed_search_finds_the_plan_the_held_one_finds():
+    """Common random numbers streamed block by block (CallDraw beyond one draw's memory, forced here with
+    keep=False and one replication a block) give the very plan the same calls held in memory give."""
+    rng = np.random.default_rng(4)
+    wl = Workload(datetime(2026, 3, 2), 60, rng.uniform(20, 120, 48), np.full(48, 240.0))
+    target = ServiceTarget(0.8, 20.0, period="day", confidence=0.8)
+    held = sl_aware_staffing(wl, target, draw_calls(wl, replications=12, seed=2), max_iterations=8)
+    streamed = sl_aware_staffing(wl, target, CallDraw(wl, 12, seed=2, block_calls=1.0, keep=False),
+                                 max_iterations=8)
+    np.testing.assert_array_equal(held.staffing, streamed.staffing)
+    assert held.history == streamed.history and held.met == streamed.met

@@ -19,6 +19,7 @@ from planner.errors import PlannerInputError
 from planner.io.simulation import read_forecast, read_schedule
 from planner.queueing import evaluate
 from planner.simulation import (
+    CallDraw,
     CallStreams,
     Workload,
     call_starts,
@@ -259,6 +260,11 @@ def test_streamed_blocks_give_the_in_memory_figures():
         for name in ("offered", "answered", "answered_within", "abandoned", "wait_answered_s", "busy_s",
                      "wait_abandoned_s"):
             np.testing.assert_array_equal(getattr(got, name), getattr(whole, name), err_msg=f"{name} {block_calls}")
+    # the streamed draw's day factors are the in-memory draw's, without drawing a call
+    np.testing.assert_array_equal(CallDraw(workload, 7, seed=5, patience_s=300, volume_error=err).day_factor,
+                                  calls.day_factor)
+    cv = draw_calls(workload, replications=3, seed=5, volume_cv=0.1)
+    np.testing.assert_array_equal(CallDraw(workload, 3, seed=5, volume_cv=0.1).day_factor, cv.day_factor)
 
 
 def test_a_centre_larger_than_one_draw_is_simulated_in_blocks():

@@ -33,7 +33,7 @@ import pandas as pd
 from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
-from planner.simulation import Workload, draw_calls
+from planner.simulation import CallDraw, Workload
 from planner.sla.service import ChannelService, ratio_result
 from planner.sla.staffing import sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
@@ -67,7 +67,7 @@ def confidence_staffing(
     handle = chat_handle_time_s(aht_s, c, spec.handle_time_stretch if spec.kind == "chat" else 0.0)
     workload = Workload(starts[0], interval_min, np.asarray(calls, dtype=float), handle)
     patience = spec.patience_s if spec.model == "erlang-a" else None
-    drawn = draw_calls(workload, replications=replications, seed=seed, patience_s=patience, volume_error=error)
+    drawn = CallDraw(workload, replications, seed, patience, error)  # streamed beyond one draw's memory
     # each period is held to the confidence (min_share 1): the month's chance is priced by the risk report
     target = replace(spec.target, min_share=1.0, confidence=in_sample_share(confidence, replications))
     res = sl_aware_staffing(

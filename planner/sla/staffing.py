@@ -47,6 +47,7 @@ from planner.domain import ServiceTarget
 from planner.errors import PlannerInputError
 from planner.queueing import evaluate, required_agents
 from planner.simulation import (
+    CallDraw,
     CallStreams,
     Roster,
     SimulationResult,
@@ -281,7 +282,7 @@ def _allocate(
 
 
 def _design_volume(
-    workload: Workload, calls: CallStreams, groups: list[np.ndarray], target: ServiceTarget
+    workload: Workload, calls: CallStreams | CallDraw, groups: list[np.ndarray], target: ServiceTarget
 ) -> np.ndarray:
     """Volume multiplier per interval: the ``confidence`` quantile of its period's drawn volume factor."""
     day = workload.day_index()
@@ -299,7 +300,7 @@ def _design_volume(
 def sl_aware_staffing(
     workload: Workload,
     target: ServiceTarget,
-    calls: CallStreams,
+    calls: CallStreams | CallDraw,
     *,
     model: str = "erlang-c",
     patience_s: float | None = None,
@@ -312,7 +313,8 @@ def sl_aware_staffing(
     """Fewest paid hours whose simulated service level meets ``target`` (see the module docstring).
 
     ``calls`` are the common random numbers every candidate is simulated against (draw them with
-    :func:`planner.simulation.draw_calls`, with the day-level volume uncertainty the plan must absorb).
+    :func:`planner.simulation.draw_calls`, or stream them with :class:`planner.simulation.CallDraw` when they
+    need not fit in memory, with the day-level volume uncertainty the plan must absorb).
     ``model``/``patience_s`` choose the analytic model that steers the allocation; the simulation uses
     the patience drawn into ``calls``. ``design_for_volume``: allocate for the period's design volume,
     the ``confidence`` quantile of the day-level volume factors drawn into ``calls`` (a chance constraint
@@ -326,7 +328,9 @@ def sl_aware_staffing(
         raise PlannerInputError(f"max_iterations must be >= 1, got {max_iterations}")
     if search not in ("marginal", "erlang", "both"):
         raise PlannerInputError(f"search must be marginal, erlang or both, got {search!r}")
-    if calls.interval.size and int(calls.interval.max()) >= workload.n_intervals:
+    longer = (calls.workload.n_intervals > workload.n_intervals if isinstance(calls, CallDraw)
+              else calls.interval.size and int(calls.interval.max()) >= workload.n_intervals)
+    if longer:
         raise PlannerInputError("calls: drawn for a longer workload than the one given")
     sl = searchable_sl(target)
     labels = period_labels(workload, target.period)
