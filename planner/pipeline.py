@@ -62,7 +62,9 @@ def with_rosters(p: Plan, rosters: tuple, *, progress: Progress | None = None) -
     before = {r.team: r for r in p.rosters}
     changed = tuple(r for r in rosters if before.get(r.team) is not r)  # only these are simulated again
     errors, _msgs = volume_errors(p.scenario, p.forecast_info)
-    new_service, new_risk, notes = check_step(p.scenario, p.forecast, p.requirements, changed, progress, errors)
+    hours = {x.channel: x.hours for x in p.risk}  # the confidence steps' hours do not depend on the roster
+    new_service, new_risk, notes = check_step(p.scenario, p.forecast, p.requirements, changed, progress, errors,
+                                              hours)
     checks = {c.channel: c for c in (*p.service, *new_service)}
     risks = {x.channel: x for x in (*p.risk, *new_risk)}
     channels = [c for r in rosters for c in r.channels]

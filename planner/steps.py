@@ -225,11 +225,13 @@ def check_step(
     rosters: tuple,
     progress: Progress | None = None,
     errors: dict[str, tuple[VolumeError, str]] | None = None,
+    hours: dict[str, tuple] | None = None,
 ) -> tuple[tuple, tuple, list[str]]:
     """Every rostered channel measured the contract's way against its team's productive agents, and
     each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
     against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
-    plain Erlang and each of the scenario's ``confidence_steps``."""
+    plain Erlang and each of the scenario's ``confidence_steps``. ``hours``: {channel: those hours} already
+    priced on the same forecast and scenario (they do not depend on the roster), not searched again."""
     errors = errors or {}
     checks, risks, notes = [], [], []
     for r in rosters:
@@ -243,7 +245,7 @@ def check_step(
             if progress is not None:
                 progress(f"pricing {run.spec.name}'s forecast risk")
             risk, msgs = _risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
-                               run.agents, run.required, errors)
+                               run.agents, run.required, errors, (hours or {}).get(run.spec.name))
             risks.append(risk)
             notes += msgs
     return tuple(checks), tuple(risks), notes
@@ -329,11 +331,12 @@ def _risk(
     agents: np.ndarray,
     required: np.ndarray,
     errors: dict[str, tuple[VolumeError, str]],
+    hours: tuple | None = None,
 ) -> tuple[Any, list[str]]:
     """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
     drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
-    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again);
-    with a note for each step that could not be priced."""
+    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again;
+    ``hours`` given: those, already priced), with a note for each step that could not be priced."""
     from planner.sla.risk import channel_risk, hours_by_confidence
     from planner.sla.service import channel_service
 
@@ -342,16 +345,17 @@ def _risk(
         spec, starts, interval_min, offered, aht, agents, scenario.calendar,
         replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
     )
-    hours: tuple = ()
     notes: list[str] = []
-    if spec.kind != "email" and spec.target.sl is not None:
-        confidence = spec.target.confidence
-        own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
-        hours, notes = hours_by_confidence(
-            spec, starts, interval_min, offered, aht, scenario.calendar, error,
-            sorted({*scenario.confidence_steps, *own}),
-            replications=scenario.risk_replications, seed=scenario.solver.seed, known=own,
-        )
+    if hours is None:  # not priced yet
+        hours = ()
+        if spec.kind != "email" and spec.target.sl is not None:
+            confidence = spec.target.confidence
+            own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
+            hours, notes = hours_by_confidence(
+                spec, starts, interval_min, offered, aht, scenario.calendar, error,
+                sorted({*scenario.confidence_steps, *own}),
+                replications=scenario.risk_replications, seed=scenario.solver.seed, known=own,
+            )
     return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
 def cost_step(

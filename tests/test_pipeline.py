@@ -341,18 +341,26 @@ def test_plan_from_a_forecast_file(one_week, tmp_path):
             float(p.forecast.of(ch)["offered"].sum()), rel=1e-6)
 
 
-def test_with_rosters_measures_and_prices_the_new_rosters(one_week):
+def test_with_rosters_measures_and_prices_the_new_rosters(one_week, monkeypatch):
     """The same rosters give back the plan's own service and cost exactly (same seed), whether simulated again
     or kept; a voice roster with
-    its agents cut to the first three costs less, at the paid hours' rate, and serves no better."""
+    its agents cut to the first three costs less, at the paid hours' rate, and serves no better. The hours of
+    each confidence step do not depend on the roster: a re-solve reuses them, never searches them again."""
+    import planner.sla.risk
     from planner.pipeline import with_rosters
 
+    def searched(*_a, **_k):
+        raise AssertionError("the confidence steps were searched again")
+
+    monkeypatch.setattr(planner.sla.risk, "hours_by_confidence", searched)
     _, p = one_week
+    assert any(r.hours for r in p.risk)
     # a copy of the voice roster counts as changed: voice is simulated again, with the same seed
     same = with_rosters(p, (replace(p.roster("voice")), p.roster("written")))
     assert same.cost.cost_month_fen == p.cost.cost_month_fen
     assert [c.to_dict() for c in same.service] == [c.to_dict() for c in p.service]
     assert [r.channel for r in same.risk] == [r.channel for r in p.risk]
+    assert [r.hours for r in same.risk] == [r.hours for r in p.risk]
 
     voice = p.roster("voice")
     keep = sorted(voice.schedule["agent_id"].unique())[:3]
