@@ -210,8 +210,28 @@ def test_a_confidence_step_that_cannot_be_priced_is_a_note_not_a_failure():
     rows, notes = hours_by_confidence(_spec(), starts, 60, calls, np.full(24, 20.0), ChineseCalendar(),
                                       VolumeError(week_log_sd=0.05), (0.8, 0.9), replications=20)
     assert [r[0] for r in rows] == ["erlang"] and rows[0][2] > 0
-    assert len(notes) == 2 and all(n.startswith("channel voice: the hours of confidence 0.") for n in notes)
-    assert "more than one draw holds" in notes[0]
+    assert notes[0] == ("channel voice: the hours by confidence are priced on 20 of 20 replications (the channel's "
+                        "calls of 20 do not fit in memory at once)")
+    assert len(notes) == 3 and all(n.startswith("channel voice: the hours of confidence 0.") for n in notes[1:])
+    assert "more than one draw holds" in notes[1]
+
+
+def test_the_confidence_table_of_a_large_channel_is_priced_on_the_replications_that_fit(monkeypatch):
+    """A channel whose 200 replications exceed one draw is priced on those that fit, with a note. The draw
+    limit is lowered here to 1e5 calls so the case stays small: 24 hours of 200 calls are 4,800 calls a
+    replication, so floor(1e5 / 4800) = 20 fit; the table equals a table priced on 20 replications."""
+    import planner.sla.risk
+    from planner.calendar import ChineseCalendar
+    from planner.sla.risk import hours_by_confidence
+
+    starts = [datetime(2026, 3, 2) + timedelta(hours=h) for h in range(24)]
+    args = (_spec(), starts, 60, np.full(24, 200.0), np.full(24, 180.0), ChineseCalendar(), VolumeError(), (0.8,))
+    twenty, none = hours_by_confidence(*args, replications=20)
+    monkeypatch.setattr(planner.sla.risk, "MAX_SIMULATED_CALLS", 1e5)
+    rows, notes = hours_by_confidence(*args, replications=200)
+    assert none == [] and notes == ["channel voice: the hours by confidence are priced on 20 of 200 replications "
+                                    "(the channel's calls of 200 do not fit in memory at once)"]
+    assert rows == twenty and [r[0] for r in rows] == ["erlang", "confidence 0.8"]
 
 
 def test_a_streamed_search_finds_the_plan_the_held_one_finds():

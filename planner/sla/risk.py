@@ -33,7 +33,7 @@ import pandas as pd
 from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
-from planner.simulation import CallDraw, Workload
+from planner.simulation import MAX_SIMULATED_CALLS, CallDraw, Workload
 from planner.sla.service import ChannelService, ratio_result
 from planner.sla.staffing import sl_aware_staffing
 from planner.staffing import chat_handle_time_s, queue_channel_requirements
@@ -76,6 +76,9 @@ def confidence_staffing(
     if not res.met:
         raise PlannerInputError(f"{where}: sl_confidence {confidence:g} cannot be met: {res.reason}")
     return -(-np.asarray(res.staffing, dtype=np.int64) // c)
+
+
+MIN_TABLE_REPLICATIONS = 20  # the fewest replications the hours-by-confidence table is priced on
 
 
 def in_sample_share(confidence: float, replications: int) -> float:
@@ -310,16 +313,28 @@ def hours_by_confidence(
     """Agent-hours of the requirement for plain per-interval Erlang and for each confidence in ``steps``
     (:func:`confidence_staffing`, with the channel's floors and window): what each step of confidence costs,
     and a note for each step that could not be priced (left out of the rows; the plan goes on).
-    ``known``: {confidence: hours} already staffed (the plan's own), not searched again."""
+    ``known``: {confidence: hours} already staffed (the plan's own), not searched again.
+
+    The searches replay the same calls many times, which is fast while every replication's calls are held
+    in memory (:data:`planner.simulation.MAX_SIMULATED_CALLS`); for a channel too large for that, the table
+    is priced on the replications that fit (at least :data:`MIN_TABLE_REPLICATIONS`), with a note, and the
+    in-sample share of :func:`in_sample_share` widens with the fewer replications."""
     h = interval_min / 60.0
     starts = tuple(starts)
+    notes: list[str] = []
+    workload = Workload(starts[0], interval_min, np.asarray(calls, dtype=float), np.asarray(aht_s, dtype=float))
+    fit = int(MAX_SIMULATED_CALLS // max(CallDraw(workload, 1, volume_error=error).expected_calls, 1.0))
+    if fit < replications:
+        notes.append(f"channel {spec.name}: the hours by confidence are priced on {max(fit, MIN_TABLE_REPLICATIONS)} "
+                     f"of {replications} replications (the channel's calls of {replications} do not fit in memory "
+                     "at once)")
+        replications = max(fit, MIN_TABLE_REPLICATIONS)
 
     def hours(rule: Any) -> float:
         req = queue_channel_requirements(spec, starts, calls, aht_s, interval_min, calendar, rule)
         return float(req.required.sum()) * h
 
     rows: list[tuple[str, float | None, float]] = [("erlang", None, hours(None))]
-    notes: list[str] = []
     for conf in steps:
         h_conf = (known or {}).get(conf)
         if h_conf is None:
