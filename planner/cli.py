@@ -1074,6 +1074,7 @@ def sl_staff_cmd(
 # ---- plan and demo: the whole pipeline ----
 
 DEMO_SCENARIO = "contract_7x24.toml"
+MAX_DEMO_AGENTS = 20_000
 
 
 def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
@@ -1091,8 +1092,9 @@ def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
     return None, None
 
 
-def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
-    """Validate the output folder, read the scenario's data, plan in memory, write, print."""
+def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool, adjust: Any = None) -> None:
+    """Validate the output folder, read the scenario's data, plan in memory, write, print. ``adjust``: a
+    last change to the scenario (Scenario -> Scenario), made once the folder is known to be writable."""
     from planner.io.plan import write
     from planner.io.table import prepare_out_dir
     from planner.pipeline import plan
@@ -1102,6 +1104,8 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool) -> None:
     if not any(out_path.iterdir()):
         out_path.rmdir()  # recreated by write(); nothing is left behind if planning fails
     say = _progress()
+    if adjust is not None:
+        scen = adjust(scen)
     history, forecast = _scenario_data(scen, say)
     result = plan(scen, history, forecast=forecast, progress=say)
     write(result, out, force=True)
@@ -1400,6 +1404,8 @@ def demo_cmd(
     ),
     weeks: int = typer.Option(10, "--weeks", help="Weeks of sample history."),
     replications: int = typer.Option(10, "--replications", help="Simulation replications."),
+    agents: int | None = typer.Option(
+        None, "--agents", help="Scale the sample to a centre of about this many agents (default: the sample as is)."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
 ) -> None:
@@ -1426,7 +1432,19 @@ def demo_cmd(
                        deterministic_time=min(scen.solver.deterministic_time or 5.0, 5.0)),
         replications=replications,
     )
-    _plan_and_write(scen, out, force, as_json)
+    if agents is not None and not 1 <= agents <= MAX_DEMO_AGENTS:
+        raise PlannerInputError(f"--agents {agents}: must be between 1 and {MAX_DEMO_AGENTS}")
+
+    def sized(scen: Any) -> Any:  # the sample scaled to about ``agents`` agents
+        from planner.demo import SAMPLE_HORIZON_START, scale_for_agents
+
+        scale = scale_for_agents(scen, agents, end=scen.horizon.start or SAMPLE_HORIZON_START, weeks=weeks,
+                                 seed=seed)
+        print(f"note: --agents {agents}: the sample's volume x {scale:.3g} (about {agents} agents; the plan reports "
+              "the agents its rosters have)", file=sys.stderr)
+        return replace(scen, data=replace(scen.data, sample_scale=scale))
+
+    _plan_and_write(scen, out, force, as_json, sized if agents is not None else None)
 
 
 # ---- report: the contract's service report from actuals (issue 13) ----

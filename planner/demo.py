@@ -6,6 +6,7 @@ Chinese holidays and a weekday profile) per channel, sized like a mid-size outso
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 
 import numpy as np
@@ -18,6 +19,7 @@ SAMPLE_CHANNELS = ("voice", "chat", "email")  # the channel kinds the sample gen
 # Normal Monday-to-Friday contacts a day (a mid-size outsourced contract).
 SAMPLE_DAILY_CONTACTS = {"voice": 2400.0, "chat": 1200.0, "email": 500.0}
 SAMPLE_HORIZON_START = date(2026, 3, 16)  # a Monday after ten weeks of 2026 history
+SAMPLE_INTERVAL_MIN = 30
 
 
 def sample_history(
@@ -25,7 +27,7 @@ def sample_history(
     *,
     end: date,
     weeks: int = 10,
-    interval_min: int = 30,
+    interval_min: int = SAMPLE_INTERVAL_MIN,
     seed: int = 0,
     volume_scale: float = 1.0,
 ) -> pd.DataFrame:
@@ -70,3 +72,43 @@ def sample_history(
             part.loc[part["offered"] == 0, "aht_s"] = np.nan
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+# Paid agent-hours a weekly roster needs per hour of requirement after shrinkage (whole shifts over a
+# varying requirement): the sample's 7x24 plans measure 1.16-1.26 (docs/pipeline.md, "paid/required").
+PAID_PER_REQUIRED = 1.2
+
+
+def scale_for_agents(scenario: Scenario, agents: int, *, end: date, weeks: int = 10, seed: int = 0) -> float:
+    """The ``data.sample_scale`` at which the scenario's plan on the sample needs about ``agents`` agents.
+
+    The sample's last week, taken as the next week's forecast, is staffed by per-interval Erlang
+    (:func:`planner.staffing.staff_requirements`) at a trial scale; the agents are its scheduled hours
+    (:func:`planner.queueing.scheduled_agents`) times :data:`PAID_PER_REQUIRED`, over a standard 40-hour
+    week. Two secant steps from the
+    linear guess (requirements grow a little slower than volume: larger groups pool better) land within a
+    few per cent of ``agents``; the plan then reports the agents its rosters really have."""
+    from planner.labour import STANDARD_WEEK_WORK_MIN
+    from planner.queueing import scheduled_agents
+    from planner.staffing import staff_requirements
+
+    if agents < 1:
+        raise PlannerInputError(f"agents {agents}: must be at least 1")
+    interval_min = scenario.interval_min or SAMPLE_INTERVAL_MIN
+    hist = sample_history(scenario, end=end, weeks=weeks, interval_min=interval_min, seed=seed)
+    t = pd.to_datetime(hist["interval_start"])
+    last = t >= pd.Timestamp(end - timedelta(days=7))
+    week = hist[last].assign(interval_start=t[last] + pd.Timedelta(days=7), aht_s=hist["aht_s"][last].fillna(0.0))
+
+    def fte(scale: float) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the plan itself says what is outside a window
+            req = staff_requirements(scenario, week.assign(offered=week["offered"] * scale), source="sample")
+        scheduled = scheduled_agents(req["required"].to_numpy(dtype=float), scenario.shrinkage)
+        hours = float(scheduled.sum()) * interval_min / 60.0
+        return hours * PAID_PER_REQUIRED / (STANDARD_WEEK_WORK_MIN / 60.0)
+
+    scale = agents / max(fte(1.0), 1e-9)
+    for _ in range(2):
+        scale *= agents / max(fte(scale), 1e-9)
+    return scale

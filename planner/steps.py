@@ -398,7 +398,7 @@ def _aht(fixed: float | None, fc: pd.DataFrame) -> np.ndarray:
 
 def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tuple[History, pd.DataFrame | None]:
     """The history to forecast from: the caller's, or the built-in sample when the scenario asks for it."""
-    from planner.demo import SAMPLE_HORIZON_START, sample_history
+    from planner.demo import SAMPLE_HORIZON_START, SAMPLE_INTERVAL_MIN, sample_history
 
     sample = None
     if history is None:
@@ -410,7 +410,7 @@ def _history(scenario: Scenario, history: History | pd.DataFrame | None) -> tupl
             scenario,
             end=scenario.horizon.start or SAMPLE_HORIZON_START,
             weeks=scenario.data.sample_weeks,
-            interval_min=scenario.interval_min or 30,
+            interval_min=scenario.interval_min or SAMPLE_INTERVAL_MIN,
             seed=scenario.solver.seed,
             volume_scale=scenario.data.sample_scale,
         )

@@ -519,6 +519,8 @@ BAD = [
     case("demo-scenario-unknown-key", f"{DEMO} --scenario scenario.toml", "channels.voice.colour",
          _plan(replace=(("answer_s = 20\n", 'answer_s = 20\ncolour = "red"\n'),))),
     case("demo-weeks-zero", "demo --out demo --weeks 0", "--weeks"),
+    case("demo-agents-zero", "demo --out demo --agents 0", "--agents"),
+    slow_case("demo-agents-existing-out", f"{DEMO} --agents 300", "demo", put("demo/summary.json", '{"mine": 1}\n')),
     slow_case("demo-replications-zero", "demo --out demo --replications 0", "--replications"),
     slow_case("demo-time-limit-negative", "demo --out demo --time-limit-s -1", "--time-limit-s"),
 ]
