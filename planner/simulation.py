@@ -569,7 +569,7 @@ class CallDraw:
     @cached_property
     def day_factor(self) -> np.ndarray:
         """``[replications, days]`` volume multipliers, those :func:`draw_calls` draws (no calls drawn)."""
-        err = self.volume_error if self.volume_error is not None and not self.volume_error.is_zero else None
+        err = _check_draw(self.patience_s, self.handle_time, self.handle_cv, self.volume_cv, self.volume_error)
         return np.stack([_rate(self.workload, _rng(self.seed, r, 0), self.seed, r, err, self.volume_cv)[1]
                          for r in range(self.replications)])
 

@@ -210,8 +210,8 @@ def test_a_confidence_step_that_cannot_be_priced_is_a_note_not_a_failure():
     rows, notes = hours_by_confidence(_spec(), starts, 60, calls, np.full(24, 20.0), ChineseCalendar(),
                                       VolumeError(week_log_sd=0.05), (0.8, 0.9), replications=20)
     assert [r[0] for r in rows] == ["erlang"] and rows[0][2] > 0
-    assert notes[0] == ("channel voice: the hours by confidence are priced on 20 of 20 replications (the channel's "
-                        "calls of 20 do not fit in memory at once)")
+    assert notes[0] == ("channel voice: the hours by confidence are priced on 20 of 20 replications (20 "
+                        "replications of its calls do not fit in memory at once)")
     assert len(notes) == 3 and all(n.startswith("channel voice: the hours of confidence 0.") for n in notes[1:])
     assert "more than one draw holds" in notes[1]
 
@@ -230,7 +230,7 @@ def test_the_confidence_table_of_a_large_channel_is_priced_on_the_replications_t
     monkeypatch.setattr(planner.sla.risk, "MAX_SIMULATED_CALLS", 1e5)
     rows, notes = hours_by_confidence(*args, replications=200)
     assert none == [] and notes == ["channel voice: the hours by confidence are priced on 20 of 200 replications "
-                                    "(the channel's calls of 200 do not fit in memory at once)"]
+                                    "(200 replications of its calls do not fit in memory at once)"]
     assert rows == twenty and [r[0] for r in rows] == ["erlang", "confidence 0.8"]
 
 

@@ -326,8 +326,8 @@ def hours_by_confidence(
     fit = int(MAX_SIMULATED_CALLS // max(CallDraw(workload, 1, volume_error=error).expected_calls, 1.0))
     if fit < replications:
         notes.append(f"channel {spec.name}: the hours by confidence are priced on {max(fit, MIN_TABLE_REPLICATIONS)} "
-                     f"of {replications} replications (the channel's calls of {replications} do not fit in memory "
-                     "at once)")
+                     f"of {replications} replications ({replications} replications of its calls do not fit in "
+                     "memory at once)")
         replications = max(fit, MIN_TABLE_REPLICATIONS)
 
     def hours(rule: Any) -> float:
