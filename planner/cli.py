@@ -109,6 +109,13 @@ def erlang(
 # ---- due, staff (issue 3) ----
 
 
+def _cache() -> Any:
+    """The user's forecast cache (``planner.io.cache``; ``PLANNER_CACHE=off`` turns it off)."""
+    from planner.io.cache import default_cache
+
+    return default_cache()
+
+
 def _print_warnings(messages: list[str] | tuple[str, ...]) -> None:
     for m in dict.fromkeys(messages):  # once each, in order
         print(f"warning: {m}", file=sys.stderr)
@@ -292,7 +299,8 @@ def forecast_cmd(
         except ValueError as exc:
             raise PlannerInputError(f"--holidays {spec}: {str(exc).splitlines()[0]}") from None
     frame, result = forecast(
-        hist, horizon_days, calendar=calendar, method=method, level=level, backtest_weeks=backtest_weeks
+        hist, horizon_days, calendar=calendar, method=method, level=level, backtest_weeks=backtest_weeks,
+        cache=_cache(),
     )
     write_forecast(frame, out)
     result["out"] = out
@@ -1107,7 +1115,7 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool, adjust: Any
     if adjust is not None:
         scen = adjust(scen)
     history, forecast = _scenario_data(scen, say)
-    result = plan(scen, history, forecast=forecast, progress=say)
+    result = plan(scen, history, forecast=forecast, progress=say, cache=_cache())
     write(result, out, force=True)
     summary = result.summary()
     _print_warnings(summary["warnings"] + (list(result.capacity.notes) if result.capacity is not None else []))
@@ -1189,7 +1197,7 @@ def cost_cmd(
     check_cluster(cluster)
     say = _progress()
     history, forecast = _scenario_data(base, say)
-    part = forecast_part(base, history, forecast=forecast, progress=say)
+    part = forecast_part(base, history, forecast=forecast, progress=say, cache=_cache())
     jobs = [OptionJob(o.name, o.label(), sc, part, keep_plan=plans is not None)
             for o, sc in zip(options, scenarios, strict=True)]
     say(f"planning {len(jobs)} option(s)" + (f" on Dask ({cluster})" if cluster else ""))
@@ -1251,7 +1259,7 @@ def capacity_cmd(
     paths = {e: check_writable(csv_path.with_suffix(e), "--out", force) for e in (".csv", ".xlsx", ".png", ".html")}
     say = _progress()
     history, forecast = _scenario_data(scen, say)
-    result = plan(scen, history, forecast=forecast, progress=say)
+    result = plan(scen, history, forecast=forecast, progress=say, cache=_cache())
     say("capacity plan: the requirement month by month and the hiring MIP")
     cp = capacity_of(result, months=months)
     write_csv(cp.rows, paths[".csv"])

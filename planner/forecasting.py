@@ -7,18 +7,45 @@ error from the library (``HistoryError``, ``CalendarError``, other ``ValueError`
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from forecasts.backtest import make_forecast
 from forecasts.daycalendar import DayCalendar, load_calendar
-from forecasts.io import History, align_ends
+from forecasts.io import History, Series, align_ends
+from forecasts.models import AUTO_CANDIDATES
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
+
+
+class Cache(Protocol):
+    """Where finished results are kept between runs (``planner.io.cache.DiskCache``): ``get`` gives None
+    for a key it does not hold."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+def forecast_key(
+    series: Series, horizon_days: int, method: str, calendar: DayCalendar, n_select: int, level: float
+) -> str:
+    """The content key of one series' forecast and backtest: its data, the horizon, the settings, the day
+    calendar. Equal keys give the same :func:`forecasts.backtest.make_forecast` result from the same code
+    (the cache itself tells code versions apart: :class:`planner.io.cache.DiskCache`)."""
+    h = hashlib.sha256()
+    fields = (series.channel, series.queue, str(series.start), series.interval_min, horizon_days, method,
+              n_select, level, AUTO_CANDIDATES, calendar.name, sorted(calendar.holidays), sorted(calendar.workdays))
+    h.update(repr(fields).encode())
+    for arr in (series.offered, series.aht_s, series.aht_weight):
+        h.update(b"-" if arr is None else np.ascontiguousarray(arr, dtype=float).tobytes())
+        h.update(b"|")
+    return h.hexdigest()
 
 
 def forecast_frame(forecasts: list) -> pd.DataFrame:
@@ -52,8 +79,12 @@ def forecast(
     method: str = "auto",
     level: float = 0.8,
     backtest_weeks: int = 8,
+    cache: Cache | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last day.
+
+    ``cache``: each series' forecast and backtest are looked up by :func:`forecast_key` and kept there
+    once made, so a rerun on the same history and settings skips the backtests (the same result).
 
     One horizon for the whole history: every series is forecast from :attr:`History.end` (midnight after
     the last day over all series); days after a series' last row count as closed (no contacts).
@@ -69,11 +100,17 @@ def forecast(
     if backtest_weeks < 1:
         raise PlannerInputError(f"backtest_weeks {backtest_weeks}: must be at least 1")
     history = align_ends(history)
+    def one(s: Series) -> Any:
+        key = forecast_key(s, horizon_days, method, calendar, backtest_weeks, level) if cache is not None else ""
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
+            if cache is not None:
+                cache.put(key, found)
+        return found
+
     try:
-        results = [
-            make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
-            for s in history.series
-        ]
+        results = [one(s) for s in history.series]
     except ValueError as exc:  # HistoryError, CalendarError and model errors are ValueErrors
         raise PlannerInputError(str(exc).splitlines()[0]) from None
     frame = forecast_frame(results)

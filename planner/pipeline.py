@@ -26,8 +26,10 @@ def plan(
     forecast: Forecast | pd.DataFrame | None = None,
     calendar: Any = None,
     progress: Progress | None = None,
+    cache: Any = None,
 ) -> Plan:
-    """The whole plan in memory: no file is read or written here.
+    """The whole plan in memory: no file is read or written here (``cache``, where the forecast's backtests
+    are kept between runs, is the caller's: :class:`planner.forecasting.Cache`).
 
     history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
     when ``[data] sample = true``. forecast: a forecast (:class:`planner.domain.Forecast`, or a frame
@@ -36,7 +38,7 @@ def plan(
     Reproducible: the same scenario (seed included) and data give the same plan on any machine load while
     each solve stops on its deterministic time (``[solver] workers = 1``).
     """
-    part = forecast_part(scenario, history, forecast=forecast, calendar=calendar, progress=progress)
+    part = forecast_part(scenario, history, forecast=forecast, calendar=calendar, progress=progress, cache=cache)
     return plan_from(scenario, part, progress=progress)
 
 

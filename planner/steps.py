@@ -48,7 +48,7 @@ def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
     return start, start + timedelta(days=7 * weeks)
 
 def forecast_step(
-    scenario: Scenario, history: History, calendar: Any, until: date | None = None
+    scenario: Scenario, history: History, calendar: Any, until: date | None = None, cache: Any = None
 ) -> tuple[Forecast, dict[str, Any], date, date]:
     """Forecast the horizon's weeks from ``history`` (and on to ``until`` when it is later: the typical
     week, :func:`typical_week_after`); returns the typed forecast from the horizon's start, its
@@ -71,6 +71,7 @@ def forecast_step(
         method=scenario.forecast.method,
         level=scenario.forecast.level,
         backtest_weeks=scenario.forecast.backtest_weeks,
+        cache=cache,
     )
     typed = validate_forecast(frame, source="forecast", timezone=scenario.timezone)
     return typed.between(start, max(stop, until or stop)), info, start, stop
@@ -456,12 +457,14 @@ def forecast_part(
     scenario: Scenario,
     history: History | pd.DataFrame | None = None,
     *,
-    forecast: pd.DataFrame | None = None,
+    forecast: Forecast | pd.DataFrame | None = None,
     calendar: Any = None,
     progress: Progress | None = None,
+    cache: Any = None,
 ) -> Forecasted:
     """The first step of :func:`plan`: the horizon's forecast from the history (or the sample), or a given
-    forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`)."""
+    forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`). ``cache``: where each series'
+    backtest is kept between runs (:class:`planner.forecasting.Cache`; None: made afresh)."""
     from planner.forecasting import history_calendar
 
     t = time.perf_counter()
@@ -483,7 +486,7 @@ def forecast_part(
             until = monday + timedelta(days=7) if monday is not None else None
             ahead = 7 * scenario.horizon.weeks + 7 + (max(0, (until - first).days) if until else 0)
             cal = calendar or scenario.data.calendar or history_calendar(hist, ahead, scenario.data.holidays)
-            fc, info, start, stop = forecast_step(scenario, hist, cal, until)
+            fc, info, start, stop = forecast_step(scenario, hist, cal, until, cache)
         except PlannerInputError as exc:
             raise PlannerInputError(_as_scenario_key(str(exc))) from None
         recent = recent_history(hist)

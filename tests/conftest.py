@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The forecast cache (planner.io.cache) of this test session: fresh and its own, never the user's, and
+# inherited by the CLI and app processes the tests start.
+os.environ["PLANNER_CACHE"] = tempfile.mkdtemp(prefix="planner-test-cache-")
 
 
 def find_shared() -> Path | None:

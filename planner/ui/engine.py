@@ -151,6 +151,7 @@ def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> 
     from dataclasses import replace
 
     from planner.domain import ColumnMap
+    from planner.io.cache import default_cache
     from planner.steps import forecast_part
 
     scen = scenario_of(json.loads(scenario_json), source)
@@ -159,7 +160,7 @@ def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> 
 
         cols = scen.data.history[0].columns if scen.data.history else ()
         hist = with_upload(history, lambda p: read_history(ColumnMap(p, cols), tz=scen.timezone))
-        return forecast_part(scen, hist)
+        return forecast_part(scen, hist, cache=default_cache())
     if scen.data.forecast is not None:
         from planner.io.forecast import read_forecast
 
@@ -168,10 +169,11 @@ def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> 
     if scen.data.history:
         from planner.io.history import read_history
 
-        return forecast_part(scen, read_history(scen.data.history, tz=scen.timezone))
+        history = read_history(scen.data.history, tz=scen.timezone)
+        return forecast_part(scen, history, cache=default_cache())
     if not scen.data.sample:
         scen = replace(scen, data=replace(scen.data, sample=True))
-    return forecast_part(scen)
+    return forecast_part(scen, cache=default_cache())
 
 
 def plan_now(data: dict[str, Any], source: str, history: Upload | None, say: Callable[[str], None]) -> dict:
