@@ -649,18 +649,26 @@ def _must_exist(path: str, what: str) -> None:
         raise PlannerInputError(f"{path}: {what} file not found")
 
 
+PROGRESS_AFTER_S = 10.0  # without a terminal, progress lines start once a run has taken this long
+
+
 def _progress() -> Any:
-    """A progress printer for stderr (elapsed seconds and the step) when stderr is a terminal, so that
-    scripts reading stderr see only warnings and the one ``error:`` line."""
+    """A progress printer for stderr: elapsed seconds and the step. On a terminal every step; otherwise
+    (a script, a log) the steps of a run that has taken over :data:`PROGRESS_AFTER_S`, so that a quick
+    command leaves stderr to its warnings and its one ``error:`` line. ``PLANNER_PROGRESS=1`` shows every
+    step, ``PLANNER_PROGRESS=0`` none."""
     import os
     import time
 
     t0 = time.perf_counter()
-    show = sys.stderr.isatty() or os.environ.get("PLANNER_PROGRESS") == "1"
+    mode = os.environ.get("PLANNER_PROGRESS", "")
+    after = 0.0 if mode == "1" or (mode != "0" and sys.stderr.isatty()) else PROGRESS_AFTER_S
+    never = mode == "0"
 
     def say(message: str) -> None:
-        if show:
-            print(f"[{time.perf_counter() - t0:6.1f} s] {message}", file=sys.stderr, flush=True)
+        elapsed = time.perf_counter() - t0
+        if not never and elapsed >= after:
+            print(f"[{elapsed:6.1f} s] {message}", file=sys.stderr, flush=True)
 
     return say
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -78,8 +79,14 @@ def planned(request, tmp_path_factory) -> dict:
     scen = tmp / name
     scen.write_text(scenario_toml(data), encoding="utf-8")
     out = tmp / "plan"
+    t0 = time.perf_counter()
     run = cli("plan", str(scen), "--out", str(out))
+    wall = time.perf_counter() - t0
     assert run.returncode == 0, run.stderr
+    # no terminal here: a run over 10 s still says what it is doing (issue 23), and nothing before 10 s
+    progress = [x for x in run.stderr.splitlines() if x.startswith("[")]
+    assert all(float(x[1:x.index(" s]")]) >= 10.0 for x in progress), run.stderr
+    assert progress or wall < 15.0, f"{wall:.0f} s without a progress line: {run.stderr}"
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     figures = {c: periods(v["service"]) for c, v in summary["channels"].items() if v.get("service")}
     assert figures, "the plan measured no channel"
