@@ -1091,6 +1091,7 @@ def sl_staff_cmd(
 
 DEMO_SCENARIO = "contract_7x24.toml"
 MAX_DEMO_AGENTS = 20_000
+MAX_WORKERS = 256
 
 
 def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
@@ -1108,14 +1109,22 @@ def _scenario_data(scen: Any, say: Any) -> tuple[Any, Any]:
     return None, None
 
 
-def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool, adjust: Any = None) -> None:
+def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool, adjust: Any = None,
+                    workers: int | None = None, cluster: str | None = None) -> None:
     """Validate the output folder, read the scenario's data, plan in memory, write, print. ``adjust``: a
-    last change to the scenario (Scenario -> Scenario), made once the folder is known to be writable."""
+    last change to the scenario (Scenario -> Scenario), made once the folder is known to be writable.
+    ``workers``/``cluster``: where the risk step's large searches run (:func:`planner.parallel.map_jobs`)."""
+    from functools import partial
+
     from planner.io.plan import write
     from planner.io.table import prepare_out_dir
+    from planner.parallel import check_cluster, map_jobs
     from planner.pipeline import plan
     from planner.views import summary_lines
 
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise PlannerInputError(f"--workers {workers}: must be between 1 and {MAX_WORKERS}")
+    check_cluster(cluster)
     out_path = prepare_out_dir(out, force)  # refuse a non-empty folder before any work
     if not any(out_path.iterdir()):
         out_path.rmdir()  # recreated by write(); nothing is left behind if planning fails
@@ -1123,7 +1132,8 @@ def _plan_and_write(scen: Any, out: str, force: bool, as_json: bool, adjust: Any
     if adjust is not None:
         scen = adjust(scen)
     history, forecast = _scenario_data(scen, say)
-    result = plan(scen, history, forecast=forecast, progress=say, cache=_cache())
+    run = partial(map_jobs, workers=workers, cluster=cluster)
+    result = plan(scen, history, forecast=forecast, progress=say, cache=_cache(), run=run)
     write(result, out, force=True)
     summary = result.summary()
     _print_warnings(summary["warnings"] + (list(result.capacity.notes) if result.capacity is not None else []))
@@ -1146,11 +1156,15 @@ def plan_cmd(
     out: str = typer.Option(..., "--out", help="Folder for the plan's files (new or empty, or --force)."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the plan's files)."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Processes for the risk step's large searches (default: one per CPU)."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Dask scheduler ADDRESS (tcp://host:8786), or 'local', for those searches."),
 ) -> None:
     """The whole plan from the scenario's own data: forecast, requirements, rosters, contract check, files."""
     from planner.scenario import load_scenario
 
-    _plan_and_write(load_scenario(scenario), out, force, as_json)
+    _plan_and_write(load_scenario(scenario), out, force, as_json, workers=workers, cluster=cluster)
 
 
 @app.command("cost")
@@ -1189,8 +1203,8 @@ def cost_cmd(
     from planner.steps import forecast_part
     from planner.sweep import OptionJob, compare, run_options, table, table_lines
 
-    if workers is not None and not 1 <= workers <= 256:
-        raise PlannerInputError(f"--workers {workers}: must be between 1 and 256")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise PlannerInputError(f"--workers {workers}: must be between 1 and {MAX_WORKERS}")
     base = load_scenario(scenario)
     options = [parse_option(text) for text in option or []]
     if options_file is not None:
@@ -1422,6 +1436,10 @@ def demo_cmd(
     replications: int = typer.Option(10, "--replications", help="Simulation replications."),
     agents: int | None = typer.Option(
         None, "--agents", help="Scale the sample to a centre of about this many agents (default: the sample as is)."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Processes for the risk step's large searches (default: one per CPU)."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Dask scheduler ADDRESS (tcp://host:8786), or 'local', for those searches."),
     force: bool = typer.Option(False, "--force", help="Write into a non-empty --out (overwrites the demo's files)."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json's object."),
 ) -> None:
@@ -1460,7 +1478,8 @@ def demo_cmd(
               "the agents its rosters have)", file=sys.stderr)
         return replace(scen, data=replace(scen.data, sample_scale=scale))
 
-    _plan_and_write(scen, out, force, as_json, sized if agents is not None else None)
+    _plan_and_write(scen, out, force, as_json, sized if agents is not None else None, workers=workers,
+                    cluster=cluster)
 
 
 # ---- report: the contract's service report from actuals (issue 13) ----

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from conftest import needs
 
 from planner.calendar import window_7x24
 from planner.domain import ChannelSpec, ServiceTarget, VolumeError
@@ -245,3 +246,32 @@ def test_a_streamed_search_finds_the_plan_the_held_one_finds():
                                  max_iterations=8)
     np.testing.assert_array_equal(held.staffing, streamed.staffing)
     assert held.history == streamed.history and held.met == streamed.met
+
+
+@pytest.mark.parametrize("runner", ["pool", "dask"])
+def test_the_confidence_table_is_the_same_on_every_runner(runner, monkeypatch):
+    """Issue 23: the steps of the hours-by-confidence table are pure seeded jobs, so a process pool and a
+    Dask LocalCluster give the very rows the steps give one after another here. The size above which the
+    runner is used is lowered to 0 so a small channel goes to it (a counting runner shows it is used)."""
+    from functools import partial
+
+    import planner.sla.risk
+    from planner.calendar import ChineseCalendar
+    from planner.parallel import map_jobs
+    from planner.sla.risk import hours_by_confidence
+
+    if runner == "dask":
+        needs("distributed")
+    starts = [datetime(2026, 3, 2) + timedelta(hours=h) for h in range(24)]
+    args = (_spec(), starts, 60, np.full(24, 100.0), np.full(24, 180.0), ChineseCalendar(),
+            VolumeError(week_log_sd=0.05, day_log_sd=0.03), (0.8, 0.9))
+    here = hours_by_confidence(*args, replications=20)
+    monkeypatch.setattr(planner.sla.risk, "PARALLEL_CALL_REPLAYS", 0.0)
+    used = []
+
+    def counting(fn, jobs):
+        used.append(len(jobs))
+        return map_jobs(fn, jobs, workers=2, cluster="local" if runner == "dask" else None)
+
+    assert hours_by_confidence(*args, replications=20, run=counting) == here and used == [2]
+    assert hours_by_confidence(*args, replications=20, run=partial(map_jobs, workers=1)) == here

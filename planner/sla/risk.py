@@ -23,7 +23,7 @@ it (:func:`planner.simulation.draw_calls`), so a plan is judged against the volu
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -296,6 +296,44 @@ def confidence_rule(error: VolumeError, confidence: float, *, replications: int 
     return rule
 
 
+@dataclass(frozen=True)
+class ConfidenceJob:
+    """One step of the hours-by-confidence table: a channel's requirement staffed at ``confidence``
+    (:func:`confidence_hours`); pure and seeded, so any runner gives the same hours."""
+
+    spec: ChannelSpec
+    starts: tuple[Any, ...]
+    interval_min: int
+    calls: np.ndarray
+    aht_s: np.ndarray
+    calendar: ChineseCalendar
+    error: VolumeError
+    confidence: float
+    replications: int
+    seed: int
+
+
+def confidence_hours(job: ConfidenceJob) -> float | str:
+    """Agent-hours of the requirement at ``job.confidence`` (:func:`confidence_staffing`, with the channel's
+    floors and window), or the one-line reason it cannot be priced."""
+    rule = confidence_rule(job.error, job.confidence, replications=job.replications, seed=job.seed)
+    try:
+        req = queue_channel_requirements(job.spec, job.starts, job.calls, job.aht_s, job.interval_min, job.calendar,
+                                         rule)
+    except PlannerInputError as exc:
+        return str(exc)
+    return float(req.required.sum()) * job.interval_min / 60.0
+
+
+Run = Callable[[Callable[[Any], Any], list[Any]], list[Any]]  # [fn(job) for job in jobs], perhaps in parallel
+PARALLEL_CALL_REPLAYS = 1e7  # a step that simulates fewer calls x replications per try runs here, not on ``run``
+
+
+def run_here(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+    """The jobs one after another in this process."""
+    return [fn(job) for job in jobs]
+
+
 def hours_by_confidence(
     spec: ChannelSpec,
     starts: Sequence[Any],
@@ -309,39 +347,41 @@ def hours_by_confidence(
     replications: int = 200,
     seed: int = 0,
     known: dict[float, float] | None = None,
+    run: Run | None = None,
 ) -> tuple[tuple[tuple[str, float | None, float], ...], list[str]]:
     """Agent-hours of the requirement for plain per-interval Erlang and for each confidence in ``steps``
-    (:func:`confidence_staffing`, with the channel's floors and window): what each step of confidence costs,
-    and a note for each step that could not be priced (left out of the rows; the plan goes on).
-    ``known``: {confidence: hours} already staffed (the plan's own), not searched again.
+    (:func:`confidence_hours`): what each step of confidence costs, and a note for each step that could not
+    be priced (left out of the rows; the plan goes on). ``known``: {confidence: hours} already staffed (the
+    plan's own), not searched again. ``run``: the runner of the steps' searches (:mod:`planner.parallel`,
+    e.g. a process pool), used when a search's every try simulates at least
+    :data:`PARALLEL_CALL_REPLAYS` calls (a small channel's steps run here, cheaper than starting workers);
+    the hours are the same on any runner.
 
     The searches replay the same calls many times, which is fast while every replication's calls are held
     in memory (:data:`planner.simulation.MAX_SIMULATED_CALLS`); for a channel too large for that, the table
     is priced on the replications that fit (at least :data:`MIN_TABLE_REPLICATIONS`), with a note, and the
     in-sample share of :func:`in_sample_share` widens with the fewer replications."""
-    h = interval_min / 60.0
     starts = tuple(starts)
     notes: list[str] = []
     workload = Workload(starts[0], interval_min, np.asarray(calls, dtype=float), np.asarray(aht_s, dtype=float))
-    fit = int(MAX_SIMULATED_CALLS // max(CallDraw(workload, 1, volume_error=error).expected_calls, 1.0))
+    per_replication = CallDraw(workload, 1, volume_error=error).expected_calls
+    fit = int(MAX_SIMULATED_CALLS // max(per_replication, 1.0))
     if fit < replications:
         notes.append(f"channel {spec.name}: the hours by confidence are priced on {max(fit, MIN_TABLE_REPLICATIONS)} "
                      f"of {replications} replications ({replications} replications of its calls do not fit in "
                      "memory at once)")
         replications = max(fit, MIN_TABLE_REPLICATIONS)
-
-    def hours(rule: Any) -> float:
-        req = queue_channel_requirements(spec, starts, calls, aht_s, interval_min, calendar, rule)
-        return float(req.required.sum()) * h
-
-    rows: list[tuple[str, float | None, float]] = [("erlang", None, hours(None))]
+    plain = queue_channel_requirements(spec, starts, calls, aht_s, interval_min, calendar)
+    todo = [c for c in steps if c not in (known or {})]
+    jobs = [ConfidenceJob(spec, starts, interval_min, np.asarray(calls, dtype=float), np.asarray(aht_s, dtype=float),
+                          calendar, error, float(c), replications, seed) for c in todo]
+    heavy = run is not None and per_replication * replications >= PARALLEL_CALL_REPLAYS
+    found = dict(zip(todo, (run if heavy else run_here)(confidence_hours, jobs), strict=True))
+    rows: list[tuple[str, float | None, float]] = [("erlang", None, float(plain.required.sum()) * interval_min / 60.0)]
     for conf in steps:
-        h_conf = (known or {}).get(conf)
-        if h_conf is None:
-            try:
-                h_conf = hours(confidence_rule(error, conf, replications=replications, seed=seed))
-            except PlannerInputError as exc:
-                notes.append(f"channel {spec.name}: the hours of confidence {conf:g} are not priced: {exc}")
-                continue
+        h_conf = (known or {}).get(conf, found.get(conf))
+        if isinstance(h_conf, str):
+            notes.append(f"channel {spec.name}: the hours of confidence {conf:g} are not priced: {h_conf}")
+            continue
         rows.append((f"confidence {conf:g}", float(conf), h_conf))
     return tuple(rows), notes
