@@ -85,9 +85,9 @@ def scale_for_agents(scenario: Scenario, agents: int, *, end: date, weeks: int =
     The sample's last week, taken as the next week's forecast, is staffed by per-interval Erlang
     (:func:`planner.staffing.staff_requirements`) at a trial scale; the agents are its scheduled hours
     (:func:`planner.queueing.scheduled_agents`) times :data:`PAID_PER_REQUIRED`, over a standard 40-hour
-    week. Two secant steps from the
-    linear guess (requirements grow a little slower than volume: larger groups pool better) land within a
-    few per cent of ``agents``; the plan then reports the agents its rosters really have."""
+    week. Two secant steps from the linear guess (requirements grow a little slower than volume: larger
+    groups pool better) land within a few per cent of ``agents``; the plan then reports the agents its
+    rosters really have."""
     from planner.labour import STANDARD_WEEK_WORK_MIN
     from planner.queueing import scheduled_agents
     from planner.staffing import staff_requirements

@@ -227,14 +227,14 @@ def check_step(
     progress: Progress | None = None,
     errors: dict[str, tuple[VolumeError, str]] | None = None,
     hours: dict[str, tuple] | None = None,
-    runner: Any = None,
+    run: Any = None,
 ) -> tuple[tuple, tuple, list[str]]:
     """Every rostered channel measured the contract's way against its team's productive agents, and
     each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
     against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
     plain Erlang and each of the scenario's ``confidence_steps``. ``hours``: {channel: those hours} already
     priced on the same forecast and scenario (they do not depend on the roster), not searched again.
-    ``runner``: the runner of their large searches (:func:`planner.sla.risk.hours_by_confidence`)."""
+    ``run``: the runner of their large searches (:func:`planner.sla.risk.hours_by_confidence`)."""
     errors = errors or {}
     checks, risks, notes = [], [], []
     for r in rosters:
@@ -243,12 +243,12 @@ def check_step(
             scenario, forecast, requirements, r.channels, starts, r.demands[0].interval_min,
             r.coverage["scheduled"].to_numpy(dtype=float), progress,
         )
-        for run in runs:
-            checks.append(run.check)
+        for ch in runs:
+            checks.append(ch.check)
             if progress is not None:
-                progress(f"pricing {run.spec.name}'s forecast risk")
-            risk, msgs = _risk(scenario, run.spec, run.starts, run.interval_min, run.offered, run.aht_s,
-                               run.agents, run.required, errors, (hours or {}).get(run.spec.name), runner=runner)
+                progress(f"pricing {ch.spec.name}'s forecast risk")
+            risk, msgs = _risk(scenario, ch.spec, ch.starts, ch.interval_min, ch.offered, ch.aht_s,
+                               ch.agents, ch.required, errors, (hours or {}).get(ch.spec.name), run=run)
             risks.append(risk)
             notes += msgs
     return tuple(checks), tuple(risks), notes
@@ -335,7 +335,7 @@ def _risk(
     required: np.ndarray,
     errors: dict[str, tuple[VolumeError, str]],
     hours: tuple | None = None,
-    runner: Any = None,
+    run: Any = None,
 ) -> tuple[Any, list[str]]:
     """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
     drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
@@ -358,7 +358,7 @@ def _risk(
             hours, notes = hours_by_confidence(
                 spec, starts, interval_min, offered, aht, scenario.calendar, error,
                 sorted({*scenario.confidence_steps, *own}),
-                replications=scenario.risk_replications, seed=scenario.solver.seed, known=own, run=runner,
+                replications=scenario.risk_replications, seed=scenario.solver.seed, known=own, run=run,
             )
     return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
@@ -535,7 +535,7 @@ def plan_on_forecast(
     notes += msgs
     lap("roster_s")
 
-    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors, runner=run)
+    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors, run=run)
     notes += msgs
     lap("check_s")
     cost = cost_step(scenario, part.start, req, rosters, service)
