@@ -955,6 +955,7 @@ def sl_staff_cmd(
     import numpy as np
 
     from planner.domain import TIME_FMT, ServiceTarget
+    from planner.errors import FieldError
     from planner.io.simulation import read_forecast
     from planner.io.table import check_writable
     from planner.simulation import draw_calls, roster_from_staffing, simulate_streams
@@ -990,9 +991,8 @@ def sl_staff_cmd(
     try:
         target = replace(terms, **{k: v for k, v in given.items() if v is not None})
         sl = searchable_sl(target)
-    except PlannerInputError as exc:  # "sl must be ...": name the flag
-        name, _, rest = str(exc).partition(" ")
-        raise PlannerInputError(f"{flags[name][0]} {rest}" if name in flags else str(exc)) from None
+    except FieldError as exc:  # the target names its field: the user gave a flag (or the scenario a key)
+        raise (exc.named(flags[exc.field][0]) if exc.field in flags else exc) from None
     answer_s, period = float(target.answer_s), target.period
     model = _override("--model", model, spec.model if spec else None, scenario, notes) or "erlang-c"
     patience_s = _override("--patience-s", patience_s,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.errors import PlannerInputError
+from planner.errors import FieldError
 from planner.labour import CostRates, PayRules, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
@@ -109,8 +109,8 @@ class ServiceTarget:
     confidence: float | None = None
 
     def __post_init__(self) -> None:
-        def bad(name: str, rule: str, value: Any) -> PlannerInputError:
-            return PlannerInputError(f"{name} must be {rule}, got {value}")
+        def bad(name: str, rule: str, value: Any) -> FieldError:
+            return FieldError(name, f"must be {rule}, got {value}")
 
         if self.sl is not None and not (math.isfinite(self.sl) and 0 < self.sl <= 1):
             raise bad("sl", "in (0, 1]", self.sl)

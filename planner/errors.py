@@ -24,3 +24,18 @@ class IntervalError(PlannerInputError):
     def at(self, when: str) -> PlannerInputError:
         """The same message naming ``when`` (a time) for the interval."""
         return PlannerInputError(self.template.replace(self.WHERE, when))
+
+
+class FieldError(PlannerInputError):
+    """Bad input in one field of a domain object (``sl must be in (0, 1], got 1.5``). The object knows only its
+    own field's name; a caller that knows where the value came from names that instead (:meth:`named`: a CLI
+    flag, a scenario key)."""
+
+    def __init__(self, field: str, rest: str) -> None:
+        self.field = field
+        self.rest = rest  # the message after the field's name
+        super().__init__(f"{field} {rest}")
+
+    def named(self, name: str) -> PlannerInputError:
+        """The same message naming ``name`` for the field."""
+        return PlannerInputError(f"{name} {self.rest}")

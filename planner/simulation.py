@@ -432,8 +432,7 @@ def draw_calls(
     err = _check_draw(patience_s, handle_time, handle_cv, volume_cv, volume_error)
     if err is not None and exact_counts:
         raise PlannerInputError("exact_counts are the actual calls: they take no volume_error")
-    expected = float(workload.calls.sum()) * (1.0 + 4.0 * _spread(volume_cv, err)) * replications
-    if expected > MAX_SIMULATED_CALLS:
+    if _expected_calls(workload, volume_cv, err) * replications > MAX_SIMULATED_CALLS:
         k = int(np.argmax(workload.calls))
         raise PlannerInputError(
             f"{workload.calls.sum():.4g} calls x {replications} replications is more than one draw holds "
@@ -542,8 +541,8 @@ class CallDraw:
 
     @property
     def expected_calls(self) -> float:
-        """Expected calls of one replication, with four SDs of the day-level volume factor."""
-        return float(self.workload.calls.sum()) * (1.0 + 4.0 * _spread(self.volume_cv, self.volume_error))
+        """Calls of one replication, as :func:`draw_calls` reckons them (:func:`_expected_calls`)."""
+        return _expected_calls(self.workload, self.volume_cv, self.volume_error)
 
     def _firsts(self) -> range:
         size = max(1, min(self.replications, int(self.block_calls // max(self.expected_calls, 1.0))))
@@ -808,10 +807,12 @@ def simulate(
     return simulate_streams(workload, roster, calls, answer_s=answer_s, short_abandon_s=short_abandon_s)
 
 
-def _spread(volume_cv: float, volume_error: VolumeError | None) -> float:
-    """The CV of a day's volume factor: ``volume_cv``, or that of the forecast error's week x day factor."""
+def _expected_calls(workload: Workload, volume_cv: float, volume_error: VolumeError | None) -> float:
+    """The calls of one replication a draw must hold: the forecast's plus four SDs of the day-level volume
+    factor (``volume_cv``, or the CV of the forecast error's week x day factor)."""
     err = volume_error if volume_error is not None and not volume_error.is_zero else None
-    return volume_cv if err is None else math.sqrt(math.expm1(err.week_log_sd**2 + err.day_log_sd**2))
+    cv = volume_cv if err is None else math.sqrt(math.expm1(err.week_log_sd**2 + err.day_log_sd**2))
+    return float(workload.calls.sum()) * (1.0 + 4.0 * cv)
 
 
 def call_starts(

@@ -99,3 +99,31 @@ def test_help_keeps_units_and_prints_once():
 
 def test_demo_folder_is_ignored_by_git():
     assert "demo/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_progress_without_a_terminal_starts_after_ten_seconds(monkeypatch, capsys):
+    """Issue 23: on a clock set by hand (no wall clock decides), a script's stderr gets no step of the first
+    10 s and every step after; PLANNER_PROGRESS=1 shows every step, 0 none."""
+    import time
+
+    from planner import cli
+
+    now = [100.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False, raising=False)
+
+    def said(mode: str | None) -> list[str]:
+        if mode is None:
+            monkeypatch.delenv("PLANNER_PROGRESS", raising=False)
+        else:
+            monkeypatch.setenv("PLANNER_PROGRESS", mode)
+        now[0] = 100.0
+        say = cli._progress()
+        for t, step in ((0.5, "forecasting"), (9.9, "rostering"), (10.0, "checking"), (42.0, "pricing")):
+            now[0] = 100.0 + t
+            say(step)
+        return [line.split("] ")[1] for line in capsys.readouterr().err.splitlines()]
+
+    assert said(None) == ["checking", "pricing"]
+    assert said("1") == ["forecasting", "rostering", "checking", "pricing"]
+    assert said("0") == []

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from planner.domain import ServiceTarget
-from planner.errors import PlannerInputError
+from planner.errors import FieldError, PlannerInputError
 from planner.queueing import evaluate, required_agents
 from planner.simulation import (
     CallDraw,
@@ -162,11 +162,11 @@ def check_target(result: SimulationResult, target: ServiceTarget) -> TargetCheck
 def searchable_sl(target: ServiceTarget) -> float:
     """The target's service level, which a simulated search needs: in (0, 1), with an answer time."""
     if target.sl is None:
-        raise PlannerInputError("sl is required: a service-level search needs a target (e.g. 0.8)")
+        raise FieldError("sl", "is required: a service-level search needs a target (e.g. 0.8)")
     if target.answer_s is None:
-        raise PlannerInputError("answer_s is required: the T of 'sl answered within T s'")
+        raise FieldError("answer_s", "is required: the T of 'sl answered within T s'")
     if not 0 < target.sl < 1:
-        raise PlannerInputError(f"sl must be in (0, 1), got {target.sl}")
+        raise FieldError("sl", f"must be in (0, 1), got {target.sl}")
     return float(target.sl)
 
 
