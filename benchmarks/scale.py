@@ -1,6 +1,6 @@
 """Scale benchmark (issue 23): plans of synthetic centres of 100 to 5,000 agents, one week, 7x24.
 
-Run from the project root:  python benchmarks/scale.py [--agents 100 500 2000] [--weeks 1]
+Run from the project root:  python benchmarks/scale.py [--agents 100 500 2000]
 
 Each size is ``planner demo --agents N`` (the shipped 7x24 scenario: voice, chat, email and social on the
 built-in sample, its volume scaled to about N agents by :func:`planner.demo.scale_for_agents`) run in its
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STEPS = ("forecast_s", "staffing_s", "roster_s", "check_s", "cost_s", "total_s")
 
 
-def run(agents: int, weeks: int, out: Path) -> dict:
+def run(agents: int, out: Path) -> dict:
     """One size: the summary of ``planner demo --agents N --json`` with its wall time and peak memory [MB]."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
@@ -49,14 +49,11 @@ def run(agents: int, weeks: int, out: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--agents", type=int, nargs="+", default=[100, 500, 2000])
-    ap.add_argument("--weeks", type=int, default=1, help="planned weeks (the demo scenario's horizon)")
     args = ap.parse_args()
-    if args.weeks != 1:
-        raise SystemExit("--weeks: the demo plans the shipped scenario's one week")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sorted(args.agents):
-            s = run(n, args.weeks, Path(tmp) / f"c{n}")
+            s = run(n, Path(tmp) / f"c{n}")
             teams = s["teams"]
             agents = sum(t["agents"] for t in teams.values())
             gap = max((t.get("gap") or 0.0) for t in teams.values())
