@@ -117,7 +117,7 @@ def main() -> None:
     engine.with_roster(plan, roster, lambda _m: None)
     wall = time.perf_counter() - t
     print(f"re-solve voice {wall:6.2f} s  (solve {solve:.2f} s + measure and price again {wall - solve:.2f} s; "
-          f"{roster.schedule['agent_id'].nunique()} agents, one week, time limit {args.time_limit_s:g} s, "
+          f"{len(roster.schedule.agents)} agents, one week, time limit {args.time_limit_s:g} s, "
           f"status {roster.summary()['status']})")
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ def closed_and_holiday_h(p, roster) -> tuple[float, float]:
     windows = [scen.channel(c).window for c in roster.channels]
     spans: dict[dt.date, list[tuple[int, int]]] = {}
     closed = holiday = 0
-    for day, lo, hi in paid_by_day(roster.schedule):
+    for day, lo, hi in paid_by_day(roster.schedule.frame):
         if day not in spans:
             spans[day] = [s for w in windows for s in w.spans(day, cal)]
         minute_open = [any(a <= m < b for a, b in spans[day]) for m in range(lo, hi)]

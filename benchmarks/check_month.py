@@ -23,6 +23,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.check import check_roster
+from planner.domain import Schedule
 from planner.scenario import parse_scenario
 
 START = pd.Timestamp("2026-03-02")  # a Monday
@@ -86,7 +87,7 @@ def main() -> None:
     weights = np.roll(weights, 4)  # a start covers the 9 hours after it
     sched = roster(round(a.agents * (1 - a.short)), weights)
     t = time.perf_counter()
-    result = check_roster(scen, sched, fc)
+    result = check_roster(scen, Schedule.of_rows(sched), fc)
     wall = time.perf_counter() - t
     d = result.to_dict()
     n_int = len(result.given.coverage)

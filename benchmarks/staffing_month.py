@@ -46,8 +46,8 @@ def main() -> None:
             warnings.simplefilter("ignore")
             req = staff_requirements(scen, fc)
         total = time.perf_counter() - t0
-        per = {ch: int(g.required.sum()) for ch, g in req.groupby("channel", sort=False)}
-        print(f"{name}: {len(req)} rows ({interval_min}-min, 30 days, {len(scen.channels)} channels) "
+        per = {ch: int(g.required.sum()) for ch, g in req.frame.groupby("channel", sort=False)}
+        print(f"{name}: {len(req.frame)} rows ({interval_min}-min, 30 days, {len(scen.channels)} channels) "
               f"in {total:.2f} s; agent-intervals {per}")
         for spec in scen.channels:  # time each channel alone
             one = type(scen)(**{**scen.__dict__, "channels": (spec,)})

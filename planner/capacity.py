@@ -43,9 +43,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 
 from planner.calendar import ChineseCalendar, CoverageWindow
+from planner.domain import Requirements
 from planner.errors import PlannerInputError
 from planner.labour import OVERTIME_HOLIDAY_MULTIPLE, OVERTIME_MONTH_MAX_MIN, PAID_HOURS_PER_MONTH
 
@@ -248,13 +248,12 @@ class DayProfile:
         return self.makeup if calendar.is_makeup_day(day) else self.weekday[day.weekday()]
 
 
-def day_profiles(requirements: pd.DataFrame, interval_min: int, calendar: ChineseCalendar) -> dict[str, DayProfile]:
-    """Each channel's :class:`DayProfile` from per-interval requirements (``interval_start, channel,
-    required``, productive agents). Ordinary days are those neither in a holiday period nor make-up days; a
-    weekday the horizon has no ordinary day of takes the mean of the ordinary days of its kind (Mon-Fri or
-    Sat-Sun), else of all ordinary days."""
+def day_profiles(requirements: Requirements, interval_min: int, calendar: ChineseCalendar) -> dict[str, DayProfile]:
+    """Each channel's :class:`DayProfile` from per-interval requirements (productive agents). Ordinary days
+    are those neither in a holiday period nor make-up days; a weekday the horizon has no ordinary day of takes
+    the mean of the ordinary days of its kind (Mon-Fri or Sat-Sun), else of all ordinary days."""
     out = {}
-    req = requirements.assign(day=pd.to_datetime(requirements["interval_start"]).dt.date)
+    req = requirements.frame.assign(day=requirements.frame["interval_start"].dt.date)
     for ch, rows in req.groupby("channel", sort=False):
         by_day = (rows.groupby("day")["required"].sum() * interval_min / 60).to_dict()
         ordinary = {d: h for d, h in by_day.items()

@@ -202,12 +202,11 @@ def measured_efficiency(plan: Any, scenario: Scenario | None = None) -> float:
 
     s = (scenario or plan.scenario).shrinkage
     chans = {c for r in plan.rosters for c in r.channels}
-    req = plan.requirements
-    required_h = float(req.loc[req["channel"].isin(chans), "required"].sum()) * plan.interval_min / 60
+    required_h = float(plan.requirements.team(sorted(chans)).frame["required"].sum()) * plan.interval_min / 60
     paid_h = 0.0
     for r in plan.rosters:
-        rows = r.schedule[r.schedule["activity"].isin(PAID_ACTIVITIES)]
-        span = pd.to_datetime(rows["end"]) - pd.to_datetime(rows["start"])
+        rows = r.schedule.frame[r.schedule.frame["activity"].isin(PAID_ACTIVITIES)]
+        span = rows["end"] - rows["start"]
         paid_h += float(span.dt.total_seconds().sum()) / 3600
     if paid_h <= 0 or required_h <= 0:
         raise PlannerInputError("capacity: the plan has no rostered hours to measure the schedule efficiency on")

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from planner.deferred import interval_open_fraction
-from planner.domain import ACTIVITIES, TIME_FMT, Forecast, Horizon, Scenario
+from planner.domain import TIME_FMT, Forecast, Horizon, Requirements, Scenario, Schedule
 from planner.errors import PlannerInputError
 from planner.labour import (
     DAY_MIN,
@@ -57,7 +57,6 @@ from planner.queueing import scheduled_agents
 from planner.scheduling.checker import Limits, check_schedule
 from planner.scheduling.demand import WeekDemand, day_kind, week_calendar
 
-SCHEDULE_COLUMNS = ["agent_id", "date", "activity", "start", "end"]
 LAW = {
     "rest": "[rules] min_rest_hours",
     "day_hours": "Labour Law art. 36/41 (8 h + 3 h overtime a day)",
@@ -146,13 +145,13 @@ class Assessment:
 
 @dataclass(frozen=True)
 class Fix:
-    """The shifts to add (the vendor's roster unchanged): ``rows`` in the schedule schema (work and
-    lunch rows), ``shifts`` one row per shift (``agent_id, date, start, end, lunch_start, lunch_end,
-    paid_hours``), ``intervals`` the added agents per team and interval, ``added_agent_hours`` (paid,
-    lunch excluded), the solver's status per team and notes."""
+    """The shifts to add (the vendor's roster unchanged): ``rows`` the added work and lunch rows (a
+    :class:`~planner.domain.Schedule`), ``shifts`` one row per shift (``agent_id, date, start, end,
+    lunch_start, lunch_end, paid_hours``), ``intervals`` the added agents per team and interval,
+    ``added_agent_hours`` (paid, lunch excluded), the solver's status per team and notes."""
 
     added_agent_hours: float
-    rows: pd.DataFrame = field(repr=False, compare=False)
+    rows: Schedule = field(repr=False, compare=False)
     shifts: pd.DataFrame = field(repr=False, compare=False)
     intervals: pd.DataFrame = field(repr=False, compare=False)
     status: tuple[tuple[str, str], ...] = ()
@@ -240,11 +239,11 @@ def _num(x: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
-def roster_horizon(schedule: pd.DataFrame, source: str = "schedule") -> tuple[date, int]:
+def roster_horizon(schedule: Schedule, source: str = "schedule") -> tuple[date, int]:
     """The roster's first date and whole weeks (its last date rounded up to a week)."""
-    if schedule.empty:
+    if schedule.frame.empty:
         raise PlannerInputError(f"{source}: no rows")
-    dates = pd.to_datetime(schedule["date"]).dt.date
+    dates = schedule.frame["date"].dt.date
     first, last = min(dates), max(dates)
     weeks = (last - first).days // 7 + 1
     if not 1 <= weeks <= 6:
@@ -252,24 +251,21 @@ def roster_horizon(schedule: pd.DataFrame, source: str = "schedule") -> tuple[da
     return first, weeks
 
 
-def agent_teams(schedule: pd.DataFrame, scenario: Scenario, teams: tuple[str, ...],
+def agent_teams(schedule: Schedule, scenario: Scenario, teams: tuple[str, ...],
                 source: str = "schedule") -> dict[str, str]:
     """Each agent's team: the ``team`` column, else the scenario's one team (never read from the id)."""
     out: dict[str, str] = {}
-    has_col = "team" in schedule.columns
-    for aid, g in schedule.groupby("agent_id", sort=True):
+    for aid, g in schedule.frame.groupby("agent_id", sort=True):
         aid = str(aid)
-        team = None
-        if has_col:
-            named = {str(t).strip() for t in g["team"] if str(t).strip() not in ("", "nan")}
-            if len(named) > 1:
-                raise PlannerInputError(f"{source}: agent {aid}: in two teams ({', '.join(sorted(named))})")
-            team = named.pop() if named else None
-            if team is not None and team not in teams:
-                raise PlannerInputError(
-                    f"{source}: agent {aid}: team '{team}' is not a team of {scenario.source or 'the scenario'} "
-                    f"({', '.join(teams)})"
-                )
+        named = {t for t in g["team"] if t not in ("", "nan")}
+        if len(named) > 1:
+            raise PlannerInputError(f"{source}: agent {aid}: in two teams ({', '.join(sorted(named))})")
+        team = named.pop() if named else None
+        if team is not None and team not in teams:
+            raise PlannerInputError(
+                f"{source}: agent {aid}: team '{team}' is not a team of {scenario.source or 'the scenario'} "
+                f"({', '.join(teams)})"
+            )
         if team is None and len(teams) == 1:
             team = teams[0]
         if team is None:
@@ -278,23 +274,6 @@ def agent_teams(schedule: pd.DataFrame, scenario: Scenario, teams: tuple[str, ..
             )
         out[aid] = team
     return out
-
-
-def _typed(schedule: pd.DataFrame, source: str) -> pd.DataFrame:
-    missing = [c for c in SCHEDULE_COLUMNS if c not in schedule.columns]
-    if missing:
-        raise PlannerInputError(f"{source}: missing column(s) {', '.join(missing)}")
-    df = schedule.copy()
-    df["agent_id"] = df["agent_id"].astype(str).str.strip()
-    for col in ("start", "end"):
-        if not pd.api.types.is_datetime64_any_dtype(df[col]):
-            df[col] = pd.to_datetime(df[col], format=TIME_FMT)
-    df["date"] = pd.to_datetime(df["date"])
-    bad = ~df["activity"].isin(ACTIVITIES)
-    if bad.any():
-        raise PlannerInputError(f"{source}: activity '{df['activity'][bad].iloc[0]}' is not one of "
-                                f"{'|'.join(ACTIVITIES)}")
-    return df
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,50 +308,45 @@ def _labour(report: Any, schedule: pd.DataFrame) -> tuple[LabourViolation, ...]:
     return tuple(out)
 
 
-def _need_by_team(scenario: Scenario, requirements: pd.DataFrame, starts: pd.DatetimeIndex,
+def _need_by_team(scenario: Scenario, requirements: Requirements, starts: pd.DatetimeIndex,
                   channels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    rows = requirements[requirements["channel"].isin(channels)]
+    rows = requirements.team(channels).frame
     req = rows.groupby("interval_start")["required"].sum().reindex(starts).fillna(0.0).to_numpy(dtype=float)
     return req, scheduled_agents(req, scenario.shrinkage)
 
 
-def team_scheduled(schedule: pd.DataFrame, week_start: datetime, interval_min: int, n: int) -> np.ndarray:
+def team_scheduled(schedule: Schedule, week_start: datetime, interval_min: int, n: int) -> np.ndarray:
     """Agents at work per interval (fractional where a break covers part of one), counted as the plan's
     checker counts them (:func:`planner.scheduling.checker.check_schedule`)."""
-    cover = check_schedule(schedule, week_start, interval_min, [0] * n, Limits(min_staff=0)).scheduled_min
+    cover = check_schedule(schedule.frame, week_start, interval_min, [0] * n, Limits(min_staff=0)).scheduled_min
     return np.asarray(cover, dtype=float) / interval_min
-
-
-def team_rows(schedule: pd.DataFrame, teams_of: dict[str, str], team: str) -> pd.DataFrame:
-    """The rows of one team's agents (``teams_of``: agent -> team, :func:`agent_teams`)."""
-    return schedule[schedule["agent_id"].astype(str).map(teams_of).eq(team).to_numpy()]
 
 
 def assess(
     scenario: Scenario,
-    schedule: pd.DataFrame,
-    teams_of: dict[str, str],
+    schedule: Schedule,
     forecast: Forecast,
-    requirements: pd.DataFrame,
+    requirements: Requirements,
     team_channels: dict[str, tuple[str, ...]],
     start: date,
     weeks: int,
     interval_min: int,
     timings: list[tuple[str, float]] | None = None,
 ) -> Assessment:
-    """Labour, service and gaps of one roster (typed schedule frame) over the horizon."""
+    """Labour, service and gaps of one roster (every agent's team known, :meth:`Schedule.with_teams`) over the
+    horizon."""
     from planner.steps import team_service
 
     t = time.perf_counter()
     week_start = datetime.combine(start, datetime.min.time())
     n = weeks * WEEK_DAYS * DAY_MIN // interval_min
     starts = pd.date_range(week_start, periods=n, freq=f"{interval_min}min")
-    report = check_schedule(schedule, week_start, interval_min, [0] * n, legal_limits(scenario))
-    labour = _labour(report, schedule)
+    report = check_schedule(schedule.frame, week_start, interval_min, [0] * n, legal_limits(scenario))
+    labour = _labour(report, schedule.frame)
     lap = time.perf_counter()
     service, gaps, cov = [], [], []
     for team, chans in team_channels.items():
-        scheduled = team_scheduled(team_rows(schedule, teams_of, team), week_start, interval_min, n)
+        scheduled = team_scheduled(schedule.of_team(team), week_start, interval_min, n)
         req, need = _need_by_team(scenario, requirements, starts, chans)
         missing = np.maximum(0.0, need - scheduled)
         missing = np.where(missing > _EPS, missing, 0.0)
@@ -441,21 +415,19 @@ def cheapest_fix(scenario: Scenario, coverage: pd.DataFrame, start: date, weeks:
         if r.check.shortfall_agent_hours > 0:
             notes.append(f"team {team} fix: {r.check.shortfall_agent_hours:g} agent-hours the added shifts "
                          "cannot cover under the scenario's rules")
-        work = r.schedule[r.schedule["activity"] != "off"]
-        rows.append(work.assign(team=team))
+        work = r.schedule.busy().assign(team=team)  # the added agents join the team (their ids say "-add")
+        rows.append(Schedule(work, "fix"))
         added = np.asarray(check_schedule(work, week_start, interval_min, [0] * len(residual),
                                           Limits(min_staff=0)).scheduled_min, dtype=float) / interval_min
         for k in np.flatnonzero(added > 0):
             intervals.append({"team": team, "interval_start": cov["interval_start"].iloc[k],
                               "missing_agents": float(cov["missing_agents"].iloc[k]),
                               "added_agents": float(added[k])})
-    frame = (pd.concat(rows, ignore_index=True) if rows
-             else pd.DataFrame(columns=[*SCHEDULE_COLUMNS, "team"]))
-    frame = frame[[*SCHEDULE_COLUMNS, "team"]].reset_index(drop=True)
-    shifts = shift_list(frame)
+    added_rows = Schedule.joined(rows, "fix")
+    shifts = shift_list(added_rows)
     return Fix(
         added_agent_hours=float(shifts["paid_hours"].sum()) if len(shifts) else 0.0,
-        rows=frame,
+        rows=added_rows,
         shifts=shifts,
         intervals=pd.DataFrame(intervals, columns=["team", "interval_start", "missing_agents", "added_agents"]),
         status=tuple(status),
@@ -463,18 +435,17 @@ def cheapest_fix(scenario: Scenario, coverage: pd.DataFrame, start: date, weeks:
     )
 
 
-def shift_list(rows: pd.DataFrame) -> pd.DataFrame:
+def shift_list(rows: Schedule) -> pd.DataFrame:
     """Activity rows as one row per shift (agent and date): start, end, lunch, paid hours (lunch unpaid)."""
     cols = ["agent_id", "team", "date", "start", "end", "lunch_start", "lunch_end", "paid_hours"]
-    busy = rows[rows["activity"] != "off"]
     out = []
-    for (aid, day), g in busy.groupby(["agent_id", "date"], sort=True):
-        s, e = pd.to_datetime(g["start"]), pd.to_datetime(g["end"])
+    for (aid, day), g in rows.busy().groupby(["agent_id", "date"], sort=True):
+        s, e = g["start"], g["end"]
         lunch = g[g["activity"] == "lunch"]
         paid = float(((e - s)[g["activity"] != "lunch"]).sum() / pd.Timedelta(hours=1))
         out.append({
             "agent_id": aid,
-            "team": g["team"].iloc[0] if "team" in g.columns else "",
+            "team": g["team"].iloc[0],
             "date": pd.Timestamp(day).strftime("%Y-%m-%d"),
             "start": s.min().strftime(TIME_FMT),
             "end": e.max().strftime(TIME_FMT),
@@ -493,15 +464,14 @@ def shift_list(rows: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class RosterInputs:
     """A vendor roster made ready to measure, once, for the check and ``planner simulate --scenario``: the
-    scenario set to the roster's horizon, the typed schedule, the forecast cut to it, the requirements the
-    plan's staffing step gives, each team's channels with a forecast, each agent's team, notes."""
+    scenario set to the roster's horizon, the schedule with every agent's team, the forecast cut to it, the
+    requirements the plan's staffing step gives, each team's channels with a forecast, notes."""
 
     scenario: Scenario
-    schedule: pd.DataFrame
+    schedule: Schedule
     forecast: Forecast
-    requirements: pd.DataFrame
+    requirements: Requirements
     team_channels: dict[str, tuple[str, ...]]
-    teams_of: dict[str, str]
     start: date
     weeks: int
     interval_min: int
@@ -510,7 +480,7 @@ class RosterInputs:
 
 def roster_inputs(
     scenario: Scenario,
-    schedule: pd.DataFrame,
+    schedule: Schedule,
     forecast: Forecast | pd.DataFrame,
     *,
     schedule_source: str = "schedule",
@@ -524,8 +494,7 @@ def roster_inputs(
     from planner.staffing import infer_interval_min, validate_forecast
     from planner.steps import given_forecast_step, staff_step, volume_errors
 
-    sched = _typed(schedule, schedule_source)
-    start, weeks = roster_horizon(sched, schedule_source)
+    start, weeks = roster_horizon(schedule, schedule_source)
     scen = replace(scenario, horizon=Horizon(start=start, weeks=weeks))
     pad_notes: list[str] = []
     if not isinstance(forecast, Forecast):
@@ -543,17 +512,17 @@ def roster_inputs(
     errors, _ = volume_errors(scen, {"series": []})  # the check plays the forecast as given
     requirements, notes = staff_step(scen, fc, source=forecast_source, errors=errors)
     notes = pad_notes + notes
-    present = set(requirements["channel"])
+    present = set(requirements.channels)
     team_channels = {t.name: tuple(c for c in t.channels if c in present) for t in scen.effective_teams()}
     team_channels = {k: v for k, v in team_channels.items() if v}
-    teams_of = agent_teams(sched, scen, tuple(t.name for t in scen.effective_teams()), schedule_source)
+    teams_of = agent_teams(schedule, scen, tuple(t.name for t in scen.effective_teams()), schedule_source)
     for team in sorted(set(teams_of.values()) - set(team_channels)):
         notes.append(f"team {team}: its channels have no forecast; its agents are not checked for service")
     for team in team_channels:
         if team not in teams_of.values():
             notes.append(f"team {team}: no agent in the roster")
-    return RosterInputs(scen, sched, fc, requirements, team_channels, teams_of, start, weeks, interval_min,
-                        tuple(notes))
+    return RosterInputs(scen, schedule.with_teams(teams_of), fc, requirements, team_channels, start, weeks,
+                        interval_min, tuple(notes))
 
 
 def _padded(forecast: Forecast, start: date, weeks: int, interval_min: int,
@@ -589,7 +558,7 @@ def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
 
     week_start = datetime.combine(inputs.start, datetime.min.time())
     n = inputs.weeks * WEEK_DAYS * DAY_MIN // inputs.interval_min
-    scheduled = team_scheduled(team_rows(inputs.schedule, inputs.teams_of, team), week_start,
+    scheduled = team_scheduled(inputs.schedule.of_team(team), week_start,
                                inputs.interval_min, n)
     starts = pd.date_range(week_start, periods=n, freq=f"{inputs.interval_min}min")
     return team_service(inputs.scenario, inputs.forecast, inputs.requirements, inputs.team_channels[team], starts,
@@ -598,40 +567,35 @@ def roster_service(inputs: RosterInputs, team: str) -> tuple[Any, ...]:
 
 def check_roster(
     scenario: Scenario,
-    schedule: pd.DataFrame,
+    schedule: Schedule,
     forecast: Forecast | pd.DataFrame,
     *,
     schedule_source: str = "schedule",
     forecast_source: str = "forecast",
 ) -> CheckResult:
     """The client's check of a vendor roster (module docstring): labour, service, gaps, the cheapest fix
-    and the roster with the fix checked again. ``schedule``: ``agent_id, date, activity, start, end``
-    (+ optional ``team``); ``forecast``: a :class:`~planner.domain.Forecast` (or a frame of the DESIGN.md
+    and the roster with the fix checked again. ``schedule``: the vendor's roster (a row's team "" where the
+    file names none); ``forecast``: a :class:`~planner.domain.Forecast` (or a frame of the DESIGN.md
     forecast schema, validated here) covering the roster's weeks."""
     timings: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     inp = roster_inputs(scenario, schedule, forecast, schedule_source=schedule_source,
                         forecast_source=forecast_source)
     scen, sched, fc, requirements = inp.scenario, inp.schedule, inp.forecast, inp.requirements
-    team_channels, teams_of, start, weeks, interval_min = (
-        inp.team_channels, inp.teams_of, inp.start, inp.weeks, inp.interval_min)
+    team_channels, start, weeks, interval_min = inp.team_channels, inp.start, inp.weeks, inp.interval_min
     notes = list(inp.notes)
     timings.append(("staffing_s", time.perf_counter() - t0))
-    given = assess(scen, sched, teams_of, fc, requirements, team_channels, start, weeks, interval_min, timings)
+    given = assess(scen, sched, fc, requirements, team_channels, start, weeks, interval_min, timings)
     t = time.perf_counter()
     fix = cheapest_fix(scen, given.coverage, start, weeks, interval_min, team_channels)
     timings.append(("fix_s", time.perf_counter() - t))
     recheck = None
-    if len(fix.rows):
+    if len(fix.rows.frame):
         t = time.perf_counter()
-        added = _typed(fix.rows, "fix")
-        both = pd.concat([sched[SCHEDULE_COLUMNS], added[SCHEDULE_COLUMNS]], ignore_index=True)
-        both_teams = {**teams_of, **dict(zip(added["agent_id"], added["team"], strict=True))}
-        recheck = assess(scen, both, both_teams, fc, requirements, team_channels, start, weeks, interval_min)
+        both = Schedule.joined([sched, fix.rows], schedule_source)
+        recheck = assess(scen, both, fc, requirements, team_channels, start, weeks, interval_min)
         timings.append(("recheck_s", time.perf_counter() - t))
-    counts: dict[str, int] = {}
-    for team in teams_of.values():
-        counts[team] = counts.get(team, 0) + 1
+    counts = {str(k): int(v) for k, v in sched.frame.groupby("team")["agent_id"].nunique().items()}
     timings.append(("total_s", time.perf_counter() - t0))
     return CheckResult(
         adequate=given.adequate,
@@ -641,7 +605,7 @@ def check_roster(
         start=start,
         weeks=weeks,
         interval_min=interval_min,
-        agents=len(teams_of),
+        agents=len(sched.agents),
         teams=counts,
         timings_s=tuple(timings),
         notes=tuple(dict.fromkeys(notes + list(fix.notes))),

@@ -225,7 +225,7 @@ def staff_command(
     messages = [n for n in notes if n.startswith(confident)] + messages
     write_requirements(req, out)
     _print_warnings(messages)
-    summary = {"out": out, "rows": len(req), "channels": requirement_summary(req)}
+    summary = {"out": out, "rows": len(req.frame), "channels": requirement_summary(req)}
     if as_json:
         emit_json(summary)
     else:
@@ -522,9 +522,9 @@ def schedule_cmd(
     from datetime import date
     from pathlib import Path
 
-    from planner.domain import SolverSettings
+    from planner.domain import Requirements, SolverSettings
     from planner.io.requirements import read_requirements
-    from planner.io.schedule import read_agents, read_schedule
+    from planner.io.schedule import read_agents, read_schedule, schedule_table
     from planner.io.table import check_writable, write_csv
     from planner.labour import PAID_HOURS_PER_MONTH, CostRates, ShiftRules
     from planner.scheduling.api import roster_weeks
@@ -598,24 +598,25 @@ def schedule_cmd(
             raise PlannerInputError(f"--channel '{channel}' names no channel (e.g. voice or chat,email)")
     table = read_requirements(requirements)
     # with a scenario, each week follows its calendar and the channels' coverage windows
-    windows = [] if scen is None else [scen.channel(c).window for c in (channels or sorted(set(table["channel"])))
+    windows = [] if scen is None else [scen.channel(c).window for c in (channels or sorted(table.channels))
                                        if c in {x.name for x in scen.channels}]
     calendar = scen.calendar if scen is not None else None
-    if windows and "open" not in table.columns:  # a file without the window: the scenario's
+    if windows and "open" not in table.frame.columns:  # a file without the window: the scenario's
         import numpy as np
 
         from planner.deferred import interval_open_fraction
         from planner.staffing import infer_interval_min
 
-        stamps = [t.to_pydatetime() for t in table["interval_start"]]
-        im = infer_interval_min(table, source=requirements)
-        table = table.assign(open=np.any([interval_open_fraction(stamps, im, w, calendar) > 0 for w in windows],
-                                         axis=0).astype(int))
+        rows = table.frame
+        stamps = [t.to_pydatetime() for t in rows["interval_start"]]
+        im = infer_interval_min(rows, source=requirements)
+        opened = np.any([interval_open_fraction(stamps, im, w, calendar) > 0 for w in windows], axis=0)
+        table = Requirements(rows.assign(open=opened.astype(int)), im, table.source)
     demands = week_demands(table, share, channels, source=requirements, calendar=calendar, windows=windows)
     named = read_agents(agents, demands[0].week_start) if agents else None
     published = read_schedule(frozen) if frozen else None
     # with a scenario, the roster is its team's (schedule.csv's team column) when one team serves every channel
-    served = set(channels or table["channel"])
+    served = set(channels or table.channels)
     team = "" if scen is None else next(
         (t.name for t in scen.effective_teams() if served <= set(t.channels)), "")
     res = roster_weeks(
@@ -623,7 +624,7 @@ def schedule_cmd(
         frozen=published, frozen_until=until, frozen_source=frozen or "schedule", progress=_progress(),
         calendar=calendar, windows=windows,
     )
-    write_csv(res.schedule, Path(out) / "schedule.csv")
+    write_csv(schedule_table(res.schedule), Path(out) / "schedule.csv")
     write_csv(res.coverage, Path(out) / "coverage.csv")
     summary = res.summary()
     if as_json:
@@ -844,7 +845,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
     given overrides the scenario's value and says so on stderr."""
     from dataclasses import replace
 
-    from planner.check import roster_inputs, roster_service, team_rows
+    from planner.check import roster_inputs, roster_service
     from planner.io.forecast import read_forecast
     from planner.io.schedule import read_schedule
     from planner.sla.service import ratio_result
@@ -887,7 +888,7 @@ def _simulate_as_planned(scen: Any, scenario: str, schedule: str, forecast: str,
     run = next(r for r in roster_service(inputs, team) if r.spec.name == channel)
     service = run.service
     result = service.simulation if service.simulation is not None else ratio_result(service)
-    own = team_rows(inputs.schedule, inputs.teams_of, team)
+    own = inputs.schedule.of_team(team).frame
     work = own[own["activity"] == "work"]
     work_hours = float((work["end"] - work["start"]).dt.total_seconds().sum() / 3600.0)
     payload = _simulation_payload(result, scen.replications if real_time else 1, scen.solver.seed, work_hours,

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from planner.calendar import ChineseCalendar
+from planner.domain import Schedule
 from planner.errors import PlannerInputError
 from planner.labour import (
     DAY_MIN,
@@ -209,23 +210,20 @@ def price_fen(cost_fen: int, margin: float) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _pieces(schedule: pd.DataFrame, night: tuple[int, int], source: str) -> pd.DataFrame:
+def _pieces(schedule: Schedule, night: tuple[int, int], source: str) -> pd.DataFrame:
     """Paid time split at midnight: agent_id, day (the shift's date), on (the calendar date), minutes,
     night minutes."""
-    missing = {"agent_id", "date", "activity", "start", "end"} - set(schedule.columns)
-    if missing:
-        raise PlannerInputError(f"{source}: missing column(s) {', '.join(sorted(missing))}")
-    paid = schedule[schedule["activity"].isin(PAID_ACTIVITIES)]
+    paid = schedule.frame[schedule.frame["activity"].isin(PAID_ACTIVITIES)]
     cols = ["agent_id", "day", "on", "minutes", "night"]
     if paid.empty:
         return pd.DataFrame(columns=cols)
-    start = pd.to_datetime(paid["start"]).to_numpy()
-    end = pd.to_datetime(paid["end"]).to_numpy()
+    start = paid["start"].to_numpy()
+    end = paid["end"].to_numpy()
     if (end <= start).any() or ((end - start) >= np.timedelta64(1, "D")).any():
         raise PlannerInputError(f"{source}: an activity ends before it starts or lasts a day or more")
     midnight = start.astype("datetime64[D]") + np.timedelta64(1, "D")
     first_end = np.minimum(end, midnight)
-    day = pd.to_datetime(paid["date"]).dt.date.to_numpy()
+    day = paid["date"].dt.date.to_numpy()
     agents = paid["agent_id"].astype(str).to_numpy()
     second = end > midnight
     a = np.concatenate([start, midnight[second]])
@@ -258,7 +256,7 @@ def _night_overlap(lo: np.ndarray, hi: np.ndarray, night_start: int, night_end: 
 
 
 def classify_hours(
-    schedule: pd.DataFrame,
+    schedule: Schedule,
     *,
     start: date,
     weeks: int,
@@ -469,7 +467,7 @@ def _expected_holiday_minutes(
 def team_cost(
     team: str,
     channels: Sequence[str],
-    schedule: pd.DataFrame,
+    schedule: Schedule,
     *,
     start: date,
     weeks: int,

@@ -104,7 +104,7 @@ def scale_for_agents(scenario: Scenario, agents: int, *, end: date, weeks: int =
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the plan itself says what is outside a window
             req = staff_requirements(scenario, week.assign(offered=week["offered"] * scale), source="sample")
-        scheduled = scheduled_agents(req["required"].to_numpy(dtype=float), scenario.shrinkage)
+        scheduled = scheduled_agents(req.frame["required"].to_numpy(dtype=float), scenario.shrinkage)
         hours = float(scheduled.sum()) * interval_min / 60.0
         return hours * PAID_PER_REQUIRED / (STANDARD_WEEK_WORK_MIN / 60.0)
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.errors import FieldError
+from planner.errors import FieldError, PlannerInputError
 from planner.labour import CostRates, PayRules, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
@@ -184,6 +184,146 @@ class Forecast:
         t = self.frame["interval_start"]
         keep = (t >= pd.Timestamp(start)) & (t < pd.Timestamp(stop))
         return Forecast(self.frame.loc[keep], self.interval_min, self.timezone, self.source)
+
+
+# the requirements schema (DESIGN.md): the first three always, staffing's figures when it made them
+REQUIREMENT_COLUMNS = ("interval_start", "channel", "required", "load_erl", "service_level", "asa_s", "occupancy",
+                       "open", "backlog_items")
+SCHEDULE_COLUMNS = ("agent_id", "team", "date", "activity", "start", "end")
+
+
+@dataclass(frozen=True, eq=False)
+class Requirements:
+    """Productive agents per interval and channel, made once by staffing
+    (:func:`planner.staffing.staff_requirements`) or by the file reader
+    (:func:`planner.io.requirements.read_requirements`); the roster, the check, the cost and the views take
+    this object. Shrinkage is the roster's: ``required`` is agents on the phone.
+
+    frame: one row per channel and interval: ``interval_start`` (datetime64, local wall time),
+    ``channel``, ``required`` (float >= 0) and, from staffing or a file that has them, ``open`` (1 inside
+    the coverage window, 0 closed), ``load_erl``, ``service_level``, ``asa_s``, ``occupancy``,
+    ``backlog_items``. interval_min: the interval length [min] (None when unknown: a file).
+    """
+
+    frame: pd.DataFrame
+    interval_min: int | None = None
+    source: str = "requirements"
+
+    def __post_init__(self) -> None:
+        _require_columns(self.frame, REQUIREMENT_COLUMNS[:3], self.source)
+        if not pd.api.types.is_datetime64_any_dtype(self.frame["interval_start"]):
+            raise TypeError(f"{self.source}: interval_start must be datetime64 (parse it at the edge)")
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The channels in the order they first appear."""
+        return tuple(dict.fromkeys(self.frame["channel"]))
+
+    def of(self, channel: str) -> pd.DataFrame:
+        """One channel's rows in time order."""
+        return self.frame.loc[self.frame["channel"] == channel].sort_values("interval_start", kind="stable")
+
+    def team(self, channels: tuple[str, ...] | list[str]) -> Requirements:
+        """The rows of a team's channels (a new object)."""
+        keep = self.frame["channel"].isin(list(channels))
+        return Requirements(self.frame.loc[keep], self.interval_min, self.source)
+
+    def on(self, channel: str, starts: pd.DatetimeIndex | pd.Series) -> tuple[Any, Any]:
+        """One channel's ``required`` and ``open`` (1.0/0.0; 1.0 where the source has no window) at
+        ``starts``, as float arrays (0 required and closed where the channel has no row)."""
+        rows = self.of(channel).set_index("interval_start").reindex(pd.DatetimeIndex(starts))
+        required = rows["required"].fillna(0.0).to_numpy(dtype=float)
+        if "open" in rows.columns:
+            opened = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
+        else:
+            opened = rows["required"].notna().to_numpy(dtype=float)
+        return required, opened
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A roster's activity rows (DESIGN.md schedule schema), typed once by the edge that makes them: the
+    scheduler (:func:`planner.scheduling.api.roster_weeks`), the file readers
+    (:func:`planner.io.schedule.read_schedule`, :func:`planner.io.schedule.read_shift_list`).
+
+    frame: ``agent_id`` (str), ``team`` (str; "" until a team is known, :meth:`with_teams`), ``date``
+    (datetime64 at midnight: the day the shift belongs to), ``activity`` (one of :data:`ACTIVITIES`),
+    ``start`` < ``end`` (datetime64, local wall time).
+    """
+
+    frame: pd.DataFrame
+    source: str = "schedule"
+
+    def __post_init__(self) -> None:
+        _require_columns(self.frame, SCHEDULE_COLUMNS, self.source)
+        for col in ("date", "start", "end"):
+            if not pd.api.types.is_datetime64_any_dtype(self.frame[col]):
+                raise TypeError(f"{self.source}: {col} must be datetime64 (use Schedule.of_rows)")
+
+    @classmethod
+    def of_rows(cls, rows: pd.DataFrame, team: str | None = None, source: str = "schedule") -> Schedule:
+        """Typed from activity rows whose times are datetimes or ``YYYY-MM-DDTHH:MM`` text (the scheduler's
+        rows); ``team`` names every row's team (else the rows' own ``team`` column, else "")."""
+        missing = [c for c in SCHEDULE_COLUMNS if c != "team" and c not in rows.columns]
+        if missing:
+            raise PlannerInputError(f"{source}: missing column '{missing[0]}'")
+        df = rows.reset_index(drop=True)
+        out = pd.DataFrame({
+            "agent_id": df["agent_id"].astype(str).str.strip(),
+            "team": team if team is not None else (df["team"].fillna("").astype(str).str.strip()
+                                                   if "team" in df.columns else ""),
+            "date": pd.to_datetime(df["date"]).dt.normalize(),
+            "activity": df["activity"].astype(str),
+            "start": _datetimes(df["start"]),
+            "end": _datetimes(df["end"]),
+        })
+        bad = ~out["activity"].isin(ACTIVITIES)
+        if bad.any():
+            raise PlannerInputError(f"{source}: activity '{out['activity'][bad].iloc[0]}' is not one of "
+                                    f"{'|'.join(ACTIVITIES)}")
+        return cls(out, source)
+
+    @classmethod
+    def joined(cls, parts: list[Schedule] | tuple[Schedule, ...], source: str = "schedule") -> Schedule:
+        """Several rosters' rows as one schedule (e.g. a plan's teams)."""
+        if not parts:
+            return cls.of_rows(pd.DataFrame(columns=list(SCHEDULE_COLUMNS)), source=source)
+        return cls(pd.concat([p.frame for p in parts], ignore_index=True), source)
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agent ids in the order they first appear."""
+        return tuple(dict.fromkeys(self.frame["agent_id"]))
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The named teams in the order they first appear."""
+        return tuple(t for t in dict.fromkeys(self.frame["team"]) if t)
+
+    def of_team(self, team: str) -> Schedule:
+        """The rows of one team's agents."""
+        return Schedule(self.frame.loc[self.frame["team"] == team].reset_index(drop=True), self.source)
+
+    def with_teams(self, team_of: dict[str, str]) -> Schedule:
+        """Each agent's team from ``team_of`` (agent id -> team; agents not in it keep their own)."""
+        named = self.frame["agent_id"].map(team_of)
+        return Schedule(self.frame.assign(team=named.fillna(self.frame["team"]).astype(str)), self.source)
+
+    def busy(self) -> pd.DataFrame:
+        """The rows that are not days off."""
+        return self.frame.loc[self.frame["activity"] != "off"]
+
+
+def _datetimes(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    return pd.to_datetime(col.astype(str), format="ISO8601")
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], source: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise PlannerInputError(f"{source}: missing column '{missing[0]}'")
 
 
 @dataclass(frozen=True)

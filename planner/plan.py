@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from planner.domain import Forecast, Scenario
+from planner.domain import Forecast, Requirements, Scenario, Schedule
 
 if TYPE_CHECKING:  # the steps' result types (no import at run time: they import this module's callers)
     from planner.capacity_plan import CapacityPlan
@@ -28,8 +28,8 @@ class Plan:
     """Every step's result of :func:`plan`.
 
     history: the sample history when the plan ran on built-in data (else None); forecast: the horizon's
-    :class:`planner.domain.Forecast`; requirements: productive agents per
-    interval and channel; rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
+    :class:`planner.domain.Forecast`; requirements: the :class:`planner.domain.Requirements` (productive
+    agents per interval and channel); rosters: one :class:`planner.scheduling.api.TeamRoster` per team; service: one
     :class:`planner.sla.service.ChannelCheck` per channel; risk: one :class:`planner.sla.risk.ChannelRisk`
     per rostered channel (the plan under the forecast's error); cost: the
     :class:`planner.costing.CostBreakdown` of the rosters under the scenario's ``[pay]``; timings_s: wall
@@ -46,7 +46,7 @@ class Plan:
     history: pd.DataFrame | None
     forecast: Forecast
     forecast_info: dict[str, Any]
-    requirements: pd.DataFrame
+    requirements: Requirements
     rosters: tuple[TeamRoster, ...]
     service: tuple[ChannelCheck, ...]
     warnings: tuple[str, ...]
@@ -59,6 +59,11 @@ class Plan:
     @property
     def interval_min(self) -> int:
         return int(self.forecast_info["interval_min"])
+
+    @property
+    def schedule(self) -> Schedule:
+        """Every team's activity rows as one schedule (``schedule.csv``)."""
+        return Schedule.joined([r.schedule for r in self.rosters])
 
     def roster(self, team: str) -> TeamRoster:
         """The roster of one team (KeyError if absent)."""

@@ -33,22 +33,11 @@ import pandas as pd
 from planner import queueing
 from planner.calendar import ChineseCalendar, format_instant, parse_instant
 from planner.deferred import deferred_requirements, interval_open_fraction, jobs_from_intervals, replay_fifo
-from planner.domain import INTERVALS_MIN, ChannelSpec, Forecast, Scenario
+from planner.domain import INTERVALS_MIN, REQUIREMENT_COLUMNS, ChannelSpec, Forecast, Requirements, Scenario
 from planner.errors import IntervalError, PlannerInputError
 
 FORECAST_REQUIRED = ("interval_start", "offered")
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
-REQUIREMENT_COLUMNS = (
-    "interval_start",
-    "channel",
-    "required",
-    "load_erl",
-    "service_level",
-    "asa_s",
-    "occupancy",
-    "open",
-    "backlog_items",
-)
 
 
 ChannelStaffing = Callable[[ChannelSpec, tuple, np.ndarray, np.ndarray, int], np.ndarray]
@@ -362,7 +351,7 @@ def deferred_channel_requirements(
 def staff_requirements(
     scenario: Scenario, forecast: Forecast | pd.DataFrame, *, source: str = "forecast",
     staff: dict[str, ChannelStaffing] | None = None,
-) -> pd.DataFrame:
+) -> Requirements:
     """Requirements for every scenario channel present in a validated forecast (one block per channel).
 
     ``staff``: {channel: staffing rule} for voice/chat channels staffed otherwise than by per-interval
@@ -421,7 +410,7 @@ def staff_requirements(
         blocks.append(_frame(req))
     if not blocks:
         raise PlannerInputError(f"{source}: no forecast rows for any scenario channel ({', '.join(names)})")
-    return pd.concat(blocks, ignore_index=True)
+    return Requirements(pd.concat(blocks, ignore_index=True), int(interval_min), source)
 
 
 def _aht(spec: ChannelSpec, g: pd.DataFrame, volume: np.ndarray, source: str) -> np.ndarray:
@@ -459,12 +448,15 @@ def _frame(req: ChannelRequirement) -> pd.DataFrame:
     )
 
 
-def requirement_summary(req: pd.DataFrame) -> dict[str, dict[str, float | int]]:
+def requirement_summary(req: Requirements) -> dict[str, dict[str, float | int]]:
     """Per channel: ``intervals``, ``agent_hours`` (sum of required x interval length [h]), ``peak_required``."""
     out: dict[str, dict[str, float | int]] = {}
-    for ch, g in req.groupby("channel", sort=False):
+    for ch, g in req.frame.groupby("channel", sort=False):
         starts = g["interval_start"].sort_values()
-        hours = float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
+        if req.interval_min is not None:
+            hours = req.interval_min / 60.0
+        else:
+            hours = float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
         out[str(ch)] = {
             "intervals": len(g),
             "agent_hours": float(g["required"].sum()) * hours,

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.io import History, HistoryError, aggregate_history, parse_history
-from planner.domain import TIME_FMT, Forecast, Scenario, VolumeError
+from planner.domain import TIME_FMT, Forecast, Requirements, Scenario, VolumeError
 from planner.errors import PlannerInputError
 from planner.plan import Forecasted, Plan, Progress
 
@@ -157,7 +157,7 @@ def staff_step(
     forecast: Forecast | pd.DataFrame,
     source: str = "forecast",
     errors: dict[str, tuple[VolumeError, str]] | None = None,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[Requirements, list[str]]:
     """Requirements for every scenario channel, and the warnings raised on the way, in order.
 
     A channel with ``sl_confidence`` is staffed for it under its forecast error (``errors``, see
@@ -183,13 +183,13 @@ def staff_step(
     return req, [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
 
 def roster_step(
-    scenario: Scenario, requirements: pd.DataFrame, progress: Progress | None = None
+    scenario: Scenario, requirements: Requirements, progress: Progress | None = None
 ) -> tuple[tuple, list[str]]:
     """One roster per team over the horizon's weeks (teams whose channels need nobody are skipped)."""
     from planner.scheduling.api import roster_weeks
     from planner.scheduling.demand import week_demands
 
-    present = set(requirements["channel"])
+    present = set(requirements.channels)
     rosters, notes = [], []
     for team in scenario.effective_teams():
         chans = tuple(c for c in team.channels if c in present)
@@ -198,8 +198,8 @@ def roster_step(
                 f"team {team.name}: no requirements for its channels ({', '.join(team.channels)}); not rostered"
             )
             continue
-        rows = requirements[requirements["channel"].isin(chans)]
-        if float(rows["required"].sum()) <= 0:
+        rows = requirements.team(chans)
+        if float(rows.frame["required"].sum()) <= 0:
             notes.append(f"team {team.name}: its channels require nobody in the horizon; not rostered")
             continue
         windows = [scenario.channel(c).window for c in chans]
@@ -222,7 +222,7 @@ def roster_step(
 def check_step(
     scenario: Scenario,
     forecast: Forecast,
-    requirements: pd.DataFrame,
+    requirements: Requirements,
     rosters: tuple,
     progress: Progress | None = None,
     errors: dict[str, tuple[VolumeError, str]] | None = None,
@@ -273,7 +273,7 @@ class ChannelRun:
 def team_service(
     scenario: Scenario,
     forecast: Forecast,
-    requirements: pd.DataFrame,
+    requirements: Requirements,
     channels: tuple[str, ...],
     starts: pd.DatetimeIndex | pd.Series,
     interval_min: int,
@@ -292,9 +292,7 @@ def team_service(
     productive = productive_agents(np.asarray(scheduled, dtype=float), scenario.shrinkage)
     required, kinds, blocks, opens = {}, {}, {}, {}
     for ch in channels:
-        rows = requirements[requirements["channel"] == ch].set_index("interval_start").reindex(starts)
-        required[ch] = rows["required"].fillna(0.0).to_numpy(dtype=float)
-        opens[ch] = (rows["open"].fillna(0) > 0).to_numpy(dtype=float)
+        required[ch], opens[ch] = requirements.on(ch, starts)
         kinds[ch] = scenario.channel(ch).kind
         blocks[ch] = forecast.of(ch).set_index("interval_start").reindex(starts)
     shares = split_team_staffing(productive, required, kinds)
@@ -363,7 +361,7 @@ def _risk(
     return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
 def cost_step(
-    scenario: Scenario, start: date, requirements: pd.DataFrame, rosters: tuple, service: tuple
+    scenario: Scenario, start: date, requirements: Requirements, rosters: tuple, service: tuple
 ) -> Any:
     """The rosters priced under the scenario's ``[pay]`` (:mod:`planner.costing`): each team's hours by pay
     rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""

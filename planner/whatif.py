@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from planner.calendar import weekday_window, window_7x24
-from planner.domain import Forecast, Scenario
+from planner.domain import Forecast, Requirements, Scenario, Schedule
 from planner.errors import PlannerInputError
 from planner.options import flatten
 
@@ -83,11 +83,11 @@ def apply_whatif(scenario: Scenario, forecast: Forecast, what: WhatIf) -> tuple[
     return scen, replace(forecast, frame=fc)
 
 
-def requirement_grid(requirements: pd.DataFrame, channel: str) -> pd.DataFrame:
+def requirement_grid(requirements: Requirements, channel: str) -> pd.DataFrame:
     """One channel's requirement as ``weekday`` (0 = Monday), ``weekday_name``, ``time`` (HH:MM) and
     ``required`` (productive agents, the mean over the horizon's weeks): the heatmap's cells."""
-    rows = requirements[requirements["channel"] == channel]
-    t = pd.to_datetime(rows["interval_start"])
+    rows = requirements.of(channel)
+    t = rows["interval_start"]
     frame = pd.DataFrame({"weekday": t.dt.day_of_week.to_numpy(), "time": t.dt.strftime("%H:%M").to_numpy(),
                           "required": rows["required"].to_numpy(dtype=float)})
     out = frame.groupby(["weekday", "time"], as_index=False)["required"].mean()
@@ -111,7 +111,7 @@ class Heads:
     cost_month_cny: float
 
 
-def heads(requirements: pd.DataFrame, shrinkage: float, weeks: int, efficiency: float, fen_per_fte_month: float,
+def heads(requirements: Requirements, shrinkage: float, weeks: int, efficiency: float, fen_per_fte_month: float,
           channel: str | None = None) -> Heads:
     """The heads behind ``requirements`` (one channel, or all when ``channel`` is None) at ``shrinkage``."""
     import numpy as np
@@ -121,9 +121,8 @@ def heads(requirements: pd.DataFrame, shrinkage: float, weeks: int, efficiency: 
 
     if not 0 < efficiency <= 1 + 1e-9:
         raise PlannerInputError(f"schedule efficiency {efficiency:g} must be in (0, 1]")
-    rows = requirements if channel is None else requirements[requirements["channel"] == channel]
-    t = pd.to_datetime(requirements["interval_start"]).drop_duplicates().sort_values()
-    step_h = (t.iloc[1] - t.iloc[0]).total_seconds() / 3600 if len(t) > 1 else 0.0
+    rows = requirements.frame if channel is None else requirements.of(channel)
+    step_h = (requirements.interval_min or 0) / 60
     required = rows["required"].to_numpy(dtype=float)
     scheduled = scheduled_agents(required, shrinkage)
     by_interval = pd.Series(scheduled, index=rows["interval_start"].to_numpy()).groupby(level=0).sum()
@@ -145,12 +144,9 @@ def coverage_gaps(coverage: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def agent_bars(schedule: pd.DataFrame) -> pd.DataFrame:
-    """The schedule's rows with ``start``/``end`` as datetimes: one bar per activity for a Gantt chart."""
-    out = schedule[schedule["activity"] != "off"].copy()
-    out["start"] = pd.to_datetime(out["start"])
-    out["end"] = pd.to_datetime(out["end"])
-    return out
+def agent_bars(schedule: Schedule) -> pd.DataFrame:
+    """The schedule's rows that are not days off: one bar per activity for a Gantt chart."""
+    return schedule.busy().copy()
 
 
 def whatif_mapping(data: dict, what: WhatIf) -> tuple[dict, list[str]]:

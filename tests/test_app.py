@@ -186,7 +186,7 @@ def test_roster_page_gantt_coverage_and_resolve(record):
     no_trouble(at)
     now = at.session_state["record"]
     resolved = now["plan"].roster("voice")
-    worked = resolved.schedule[resolved.schedule["activity"] == "work"].groupby("agent_id")["date"].nunique()
+    worked = resolved.schedule.frame.query("activity == 'work'").groupby("agent_id")["date"].nunique()
     assert worked.max() <= 4
     assert now["resolved"]["voice"]["days_per_week"] == 4
     # measured and priced again (planner.pipeline.with_rosters, tested in test_pipeline.py)
@@ -403,7 +403,7 @@ def test_staffing_shrinkage_moves_heads_fte_and_cost_not_agents_on_the_job(recor
     open_page(at, "staffing")
     at.selectbox(key="staffing_channel").set_value("voice").run()
     no_trouble(at)
-    voice = plan.requirements[plan.requirements["channel"] == "voice"]["required"].to_numpy(dtype=float)
+    voice = plan.requirements.of("voice")["required"].to_numpy(dtype=float)
     step_h = plan.interval_min / 60
     base = staffing_metrics(at)
     s = plan.scenario.shrinkage

@@ -35,7 +35,7 @@ def test_bytes_read_as_the_file_does(tmp_path, encoding, name, text, reader):
     from_bytes = reader(Blob(name, text.encode(encoding)))
     if reader is read_forecast:  # a typed Forecast: its frame (rows named by their line) and its spacing
         assert from_path.interval_min == from_bytes.interval_min
-        from_path, from_bytes = from_path.frame, from_bytes.frame
+    from_path, from_bytes = from_path.frame, from_bytes.frame  # a Forecast or a Schedule
     pd.testing.assert_frame_equal(from_path, from_bytes)
     if reader is not read_forecast:  # a roster upload: a schedule or a per-agent shift list, told apart alike
         assert is_shift_list(Blob(name, text.encode(encoding))) == (reader is read_shift_list)
@@ -64,5 +64,5 @@ def test_the_app_reads_an_upload_without_a_temporary_file(monkeypatch):
     monkeypatch.setattr(tempfile, "TemporaryDirectory", refuse)
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
     up = engine.Upload("schedule.csv", SCHEDULE.encode("gbk"))
-    frame = engine.with_upload(up, read_schedule)
-    assert list(frame["agent_id"].unique()) == ["张三"]
+    schedule = engine.with_upload(up, read_schedule)
+    assert schedule.agents == ("张三",) and schedule.teams == ("voice",)

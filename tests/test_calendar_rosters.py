@@ -48,6 +48,7 @@ import pandas as pd
 import pytest
 
 from planner.calendar import ChineseCalendar, window_7x24
+from planner.domain import Requirements, Schedule
 from planner.pipeline import plan
 from planner.scenario import parse_scenario
 
@@ -174,11 +175,11 @@ def working_days(days: list[D]) -> int:
     return sum(CAL.is_working_day(d) for d in days)
 
 
-def paid_pieces(schedule: pd.DataFrame) -> pd.DataFrame:
+def paid_pieces(schedule: Schedule) -> pd.DataFrame:
     """Paid rows split at midnight: ``agent_id, shift_date, on`` (the calendar date), ``lo, hi`` (minutes
     after midnight of ``on``) and ``minutes``."""
     rows = []
-    paid = schedule[schedule["activity"].isin(PAID)]
+    paid = schedule.frame[schedule.frame["activity"].isin(PAID)]
     for agent, shift_date, start, end in zip(paid["agent_id"], paid["date"], paid["start"], paid["end"], strict=True):
         a, b = pd.Timestamp(start).to_pydatetime(), pd.Timestamp(end).to_pydatetime()
         assert b > a, f"{agent} {start}-{end}: a paid row must have a positive length"
@@ -186,7 +187,7 @@ def paid_pieces(schedule: pd.DataFrame) -> pd.DataFrame:
             midnight = dt.datetime.combine(a.date() + dt.timedelta(days=1), dt.time())
             cut = min(b, midnight)
             lo = a.hour * 60 + a.minute
-            rows.append((agent, D.fromisoformat(str(shift_date)), a.date(), lo, lo + (cut - a).total_seconds() / 60))
+            rows.append((agent, pd.Timestamp(shift_date).date(), a.date(), lo, lo + (cut - a).total_seconds() / 60))
             a = cut
     df = pd.DataFrame(rows, columns=["agent_id", "shift_date", "on", "lo", "hi"])
     df["minutes"] = df["hi"] - df["lo"]
@@ -280,7 +281,7 @@ def test_the_oracle_on_hand_made_rows():
         ],
         columns=["agent_id", "date", "activity", "start", "end"],
     )
-    pieces = paid_pieces(rows)
+    pieces = paid_pieces(Schedule.of_rows(rows))
     assert pieces["minutes"].sum() == 60 * (3.5 + 5.5 + 4 + 1)
     closed = closed_minutes(WEEKDAY_9_18, pieces)
     assert closed.sum() == 60 * (0.5 + 0.5 + 2 + 2)  # the night, both sides of midnight, is closed
@@ -436,12 +437,13 @@ def test_f_a_higher_holiday_premium_moves_7x24_hours_off_the_holidays(holiday_mu
                        start_step_min=60, overtime_month_limit=False)
     costs = CostRates(pay=PayRules(holiday_multiple=holiday_multiple, rest_day_multiple=5.0), min_staff=0)
     windows = [window_7x24()]
-    demands = week_demands(req, 0.0, None, source="the National Day week", calendar=CAL, windows=windows)
+    demands = week_demands(Requirements(req), 0.0, None, source="the National Day week", calendar=CAL,
+                           windows=windows)
     r = roster_weeks(demands, rules, costs, SolverSettings(time_limit_s=60, workers=1, seed=0, target_gap=0.0),
                      team="voice", calendar=CAL, windows=windows)
     assert r.weeks[0].status == "OPTIMAL"
-    work = r.schedule[r.schedule["activity"] == "work"]
-    days = pd.to_datetime(work["date"]).dt.date
+    work = r.schedule.frame[r.schedule.frame["activity"] == "work"]
+    days = work["date"].dt.date
     assert work["agent_id"].nunique() == 2
     assert 8 * sum(CAL.is_statutory_holiday(d) for d in days) == holiday_h
     assert 8 * sum(d == dt.date(2026, 10, 4) for d in days) == sunday_h
@@ -456,14 +458,14 @@ def test_f_a_higher_holiday_premium_moves_7x24_hours_off_the_holidays(holiday_mu
 # --------------------------------------------------------------------------------------------
 
 
-def lunch_side_bound_fen(p, schedule: pd.DataFrame) -> float:
+def lunch_side_bound_fen(p, schedule: Schedule) -> float:
     """What pricing a lunch pro rata can miss: the lunch minutes of shifts that cross midnight between a
     statutory holiday and another day, at the dearest multiple of the hourly base. The solver prices a tour
     before it places the lunch, so which side of midnight the lunch falls on is known only pro rata there."""
     pay = p.scenario.pay
     dearest = max(pay.holiday_multiple, pay.rest_day_multiple, pay.overtime_multiple) * pay.hourly_fen / 60
     out = 0.0
-    for _, g in schedule[schedule["activity"] != "off"].groupby(["agent_id", "date"]):
+    for _, g in schedule.busy().groupby(["agent_id", "date"]):
         lo, hi = pd.to_datetime(g["start"]).min(), pd.to_datetime(g["end"]).max()
         last = (hi - pd.Timedelta(minutes=1)).date()
         if lo.date() != last and CAL.is_statutory_holiday(lo.date()) != CAL.is_statutory_holiday(last):
@@ -488,8 +490,8 @@ def test_g_the_solvers_pay_is_costings_price_of_the_roster(plans, contract, hori
     for r in p.rosters:
         for w, (week, demand) in enumerate(zip(r.weeks, r.demands, strict=True)):
             first = horizon.start + dt.timedelta(days=7 * w)
-            dates = pd.to_datetime(r.schedule["date"]).dt.date
-            rows = r.schedule[(dates >= first) & (dates < first + dt.timedelta(days=7))]
+            dates = r.schedule.frame["date"].dt.date
+            rows = Schedule(r.schedule.frame[(dates >= first) & (dates < first + dt.timedelta(days=7))])
             t = team_cost(r.team, r.channels, rows, start=first, weeks=1, pay=pay, calendar=CAL,
                           night=(p.scenario.rules.night_start_min, p.scenario.rules.night_end_min),
                           week_standard=[week_standard_min(demand.rota_days_delta)])

@@ -239,16 +239,16 @@ def test_capacity_of_a_plan_measures_efficiency_and_counts_the_months_days(small
     _scen, p = small_plan
     cp = capacity_of(p)
     # efficiency recomputed from the files' figures: required agent-hours over paid hours x (1 - 0.3)
-    sched = pd.concat([r.schedule for r in p.rosters])
+    sched = pd.concat([r.schedule.frame for r in p.rosters])
     work = sched[sched["activity"].isin(["work", "break", "training"])]
     paid_h = ((pd.to_datetime(work["end"]) - pd.to_datetime(work["start"])).dt.total_seconds().sum()) / 3600
-    required_h = p.requirements["required"].sum() * 60 / 60
+    required_h = p.requirements.frame["required"].sum() * 60 / 60
     assert cp.efficiency == pytest.approx(required_h / (paid_h * 0.7))
     assert 0 < cp.efficiency <= 1
     # April 2026 at factor 1 (no season, growth or peak): each weekday's hours of the plan's week (16-22
     # March, no holiday) times its count in April (Wed 1 Apr: Wed and Thu 5 times, the others 4), except
     # the statutory Qingming day 5 April (a Sunday: counted like a Sunday on a 7x24 contract)
-    req = p.requirements.assign(day=pd.to_datetime(p.requirements["interval_start"]).dt.date)
+    req = p.requirements.frame.assign(day=p.requirements.frame["interval_start"].dt.date)
     by_wd = {d.weekday(): h for d, h in req.groupby("day")["required"].sum().items()}
     counts = {0: 4, 1: 4, 2: 5, 3: 5, 4: 4, 5: 4, 6: 4}
     april = cp.rows.iloc[0]

@@ -326,8 +326,9 @@ def test_later_week_takes_the_previous_weeks_spill_as_its_monday_cover():
     d1 = _hourly(W1, {6 * 24 + 22: 1, 6 * 24 + 23: 1})
     d2 = _hourly(W2, dict.fromkeys(range(6), 1))
     r = roster_weeks([d1, d2], NIGHT, CostRates(), REPRO)
-    work = r.schedule[r.schedule.activity == "work"]
-    assert list(zip(work.start, work.end, strict=True)) == [("2026-03-08T22:00", "2026-03-09T06:00")]
+    work = r.schedule.frame[r.schedule.frame.activity == "work"]
+    assert list(zip(work.start, work.end, strict=True)) == [(pd.Timestamp("2026-03-08T22:00"),
+                                                             pd.Timestamp("2026-03-09T06:00"))]
     assert r.summary()["agents_per_week"] == [1, 0]
     assert r.weeks[1].coverage_min[:7] == (60,) * 6 + (0,)  # the carry-in, counted as week 2's cover
     assert r.weeks[1].paid_hours == 0 and r.weeks[1].shortfall_agent_hours == 0

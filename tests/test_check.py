@@ -19,7 +19,8 @@ import pytest
 
 from planner.check import check_roster
 from planner.cli import main
-from planner.io.schedule import read_shift_list
+from planner.domain import Schedule
+from planner.io.schedule import read_shift_list, schedule_table
 from planner.scenario import load_scenario
 from planner.steps import roster_step, staff_step
 
@@ -77,9 +78,10 @@ def week(tmp_path_factory):
     fc = read_forecast(d / "forecast.csv", timezone=scen.timezone)
     req, _ = staff_step(scen, fc)
     (roster,), _ = roster_step(scen, req)
-    roster.schedule.to_csv(d / "good.csv", index=False)
+    rows = schedule_table(roster.schedule)  # as planner plan writes it
+    rows.to_csv(d / "good.csv", index=False)
     need = roster.coverage.set_index("interval_start")["needed_after_shrinkage"]
-    return d, scen, fc, roster.schedule, need
+    return d, scen, fc, rows, need
 
 
 def _cover(schedule: pd.DataFrame) -> pd.Series:
@@ -158,7 +160,7 @@ def test_a_short_rest_is_named_with_agent_and_dates(week):
         {"agent_id": "voice-R001", "date": "2026-03-18", "activity": "work", "start": "2026-03-18T07:00",
          "end": "2026-03-18T15:00"},
     ])
-    result = check_roster(scen, pd.concat([schedule, extra], ignore_index=True), fc)
+    result = check_roster(scen, Schedule.of_rows(pd.concat([schedule, extra], ignore_index=True)), fc)
     assert not result.adequate
     rest = [v for v in result.given.labour if v.rule == "rest"]
     assert [(v.agent_id, v.dates) for v in rest] == [("voice-R001", ("2026-03-17", "2026-03-18"))]
@@ -206,7 +208,8 @@ def test_a_shift_list_in_gbk_with_chinese_columns_reads_through_a_mapping(tmp_pa
     mapping = {"agent_id": "工号", "date": "日期", "shift_start": "上班", "shift_end": "下班",
                "lunch_start": "午餐开始", "lunch_end": "午餐结束"}
     rows = read_shift_list(tmp_path / "shifts.csv", mapping)
-    got = [(r.agent_id, r.activity, f"{r.start:%Y-%m-%dT%H:%M}", f"{r.end:%Y-%m-%dT%H:%M}") for r in rows.itertuples()]
+    got = [(r.agent_id, r.activity, f"{r.start:%Y-%m-%dT%H:%M}", f"{r.end:%Y-%m-%dT%H:%M}")
+           for r in rows.frame.itertuples()]
     assert got == [
         ("A1", "work", "2026-03-16T22:00", "2026-03-17T02:00"),  # a night shift runs into the next day
         ("A1", "lunch", "2026-03-17T02:00", "2026-03-17T03:00"),
@@ -229,9 +232,9 @@ def test_the_cheapest_fix_of_a_weekday_contract_stays_inside_its_window(tmp_path
     cov = pd.DataFrame({"team": "voice", "interval_start": starts.strftime("%Y-%m-%dT%H:%M"),
                         "missing_agents": missing})
     fix = cheapest_fix(scen, cov, pd.Timestamp("2026-09-28").date(), 1, 60, {"voice": ("voice",)})
-    rows = fix.rows[fix.rows["activity"] != "off"]
+    rows = fix.rows.busy()
     assert len(rows)
-    start, end = pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])
+    start, end = rows["start"], rows["end"]
     assert (start.dt.hour >= 9).all()
     assert ((end.dt.hour < 18) | ((end.dt.hour == 18) & (end.dt.minute == 0))).all()
     assert set(start.dt.date.astype(str)) <= {"2026-09-28", "2026-09-29", "2026-09-30"}

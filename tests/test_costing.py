@@ -17,6 +17,7 @@ import pytest
 
 from planner.calendar import ChineseCalendar
 from planner.costing import classify_hours, overtime_flags, support_count, team_cost
+from planner.domain import Schedule
 from planner.errors import PlannerInputError
 from planner.labour import Contribution, PayRules
 
@@ -27,14 +28,14 @@ HOURLY_CNY = 40.0
 MONTH_OVER_WEEK = (365.25 / 12) / 7  # a typical month over one week
 
 
-def shifts(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+def shifts(rows: list[tuple[str, str, str]]) -> Schedule:
     """Schedule rows from (agent, start, end) work spans; the date is the start's."""
-    return pd.DataFrame(
+    return Schedule.of_rows(pd.DataFrame(
         [
             {"agent_id": a, "date": s[:10], "activity": "work", "start": s, "end": e}
             for a, s, e in rows
         ]
-    )
+    ))
 
 
 def days(agent: str, first: date, n: int, start: str, hours: float) -> list[tuple[str, str, str]]:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTIFACTS
 
+from planner.domain import Schedule
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # each CJK character of the page drawn with its element's font, compared with a codepoint no font has
@@ -109,9 +111,9 @@ def test_the_clients_check_page_renders_with_chinese_and_its_chart(browser, tmp_
     fc = validate_forecast(_forecast(), source="forecast", timezone=scen.timezone)
     req, _ = staff_step(scen, fc)
     (roster,), _ = roster_step(scen, req)
-    sched = roster.schedule
+    sched = roster.schedule.frame
     cut = sched[~(sched["agent_id"].isin(sorted(sched["agent_id"].unique())[:3]) & (sched["date"] == "2026-03-17"))]
-    result = check_roster(scen, cut, _forecast())
+    result = check_roster(scen, Schedule(cut), _forecast())
     page = tmp_path / "check.html"
     page.write_text(check_html(result), encoding="utf-8")
     assert_rendered(*render(browser, page, "check"))

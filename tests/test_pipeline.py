@@ -21,7 +21,9 @@ import pandas as pd
 import pytest
 from conftest import BANK_CSV, IN_CI
 
+from planner.domain import Schedule
 from planner.io.plan import PLAN_FILES, tables, write
+from planner.io.schedule import schedule_table
 from planner.io.table import write_csv
 from planner.pipeline import plan
 from planner.scenario import load_scenario, parse_scenario
@@ -67,7 +69,7 @@ def test_plan_holds_every_step_in_memory(one_week):
     assert fc["interval_start"].min() == pd.Timestamp("2026-03-16")
     assert fc["interval_start"].max() == pd.Timestamp("2026-03-22T23:00")
     assert len(fc) == 3 * 7 * 24
-    assert set(p.requirements["channel"]) == {"voice", "chat", "email"}
+    assert set(p.requirements.channels) == {"voice", "chat", "email"}
     assert [r.team for r in p.rosters] == ["voice", "written"]
     assert p.roster("written").channels == ("chat", "email")
     assert {c.channel for c in p.service} == {"voice", "chat", "email"}
@@ -82,11 +84,10 @@ def test_each_roster_passes_the_independent_checker(one_week):
         need = [n for d in r.demands for n in d.need]
         lim = Limits(min_rest_min=scen.rules.min_rest_min, max_days=scen.rules.max_days,
                      max_week_paid_min=scen.rules.max_week_work_min, max_day_paid_min=scen.rules.max_day_work_min)
-        rows = r.schedule.assign(agent_id=r.schedule["agent_id"])
-        report = check_schedule(rows, r.demands[0].week_start, 60, need, lim)
+        report = check_schedule(r.schedule.frame, r.demands[0].week_start, 60, need, lim)
         assert report.ok, report.violations[:3]
         # productive staffing needs ceil(required / (1 - shrinkage)) at desks: recompute from requirements
-        req = p.requirements[p.requirements["channel"].isin(r.channels)].groupby("interval_start")["required"].sum()
+        req = p.requirements.team(r.channels).frame.groupby("interval_start")["required"].sum()
         assert list(r.coverage["needed_after_shrinkage"]) == [math.ceil(x / 0.7 - 1e-9) for x in req]
 
 
@@ -140,7 +141,7 @@ def test_confidence_plan_reports_its_risk(tmp_path):
     assert risk["confidence"] == 0.9 and risk["error"]["source"] == "scenario"
     assert risk["error"]["day_log_sd"] == 0.08
     rows = {r["staffing"]: r for r in risk["hours_by_confidence"]}
-    req = p.requirements[p.requirements.channel == "voice"]["required"].sum()  # hourly intervals
+    req = p.requirements.of("voice")["required"].sum()  # hourly intervals
     assert rows["confidence 0.9"]["agent_hours"] == req
     assert rows["confidence 0.9"]["agent_hours"] > rows["confidence 0.5"]["agent_hours"]
     assert rows["erlang"]["agent_hours"] + rows["confidence 0.9"]["added_hours"] == req
@@ -179,10 +180,10 @@ def test_plan_and_single_steps_agree(one_week, tmp_path):
                                   check_dtype=False)
     run("staff", "fc.csv", "--scenario", str(toml), "--out", "req.csv")
     req = pd.read_csv(tmp_path / "req.csv")
-    assert list(req["required"]) == list(p.requirements["required"])
+    assert list(req["required"]) == list(p.requirements.frame["required"])
     run("schedule", "req.csv", "--scenario", str(toml), "--channel", "voice", "--out", "roster")
     sched = pd.read_csv(tmp_path / "roster" / "schedule.csv")
-    voice = p.roster("voice").schedule
+    voice = schedule_table(p.roster("voice").schedule)
     assert list(sched["agent_id"] + sched["start"]) == list(voice["agent_id"] + voice["start"])
     assert set(sched["team"]) == {"voice"}  # the scenario's team of the channel, as the plan names it
 
@@ -192,8 +193,8 @@ def test_same_seed_same_plan():
     scen = parse_scenario(small(), source="small.toml")
     a, b = plan(scen), plan(scen)
     for x, y in zip(a.rosters, b.rosters, strict=True):
-        pd.testing.assert_frame_equal(x.schedule, y.schedule)
-    pd.testing.assert_frame_equal(a.requirements, b.requirements)
+        pd.testing.assert_frame_equal(x.schedule.frame, y.schedule.frame)
+    pd.testing.assert_frame_equal(a.requirements.frame, b.requirements.frame)
     assert [c.to_dict() for c in a.service] == [c.to_dict() for c in b.service]
 
 
@@ -205,7 +206,7 @@ def test_four_weeks_across_national_day():
     data["horizon"] = {"start": "2026-09-21", "weeks": 4}
     scen = parse_scenario(data, source="nd.toml")
     p = plan(scen)
-    req = p.requirements.set_index("interval_start")["required"]
+    req = p.requirements.frame.set_index("interval_start")["required"]
     week = [req[pd.Timestamp("2026-09-21") + pd.Timedelta(days=7 * w):
                 pd.Timestamp("2026-09-21") + pd.Timedelta(days=7 * w + 7) - pd.Timedelta(hours=1)].to_numpy()
             for w in range(4)]
@@ -225,11 +226,10 @@ def test_four_weeks_across_national_day():
     assert len(r.weeks) == 4
     need = [n for d in r.demands for n in d.need]
     lim = Limits(min_rest_min=660, max_days=5, max_week_paid_min=2400, max_day_paid_min=480)
-    report = check_schedule(r.schedule, r.demands[0].week_start, 60, need, lim)
+    report = check_schedule(r.schedule.frame, r.demands[0].week_start, 60, need, lim)
     assert report.ok, report.violations[:3]
     # rest across each week boundary, recomputed here from the rows
-    s = r.schedule[r.schedule.activity != "off"].copy()
-    s["start"], s["end"] = pd.to_datetime(s["start"]), pd.to_datetime(s["end"])
+    s = r.schedule.busy()
     shifts = s.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max")).reset_index()
     for _aid, g in shifts.sort_values("start").groupby("agent_id"):
         rest = (g["start"].iloc[1:].to_numpy() - g["end"].iloc[:-1].to_numpy()) / pd.Timedelta(hours=1)
@@ -363,13 +363,13 @@ def test_with_rosters_measures_and_prices_the_new_rosters(one_week, monkeypatch)
     assert [r.hours for r in same.risk] == [r.hours for r in p.risk]
 
     voice = p.roster("voice")
-    keep = sorted(voice.schedule["agent_id"].unique())[:3]
-    cut = voice.schedule[voice.schedule["agent_id"].isin(keep)]
+    keep = sorted(voice.schedule.agents)[:3]
+    cut = voice.schedule.frame[voice.schedule.frame["agent_id"].isin(keep)]
     starts = pd.to_datetime(voice.coverage["interval_start"])
     works = cut[cut["activity"] == "work"]
     begin, end = pd.to_datetime(works["start"]), pd.to_datetime(works["end"])
     scheduled = [int(((begin <= t) & (end > t)).sum()) for t in starts]
-    small_voice = replace(voice, schedule=cut, coverage=voice.coverage.assign(scheduled=scheduled))
+    small_voice = replace(voice, schedule=Schedule(cut), coverage=voice.coverage.assign(scheduled=scheduled))
     less = with_rosters(p, (small_voice, p.roster("written")))
     assert less.roster("voice") is small_voice and less.requirements is p.requirements
     assert less.cost.cost_month_fen < p.cost.cost_month_fen
@@ -466,7 +466,7 @@ def test_contract_rosters_of_several_weeks_pass_the_checker(name, weeks):
         rotas = [week_rota(scen.rules, d, cap) for d, cap in zip(r.demands, caps, strict=True)]
         lim = replace(limits_for(scen.rules, scen.costs),
                       weeks=tuple(WeekLimits(x.max_days, x.min_days, x.max_week_work_min) for x in rotas))
-        rep = check_schedule(r.schedule, r.demands[0].week_start, 60, need, lim)
+        rep = check_schedule(r.schedule.frame, r.demands[0].week_start, 60, need, lim)
         assert rep.ok, rep.violations[:3]
         assert rep.scheduled_min == r.check.scheduled_min
         # the roster's own coverage (each week's model) is the checker's

@@ -17,7 +17,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from planner.domain import SolverSettings
+from planner.domain import Requirements, SolverSettings
 from planner.labour import CostRates
 from planner.scheduling.api import limits_for
 from planner.scheduling.checker import check_schedule
@@ -33,7 +33,7 @@ def week(need, interval_min: int = 30) -> WeekDemand:
     """One week of demand; ``need(day, minute_of_day) -> agents``."""
     idx = pd.date_range(WEEK_START, periods=7 * 1440 // interval_min, freq=f"{interval_min}min")
     req = [need(t.day_of_week, t.hour * 60 + t.minute) for t in idx]
-    return week_demands(pd.DataFrame({"interval_start": idx, "channel": "voice", "required": req}))[0]
+    return week_demands(Requirements(pd.DataFrame({"interval_start": idx, "channel": "voice", "required": req})))[0]
 
 
 def checked(res: ScheduleResult, demand: WeekDemand, rules: ShiftRules, costs: CostRates):
@@ -144,7 +144,7 @@ def two_weeks_7x24() -> tuple[WeekDemand, ...]:
         (2 if t.hour < 7 or t.hour >= 22 else 6 if 9 <= t.hour < 18 else 4) + (t.day_of_year % 3 == 0) + (t.week % 2)
         for t in idx
     ]
-    return week_demands(pd.DataFrame({"interval_start": idx, "channel": "voice", "required": req}))
+    return week_demands(Requirements(pd.DataFrame({"interval_start": idx, "channel": "voice", "required": req})))
 
 
 @pytest.mark.slow  # about 20 s on an idle 2-core machine, 40 s beside other work
@@ -172,7 +172,7 @@ def test_multi_week_roster_is_the_same_under_cpu_load():
             p.wait()
     assert r1.check.ok and r2.check.ok
     assert [w.objective_fen for w in r1.weeks] == [w.objective_fen for w in r2.weeks], (quiet_s, busy_s)
-    pd.testing.assert_frame_equal(r1.schedule, r2.schedule)
+    pd.testing.assert_frame_equal(r1.schedule.frame, r2.schedule.frame)
     pd.testing.assert_frame_equal(r1.coverage, r2.coverage)
 
 

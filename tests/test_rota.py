@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
+from planner.domain import Requirements
 from planner.labour import CostRates, PayRules, ShiftRules
 from planner.scheduling.demand import week_demands
 from planner.scheduling.rota import closed_minutes, premium_caps, rota_tours, tour_pay, week_rota
@@ -30,7 +31,7 @@ def _demands(first: date, weeks: int, window, need: int = 3):
     opened = [window.is_open(t.to_pydatetime(), CAL) for t in starts]
     req = pd.DataFrame({"interval_start": starts, "channel": "voice",
                         "required": [float(need) if o else 0.0 for o in opened], "open": [int(o) for o in opened]})
-    return week_demands(req, 0.0, calendar=CAL, windows=[window])
+    return week_demands(Requirements(req), 0.0, calendar=CAL, windows=[window])
 
 
 def test_weekday_contract_national_day_weeks_have_three_day_tours_inside_the_window():

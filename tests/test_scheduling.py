@@ -43,7 +43,7 @@ EXACT = SolverSettings(time_limit_s=30, workers=1, seed=0, target_gap=0.0)
 def schedule_files(req, out, rules, settings=None, agents=None, frozen=None, frozen_until=None):
     """What ``planner schedule`` does: read, roster week by week, write, return the JSON summary."""
     from planner.io.requirements import read_requirements as read_frame
-    from planner.io.schedule import read_schedule
+    from planner.io.schedule import read_schedule, schedule_table
     from planner.io.table import write_csv
     from planner.scheduling.demand import week_demands
 
@@ -51,7 +51,7 @@ def schedule_files(req, out, rules, settings=None, agents=None, frozen=None, fro
     named = read_agents(agents, demands[0].week_start) if agents else None
     r = roster_weeks(demands, rules, None, settings, agents=named,
                      frozen=read_schedule(frozen) if frozen else None, frozen_until=frozen_until)
-    write_csv(r.schedule, Path(out) / "schedule.csv")
+    write_csv(schedule_table(r.schedule), Path(out) / "schedule.csv")
     write_csv(r.coverage, Path(out) / "coverage.csv")
     return r.summary()
 

@@ -99,7 +99,7 @@ def test_zero_outside_the_window_floor_inside_it():
     scen = _scenario(voice={"service_level": 0.8, "answer_s": 20, "min_agents": 2})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        req = staff_requirements(scen, fc)
+        req = staff_requirements(scen, fc).frame
     assert any("outside the coverage window" in str(w.message) for w in caught)
     hours = req["interval_start"].dt.hour
     inside = (hours >= 9) & (hours < 18)  # Friday and the make-up Saturday 2026-02-14 are both open
@@ -107,13 +107,13 @@ def test_zero_outside_the_window_floor_inside_it():
     assert (req.loc[~inside, "required"] == 0).all()
     assert list(req.columns) == list(REQUIREMENT_COLUMNS)
 
-    req24 = staff_requirements(_scenario("7x24", voice={"service_level": 0.8, "answer_s": 20}), fc)
+    req24 = staff_requirements(_scenario("7x24", voice={"service_level": 0.8, "answer_s": 20}), fc).frame
     assert (req24["required"] == 1).all()  # default floor 1 all day and night
 
 
 def test_holiday_closes_the_weekday_window():
     fc = validate_forecast(_forecast(start="2026-02-16T00:00", days=1))  # Monday of the Spring Festival
-    req = staff_requirements(_scenario(voice={"service_level": 0.8, "answer_s": 20}), fc)
+    req = staff_requirements(_scenario(voice={"service_level": 0.8, "answer_s": 20}), fc).frame
     assert req["required"].sum() == 0 and req["open"].sum() == 0
 
 
@@ -124,7 +124,8 @@ def test_requirements_of_every_channel_and_email_deadlines_hold(tmp_path):
         chat={"service_level": 0.8, "answer_s": 60, "concurrency": 2, "handle_time_stretch": 0.2},
         email={"first_reply_working_hours": 4, "aht_s": 360},
     )
-    req = staff_requirements(scen, fc)
+    made = staff_requirements(scen, fc)
+    req = made.frame
     assert list(req["channel"].unique()) == ["voice", "chat", "email"]  # one block per channel
     assert req.groupby("channel").size().eq(12 * 48).all()
     voice = req[(req.channel == "voice") & (req.required > 0) & (req.load_erl > 0)]
@@ -137,7 +138,7 @@ def test_requirements_of_every_channel_and_email_deadlines_hold(tmp_path):
     jobs = jobs_from_intervals(starts, 30, work, 4, weekday_window(), CAL)
     assert replay_fifo(starts, 30, email.required.to_numpy(), jobs, weekday_window(), CAL).missed == ()
     out = tmp_path / "req.csv"
-    write_requirements(req, out)
+    write_requirements(made, out)
     back = pd.read_csv(out)
     assert list(back.columns) == list(REQUIREMENT_COLUMNS)
     assert back.interval_start.iloc[0] == "2026-02-13T00:00"
@@ -149,7 +150,7 @@ def test_volume_column_and_aht_override():
     hi = parse_scenario({"staffing": {"volume": "offered_hi"}, "channels": {"voice": {"service_level": 0.8,
                                                                                       "answer_s": 20}}})
     long = parse_scenario({"channels": {"voice": {"service_level": 0.8, "answer_s": 20, "aht_s": 600}}})
-    r0, r1, r2 = (staff_requirements(s, fc)["required"].sum() for s in (base, hi, long))
+    r0, r1, r2 = (staff_requirements(s, fc).frame["required"].sum() for s in (base, hi, long))
     assert r1 > r0 and r2 > r0
 
 
@@ -207,7 +208,7 @@ def test_per_channel_coverage_and_a_typed_dataframe():
     })
     fc = _forecast(channels=("voice", "email"), start="2026-02-14T00:00", days=3)  # make-up Sat; Sun, Mon off
     fc["interval_start"] = pd.to_datetime(fc["interval_start"])
-    req = staff_requirements(scen, fc)
+    req = staff_requirements(scen, fc).frame
     voice, email = req[req.channel == "voice"], req[req.channel == "email"]
     assert (voice.required >= 1).all()
     email_open = email[email.required > 0].interval_start

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import PlannerInputError
+from planner.io.schedule import schedule_table
 from planner.io.table import write_csv
 from planner.io.xlsx import _write_sheets
 
@@ -196,9 +197,8 @@ def write_check(result: Any, out_dir: str | Path) -> Path:
         (out / "check.html").write_text(check_html(result), encoding="utf-8")
     except OSError as exc:
         raise PlannerInputError(f"{out / 'check.html'}: cannot write ({exc.strerror or exc})") from None
-    rows = result.fix.rows.copy()
-    for col in ("start", "end"):
-        rows[col] = pd.to_datetime(rows[col]).dt.strftime("%Y-%m-%dT%H:%M")
-    rows["date"] = pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d")
+    rows = schedule_table(result.fix.rows)
+    if "team" not in rows.columns:  # no added shift: the header still names the team column
+        rows["team"] = pd.Series(dtype=str)
     write_csv(rows, out / "fix_schedule.csv")
     return out

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.domain import TIME_FMT
+from planner.io.schedule import schedule_table
 from planner.plan import Plan
 
 PLAN_FILES = (
@@ -25,11 +26,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     """The plan's tables as written: forecast, requirements, schedule, coverage, service."""
     fc = p.forecast.frame.reset_index(drop=True)
     fc["interval_start"] = fc["interval_start"].dt.strftime(TIME_FMT)
-    schedule = (
-        pd.concat([r.schedule for r in p.rosters], ignore_index=True)
-        if p.rosters
-        else pd.DataFrame(columns=["agent_id", "date", "activity", "start", "end"])
-    )
+    schedule = schedule_table(p.schedule)
     coverage = (
         pd.concat([r.coverage.assign(team=r.team) for r in p.rosters], ignore_index=True)
         if p.rosters
@@ -42,7 +39,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     extra = {"capacity": p.capacity.rows} if p.capacity is not None else {}
     return {
         "forecast": fc,
-        "requirements": p.requirements,
+        "requirements": p.requirements.frame,
         "schedule": schedule,
         "coverage": coverage,
         "service": service,
@@ -74,7 +71,7 @@ def write(p: Plan, out_dir: str | Path, force: bool = False, extra: dict[str, pd
         if p.history is not None:
             write_csv(p.history, tmp / "history.csv")
         write_csv(t["forecast"], tmp / "forecast.csv")
-        write_requirements(t["requirements"], tmp / "requirements.csv")
+        write_requirements(p.requirements, tmp / "requirements.csv")
         write_csv(t["schedule"], tmp / "schedule.csv")
         write_csv(t["coverage"], tmp / "coverage.csv")
         write_csv(t["service"], tmp / "service.csv")

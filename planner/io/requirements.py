@@ -9,15 +9,16 @@ import numpy as np
 import pandas as pd
 
 from planner.calendar import parse_instant
-from planner.domain import TIME_FMT
+from planner.domain import TIME_FMT, Requirements
 from planner.errors import PlannerInputError
 from planner.io.table import read_table
 from planner.scheduling.demand import MAX_AGENTS_PER_INTERVAL, WeekDemand, week_demands
 
 
-def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
-    """A requirements file as a frame (``interval_start`` naive local datetimes, ``channel``, ``required``, and
-    ``open`` when the file has it: the coverage window, 1 open, 0 closed)."""
+def read_requirements(path: str | Path, tz: str | None = None) -> Requirements:
+    """A requirements file as :class:`~planner.domain.Requirements` (``interval_start`` naive local
+    datetimes, ``channel``, ``required``, and ``open`` when the file has it: the coverage window, 1 open,
+    0 closed)."""
     path = Path(path)
     df = read_table(path, "requirements")
     for col in ("interval_start", "required"):
@@ -60,7 +61,7 @@ def read_requirements(path: str | Path, tz: str | None = None) -> pd.DataFrame:
             f"{path}: row {i + 2}: duplicate interval {out['interval_start'].iloc[i]:{TIME_FMT}} for channel "
             f"'{out['channel'].iloc[i]}'"
         )
-    return out
+    return Requirements(out, source=str(path))
 
 
 def read_week(path: str | Path, shrinkage: float = 0.0, channels: tuple[str, ...] | None = None) -> WeekDemand:
@@ -71,9 +72,9 @@ def read_week(path: str | Path, shrinkage: float = 0.0, channels: tuple[str, ...
     return weeks[0]
 
 
-def write_requirements(df: pd.DataFrame, path: str | Path) -> None:
+def write_requirements(req: Requirements, path: str | Path) -> None:
     """Write requirements CSV: ISO local times, 6 decimals, empty cells for not-applicable values."""
-    out = df.copy()
+    out = req.frame.copy()
     out["interval_start"] = pd.to_datetime(out["interval_start"]).dt.strftime(TIME_FMT)
     for col in ("asa_s", "service_level", "occupancy", "load_erl", "backlog_items"):
         if col in out.columns:

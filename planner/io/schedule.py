@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 from forecasts.timefmt import normalise_timestamp
-from planner.domain import ACTIVITIES
+from planner.domain import ACTIVITIES, TIME_FMT, Schedule
 from planner.errors import PlannerInputError
 from planner.io.table import Source, read_table, source_of
 from planner.labour import DAY_MIN, WEEK_DAYS
 from planner.scheduling.demand import Agent
 
 
-def read_schedule(path: Source) -> pd.DataFrame:
+def read_schedule(path: Source) -> Schedule:
     """Read a schedule.csv with validated columns, activities and times (start < end); an optional
-    ``team`` column is kept."""
+    ``team`` column is kept (else every row's team is "")."""
     path = source_of(path)
     df = read_table(path, "schedule")
     if df.empty:
@@ -57,7 +57,23 @@ def read_schedule(path: Source) -> pd.DataFrame:
         raise PlannerInputError(f"{path}: row {i + 2}: end is not after start")
     if team is not None:
         df["team"] = team
-    return df
+    return Schedule.of_rows(df, source=str(path))
+
+
+def schedule_table(schedule: Schedule) -> pd.DataFrame:
+    """A schedule as written (DESIGN.md schema): ``agent_id, date, activity, start, end`` as ISO text, and
+    ``team`` when a row names one."""
+    df = schedule.frame
+    out = pd.DataFrame({
+        "agent_id": df["agent_id"],
+        "date": df["date"].dt.strftime("%Y-%m-%d"),
+        "activity": df["activity"],
+        "start": df["start"].dt.strftime(TIME_FMT),
+        "end": df["end"].dt.strftime(TIME_FMT),
+    })
+    if schedule.teams:
+        out["team"] = df["team"]
+    return out
 
 
 SHIFT_FIELDS = ("agent_id", "date", "shift_start", "shift_end", "lunch_start", "lunch_end", "team")
@@ -73,7 +89,7 @@ def is_shift_list(path: Source, columns: dict[str, str] | None = None) -> bool:
     return "activity" not in {str(c).strip().lower() for c in head.columns}
 
 
-def read_shift_list(path: Source, columns: dict[str, str] | None = None) -> pd.DataFrame:
+def read_shift_list(path: Source, columns: dict[str, str] | None = None) -> Schedule:
     """A per-agent shift list (one row per agent and date: ``agent_id, date, shift_start, shift_end``
     and optionally ``lunch_start, lunch_end, team``) as schedule rows (work, lunch, work).
 
@@ -155,10 +171,7 @@ def read_shift_list(path: Source, columns: dict[str, str] | None = None) -> pd.D
         for act, a, b in parts:
             if b > a:
                 rows.append({"agent_id": aid, "date": day, "activity": act, "start": a, "end": b, "team": team})
-    out = pd.DataFrame(rows)
-    if "team" not in found:
-        out = out.drop(columns=["team"])
-    return out
+    return Schedule.of_rows(pd.DataFrame(rows), source=str(path))
 
 
 def _parse_hhmm(text: str, path: Path, row: int, col: str) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.domain import SolverSettings
+from planner.domain import Schedule, SolverSettings
 from planner.errors import PlannerInputError
 from planner.labour import CostRates
 from planner.scheduling.checker import AgentLimits, CheckReport, Limits, WeekLimits, check_schedule
@@ -66,15 +66,15 @@ def limits_for(
 class TeamRoster:
     """A team's roster over the horizon: the rows, coverage per interval, each week's solve and the check.
 
-    schedule: ``agent_id, date, activity, start, end`` (and ``team`` when the team is named) with person
-    ids that hold across weeks;
+    schedule: the :class:`planner.domain.Schedule` of its agents (``team`` on every row; "" when the team
+    is not named), with person ids that hold across weeks;
     coverage: ``interval_start, required, scheduled, shortfall, needed_after_shrinkage``;
     weeks: each week's :class:`ScheduleResult`; check: the independent checker over the horizon.
     """
 
     team: str
     channels: tuple[str, ...]
-    schedule: pd.DataFrame
+    schedule: Schedule
     coverage: pd.DataFrame
     weeks: tuple[ScheduleResult, ...]
     demands: tuple[WeekDemand, ...]
@@ -135,7 +135,7 @@ def roster_weeks(
     team: str = "",
     agents: tuple[Agent, ...] | None = None,
     agents_source: str = "agents",
-    frozen: pd.DataFrame | None = None,
+    frozen: Schedule | None = None,
     frozen_until: date | None = None,
     frozen_source: str = "schedule",
     progress: Callable[[str], None] | None = None,
@@ -151,7 +151,8 @@ def roster_weeks(
     week end not wrapped (it covers the next week; past the horizon end it belongs to the next plan).
     The independent checker counts coverage the same way (:func:`check_schedule`).
 
-    ``frozen`` (a schedule frame) keeps its days before ``frozen_until`` as published (first week only).
+    ``frozen`` (a published :class:`~planner.domain.Schedule`) keeps its days before ``frozen_until`` as
+    published (first week only).
     Each week's tours follow its calendar (the demands' own, :func:`planner.scheduling.demand.week_demands`);
     ``calendar`` and the team's ``windows`` share the 36 h a month of premium hours among the weeks
     (:func:`planner.scheduling.rota.premium_caps`).
@@ -176,7 +177,7 @@ def roster_weeks(
         frozen_days = (False,) * 7
         if frozen is not None and w == 0:
             pools, frozen_min, frozen_days = _frozen_pools(
-                frozen, demand, rules, frozen_until, agents, frozen_source, agents_source, costs, caps[w]
+                frozen.frame, demand, rules, frozen_until, agents, frozen_source, agents_source, costs, caps[w]
             )
         cyclic = w == 0
         if not cyclic:  # the previous week's shifts that run into this week's first hours
@@ -212,11 +213,11 @@ def roster_weeks(
     if not report.ok:  # a solver bug, not bad input: say so loudly
         raise RuntimeError("the roster fails the independent check: " + "; ".join(map(str, report.violations[:5])))
     if team:  # ids unique across a plan's teams; the team is its own column (never read back from the id)
-        sched = sched.assign(agent_id=f"{team}-" + sched["agent_id"].astype(str), team=team)
+        sched = sched.assign(agent_id=f"{team}-" + sched["agent_id"].astype(str))
     return TeamRoster(
         team=team,
         channels=demands[0].channels,
-        schedule=sched,
+        schedule=Schedule.of_rows(sched, team=team, source=f"roster of team {team}" if team else "roster"),
         coverage=cov,
         weeks=tuple(results),
         demands=tuple(demands),
@@ -281,7 +282,7 @@ def roster_summary(r: TeamRoster) -> dict[str, Any]:
         ],
         "surplus_agent_hours": sum(x.surplus_agent_hours for x in res),
         "closed_paid_hours": r.check.closed_paid_min / 60,
-        "agents": int(r.schedule["agent_id"].nunique()),
+        "agents": len(r.schedule.agents),
         "agents_per_week": [sum(1 for a in x.agents if a.tour is not None or a.frozen) for x in res],
         "unrostered_agents": sorted({a for x in res for a in x.unrostered}),
         "interval_min": r.demands[0].interval_min,

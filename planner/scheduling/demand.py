@@ -3,7 +3,7 @@
 Requirements (DESIGN.md) give ``required`` productive agents per interval and channel; the scheduled head
 count per interval must reach ``ceil(required / (1 - shrinkage))`` (ceiling per interval: whole people sit
 at desks). A team's channels are summed per interval into one single-skill requirement. Pure functions on
-frames: the file reader is :mod:`planner.io.requirements`.
+:class:`planner.domain.Requirements`: the file reader is :mod:`planner.io.requirements`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.domain import TIME_FMT
+from planner.domain import TIME_FMT, Requirements
 from planner.errors import PlannerInputError
 from planner.labour import DAY_MIN, WEEK_DAYS
 from planner.queueing import scheduled_agents
@@ -84,15 +84,15 @@ class WeekDemand:
 
 
 def week_demands(
-    requirements: pd.DataFrame,
+    requirements: Requirements,
     shrinkage: float = 0.0,
     channels: tuple[str, ...] | None = None,
     source: str = "requirements",
     calendar: ChineseCalendar | None = None,
     windows: Sequence[CoverageWindow] = (),
 ) -> tuple[WeekDemand, ...]:
-    """Whole weeks of demand from a requirements frame (``interval_start`` datetimes, ``channel``,
-    ``required``, optional ``open``), one :class:`WeekDemand` per 7 days from the first midnight, every
+    """Whole weeks of demand from requirements (``interval_start``, ``channel``, ``required``, optional
+    ``open``), one :class:`WeekDemand` per 7 days from the first midnight, every
     interval listed.
 
     ``channels``: keep only these channels' rows (one team's demand, e.g. ``("chat", "email")``);
@@ -102,7 +102,7 @@ def week_demands(
     """
     if not 0.0 <= shrinkage < 1.0:
         raise PlannerInputError(f"shrinkage {shrinkage} must be in [0, 1)")
-    df = requirements
+    df = requirements.frame
     if channels is not None:
         present = set(df["channel"])
         absent = [c for c in channels if c not in present]

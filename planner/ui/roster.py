@@ -12,6 +12,7 @@ from planner.ui.common import downloads, guarded, lang, need_record, tr
 
 
 def render() -> None:
+    from planner.io.schedule import schedule_table
     from planner.scheduling.roster import roster_grid
     from planner.whatif import agent_bars, coverage_gaps
 
@@ -24,7 +25,7 @@ def render() -> None:
     teams = [r.team for r in rosters]
     team = st.selectbox(tr("team"), teams, key="roster_team")
     r = rosters[teams.index(team)]
-    st.caption(tr("agents_n", n=r.schedule["agent_id"].nunique()))
+    st.caption(tr("agents_n", n=len(r.schedule.agents)))
     if team in rec.get("resolved", {}):
         st.info(tr("resolved_note", rules=text.rules_text(rec["resolved"][team], lg)))
     st.altair_chart(charts.gantt(agent_bars(r.schedule), team, lg), width="stretch")
@@ -65,7 +66,7 @@ def render() -> None:
     plan = rec["plan"]
     st.download_button(tr("plan_xlsx"), lambda: engine.plan_xlsx(plan), "plan.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="roster_plan_xlsx")
-    grid = roster_grid(r.schedule)
+    grid = roster_grid(schedule_table(r.schedule))  # the grid of the written schedule, as plan.xlsx
     st.dataframe(grid, hide_index=True, width="stretch")
     downloads(grid, f"roster_{team}", "roster_grid")
 

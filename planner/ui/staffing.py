@@ -91,7 +91,7 @@ def render() -> None:
     what = levers(plan.scenario)
     req, notes, wall = whatif_requirements(rec, what)
     st.session_state["whatif"] = what
-    channels = list(dict.fromkeys(req["channel"]))
+    channels = list(req.channels)
     ch = st.selectbox(tr("channel"), channels, key="staffing_channel")
     grid = requirement_grid(req, ch)
     st.altair_chart(charts.heatmap(grid, ch, lg), width="stretch")
@@ -104,7 +104,7 @@ def render() -> None:
     head_metrics(plan, req, what.shrinkage if what.shrinkage is not None else plan.scenario.shrinkage, ch, lg)
     for n in notes[:5]:
         st.caption(n)
-    out = req.assign(interval_start=req["interval_start"].astype(str))
+    out = req.frame.assign(interval_start=req.frame["interval_start"].astype(str))
     table(out[out["channel"] == ch], f"requirements_{ch}", "staffing_table")
 
 
