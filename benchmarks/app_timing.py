@@ -92,7 +92,7 @@ def main() -> None:
     part = forecast_part(scen)
     n = len(part.forecast)
     print(f"forecast       {time.perf_counter() - t:6.2f} s  (once, cached by the app; {n} rows, "
-          f"{part.info['interval_min']}-min intervals)")
+          f"{part.info.interval_min}-min intervals)")
     times = []
     for k in range(args.repeats):
         what = WhatIf(volume_factor=1.0 + 0.05 * (k + 1), sl_targets=(("voice", 0.85),), shrinkage=0.30)

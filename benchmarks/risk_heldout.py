@@ -6,7 +6,7 @@ For each of the last ``--weeks`` weeks of the Israeli bank's 1999 calls (../shar
 scenarios/israeli_bank.toml: 7x24, 80 % within 20 s per day, 180 s handle time, 30 % shrinkage, Israeli
 holidays) the plan is made as a planner would make it a week ahead, from the history before the week only:
 
-1. forecast (auto) the week, with the error model of its backtests (``forecast_info["series"][..]["error"]``);
+1. forecast (auto) the week, with the error model of its backtests (``ForecastSummary.series[..].error``);
 2. staff it five ways: plain per-interval Erlang C; Erlang C with an occupancy cap of 0.85; and the
    risk-aware staffing at confidence 0.8, 0.9 and 0.95 (``sl_confidence``, ``planner.sla.risk``);
 3. roster each (CP-SAT, the scenario's rules and solver: one worker, deterministic time);
@@ -96,12 +96,12 @@ def one_week(origin: date, rule: tuple, replications: int) -> dict:
     predicted = channel_risk(drawn, voice, error, source).p_day_met
     summary = r.summary()
     req_h = float(req["required"].sum()) * 0.5
-    e = info["series"][0].get("error") or {}
+    first = info.series[0]
     return {
         "origin": origin,
         "rule": name,
-        "model": info["series"][0]["model"],
-        "day_log_sd": e.get("day_log_sd"),
+        "model": first.model,
+        "day_log_sd": first.error.day_log_sd if first.error is not None else None,
         "required_h": req_h,
         "paid_h": float(summary["paid_hours"]),
         "day_sl": within / offered,

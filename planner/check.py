@@ -509,7 +509,7 @@ def roster_inputs(
                                 f"{scenario.source or 'the scenario'} ({', '.join(sorted(known))})")
     fc, _start, _stop = given_forecast_step(scen, forecast, forecast_source)
     interval_min = infer_interval_min(fc, source=forecast_source, interval_min=scenario.interval_min)
-    errors, _ = volume_errors(scen, {"series": []})  # the check plays the forecast as given
+    errors, _ = volume_errors(scen, None)  # the check plays the forecast as given
     requirements, notes = staff_step(scen, fc, source=forecast_source, errors=errors)
     notes = pad_notes + notes
     present = set(requirements.channels)

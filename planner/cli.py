@@ -218,7 +218,7 @@ def staff_command(
 
     scen = load_scenario(scenario)
     check_writable(out, "--out", force)
-    errors, notes = volume_errors(scen, {})  # a forecast file has no backtest: the scenario's forecast_error
+    errors, notes = volume_errors(scen, None)  # a forecast file has no backtest: the scenario's forecast_error
     req, messages = staff_step(scen, read_forecast(forecast, timezone=scen.timezone), source=forecast, errors=errors)
     # the forecast's error moves only a channel staffed for sl_confidence here: the others' notes are not ours
     confident = tuple(f"channel {s.name}:" for s in scen.channels if s.target.confidence is not None)
@@ -298,18 +298,17 @@ def forecast_cmd(
             calendar = load_calendar(spec, range(2000, 2100))
         except ValueError as exc:
             raise PlannerInputError(f"--holidays {spec}: {str(exc).splitlines()[0]}") from None
-    frame, result = forecast(
+    frame, info = forecast(
         hist, horizon_days, calendar=calendar, method=method, level=level, backtest_weeks=backtest_weeks,
         cache=_cache(),
     )
     write_forecast(frame, out)
-    result["out"] = out
-    for line in result["warnings"]:
+    for line in info.warnings:
         typer.echo(f"warning: {line}", err=True)
     if as_json:
-        emit_json(result)
+        emit_json({**info.to_dict(), "out": out})
         return
-    for s in result["series"]:
+    for s in info.to_dict()["series"]:
         name = s["channel"] + (f"/{s['queue']}" if s["queue"] else "")
         if s["backtest_wape"] is None:
             typer.echo(f"{name}: model {s['model']} (no backtest: history too short)")
@@ -328,7 +327,7 @@ def forecast_cmd(
         if s["aht_backtest_error"] is not None:
             err = s["aht_backtest_error"]
             typer.echo(f"{name}: aht_s forecast too, backtest error {err:.1%} (volume-weighted)")
-    typer.echo(f"wrote {result['rows']} rows to {result['out']}")
+    typer.echo(f"wrote {info.rows} rows to {out}")
 
 
 # ---- schedule (issue 5) ----

@@ -8,6 +8,7 @@ error from the library (``HistoryError``, ``CalendarError``, other ``ValueError`
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -17,6 +18,7 @@ from forecasts.backtest import make_forecast
 from forecasts.daycalendar import DayCalendar, load_calendar
 from forecasts.io import History, Series, align_ends
 from forecasts.models import AUTO_CANDIDATES
+from forecasts.uncertainty import ForecastError
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
@@ -30,6 +32,75 @@ class Cache(Protocol):
     def get(self, key: str) -> Any | None: ...
 
     def put(self, key: str, value: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """One series' forecast as its backtest chose it: the model, its one-week-ahead WAPE over
+    ``backtest_weeks`` origins (None: history too short), the runner-up and its WAPE, the backtest error
+    distribution behind the bands (:class:`forecasts.uncertainty.ForecastError`; None without a backtest),
+    whether handle time was forecast too and its volume-weighted backtest error, notes."""
+
+    channel: str
+    queue: str | None
+    model: str
+    backtest_wape: float | None
+    backtest_weeks: int
+    runner_up: str | None
+    runner_up_wape: float | None
+    error: ForecastError | None
+    has_aht: bool
+    aht_backtest_error: float | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def improvement(self) -> float | None:
+        """The chosen model's WAPE gain over the runner-up's, as a fraction of the runner-up's."""
+        if self.backtest_wape is None or not self.runner_up_wape:
+            return None
+        return (self.runner_up_wape - self.backtest_wape) / self.runner_up_wape
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"channel": self.channel, "queue": self.queue, "model": self.model,
+                "backtest_wape": self.backtest_wape, "backtest_weeks": self.backtest_weeks,
+                "runner_up": self.runner_up, "runner_up_wape": self.runner_up_wape,
+                "improvement": self.improvement, "error": None if self.error is None else asdict(self.error),
+                "has_aht": self.has_aht, "aht_backtest_error": self.aht_backtest_error, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class ForecastSummary:
+    """What a forecast was made from and how it did: the interval length [min], each series'
+    :class:`SeriesSummary`, warnings; for a forecast made here also its rows, horizon, band level, day
+    calendar and method. ``given``: the forecast was given as is (a file), with no backtest."""
+
+    interval_min: int
+    series: tuple[SeriesSummary, ...] = ()
+    warnings: tuple[str, ...] = ()
+    given: bool = False
+    rows: int = 0
+    horizon_days: int = 0
+    level: float | None = None
+    holidays: str | None = None
+    method: str | None = None
+
+    def errors(self, channel: str) -> tuple[ForecastError, ...]:
+        """The backtest error of each of ``channel``'s series (queues) that has one."""
+        return tuple(x.error for x in self.series if x.channel == channel and x.error is not None)
+
+    def of(self, channel: str) -> SeriesSummary | None:
+        """The first series of ``channel`` (None when it has none)."""
+        return next((x for x in self.series if x.channel == channel), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON summary (``planner forecast --json``; full precision)."""
+        out: dict[str, Any] = {"rows": self.rows, "interval_min": self.interval_min}
+        if not self.given:
+            out.update(horizon_days=self.horizon_days, level=self.level, holidays=self.holidays, method=self.method)
+        out.update(series=[x.to_dict() for x in self.series], warnings=list(self.warnings))
+        if self.given:
+            out["given"] = True
+        return out
 
 
 def forecast_key(
@@ -80,7 +151,7 @@ def forecast(
     level: float = 0.8,
     backtest_weeks: int = 8,
     cache: Cache | None = None,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
+) -> tuple[pd.DataFrame, ForecastSummary]:
     """Forecast every channel/queue of ``history`` for the ``horizon_days`` after its last day.
 
     ``cache``: each series' forecast and backtest are looked up by :func:`forecast_key` and kept there
@@ -89,9 +160,9 @@ def forecast(
     One horizon for the whole history: every series is forecast from :attr:`History.end` (midnight after
     the last day over all series); days after a series' last row count as closed (no contacts).
 
-    Returns the forecast frame (DESIGN.md schema, ``interval_start`` as ISO text) and a JSON-ready
-    summary: the model each series' backtest chose, its WAPE and the runner-up, the backtest error
-    distribution behind the bands (``error``, None without a backtest), warnings (deduplicated).
+    Returns the forecast frame (DESIGN.md schema, ``interval_start`` as ISO text) and its
+    :class:`ForecastSummary`: the model each series' backtest chose, its WAPE and the runner-up, the
+    backtest error distribution behind the bands, warnings (deduplicated).
     """
     if horizon_days < 1 or horizon_days > 366:
         raise PlannerInputError(f"horizon_days {horizon_days}: must be between 1 and 366")
@@ -114,48 +185,16 @@ def forecast(
     except ValueError as exc:  # HistoryError, CalendarError and model errors are ValueErrors
         raise PlannerInputError(str(exc).splitlines()[0]) from None
     frame = forecast_frame(results)
-    series = []
-    for f in results:
-        improvement = (
-            (f.runner_up_wape - f.backtest_wape) / f.runner_up_wape
-            if f.backtest_wape is not None and f.runner_up_wape
-            else None
-        )
-        series.append(
-            {
-                "channel": f.channel,
-                "queue": f.queue,
-                "model": f.model,
-                "backtest_wape": f.backtest_wape,
-                "backtest_weeks": f.backtest_weeks,
-                "runner_up": f.runner_up,
-                "runner_up_wape": f.runner_up_wape,
-                "improvement": improvement,
-                "error": None
-                if f.error is None
-                else {
-                    "week_log_sd": f.error.week_log_sd,
-                    "day_log_sd": f.error.day_log_sd,
-                    "interval_dispersion": f.error.interval_dispersion,
-                    "n_days": f.error.n_days,
-                    "coverage": f.error.coverage,
-                },
-                "has_aht": f.aht_s is not None,
-                "aht_backtest_error": f.aht_backtest_error,
-                "notes": list(f.notes),
-            }
-        )
-    notes = list(dict.fromkeys(f"{s['channel']}: {n}" for s in series for n in s["notes"]))
-    return frame, {
-        "rows": len(frame),
-        "interval_min": history.interval_min,
-        "horizon_days": horizon_days,
-        "level": level,
-        "holidays": calendar.name,
-        "method": method,
-        "series": series,
-        "warnings": list(history.warnings) + notes,
-    }
+    series = tuple(
+        SeriesSummary(f.channel, f.queue, f.model, f.backtest_wape, f.backtest_weeks, f.runner_up, f.runner_up_wape,
+                      f.error, f.aht_s is not None, f.aht_backtest_error, tuple(f.notes))
+        for f in results
+    )
+    notes = list(dict.fromkeys(f"{x.channel}: {n}" for x in series for n in x.notes))
+    return frame, ForecastSummary(
+        interval_min=history.interval_min, series=series, warnings=(*history.warnings, *notes), rows=len(frame),
+        horizon_days=horizon_days, level=level, holidays=calendar.name, method=method,
+    )
 
 
 def history_calendar(history: History, horizon_days: int, spec: str = "CN") -> DayCalendar:

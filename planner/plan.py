@@ -16,6 +16,7 @@ from planner.domain import Forecast, Requirements, Scenario, Schedule
 if TYPE_CHECKING:  # the steps' result types (no import at run time: they import this module's callers)
     from planner.capacity_plan import CapacityPlan
     from planner.costing import CostBreakdown
+    from planner.forecasting import ForecastSummary
     from planner.scheduling.api import TeamRoster
     from planner.sla.risk import ChannelRisk
     from planner.sla.service import ChannelCheck
@@ -45,7 +46,7 @@ class Plan:
     weeks: int
     history: pd.DataFrame | None
     forecast: Forecast
-    forecast_info: dict[str, Any]
+    forecast_info: ForecastSummary
     requirements: Requirements
     rosters: tuple[TeamRoster, ...]
     service: tuple[ChannelCheck, ...]
@@ -58,7 +59,7 @@ class Plan:
 
     @property
     def interval_min(self) -> int:
-        return int(self.forecast_info["interval_min"])
+        return int(self.forecast_info.interval_min)
 
     @property
     def schedule(self) -> Schedule:
@@ -87,7 +88,7 @@ class Forecasted:
     for a given forecast), to draw beside the forecast."""
 
     forecast: Forecast
-    info: dict[str, Any]
+    info: ForecastSummary
     start: date
     history: pd.DataFrame | None
     source: str

@@ -27,7 +27,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from forecasts.io import History, HistoryError, aggregate_history, parse_history
 from planner.domain import TIME_FMT, Forecast, Requirements, Scenario, VolumeError
 from planner.errors import PlannerInputError
 from planner.plan import Forecasted, Plan, Progress
+
+if TYPE_CHECKING:  # the forecast step's summary (planner.forecasting imports the models: loaded when used)
+    from planner.forecasting import ForecastSummary
 
 FRESH_SEED = 1_000_003  # the risk check draws calls apart from the confidence search's (an honest estimate)
 
@@ -49,7 +52,7 @@ def horizon_bounds(scenario: Scenario, data_end: date) -> tuple[date, date]:
 
 def forecast_step(
     scenario: Scenario, history: History, calendar: Any, until: date | None = None, cache: Any = None
-) -> tuple[Forecast, dict[str, Any], date, date]:
+) -> tuple[Forecast, ForecastSummary, date, date]:
     """Forecast the horizon's weeks from ``history`` (and on to ``until`` when it is later: the typical
     week, :func:`typical_week_after`); returns the typed forecast from the horizon's start, its
     summary and the horizon's bounds."""
@@ -117,21 +120,21 @@ def given_forecast_step(
         )
     return cut, start, stop
 
-def volume_errors(scenario: Scenario, info: dict[str, Any]) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
+def volume_errors(
+    scenario: Scenario, info: ForecastSummary | None
+) -> tuple[dict[str, tuple[VolumeError, str]], list[str]]:
     """Each channel's forecast error: the scenario's ``forecast_error`` when set (it overrides the backtest,
-    with a note), else the forecast's backtest (``info["series"][..]["error"]``; the largest of a channel's
-    queues), else none: only Poisson noise is priced, with a note."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for x in info.get("series", []):
-        if x.get("error"):
-            found.setdefault(x["channel"], []).append(x["error"])
+    with a note), else the forecast's backtest (``info``: the largest error of a channel's queues), else
+    none (a given forecast, ``info`` None or without a backtest): only Poisson noise is priced, with a
+    note."""
     out, notes = {}, []
     for spec in scenario.channels:
         backtest = None
-        if spec.name in found:
-            sds = ("week_log_sd", "day_log_sd", "interval_dispersion")
-            worst = {k: max(float(x[k] or 0.0) for x in found[spec.name]) for k in sds}
-            weeks = min(-(-int(x.get("n_days") or 0) // 7) for x in found[spec.name])  # backtest weeks
+        found = info.errors(spec.name) if info is not None else ()
+        if found:
+            worst = {k: max(float(getattr(x, k) or 0.0) for x in found)
+                     for k in ("week_log_sd", "day_log_sd", "interval_dispersion")}
+            weeks = min(-(-int(x.n_days or 0) // 7) for x in found)  # backtest weeks
             backtest = VolumeError(**worst, n_weeks=weeks)
         if spec.volume_error is not None:
             out[spec.name] = (spec.volume_error, "scenario")
@@ -466,7 +469,7 @@ def forecast_part(
     """The first step of :func:`plan`: the horizon's forecast from the history (or the sample), or a given
     forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`). ``cache``: where each series'
     backtest is kept between runs (:class:`planner.forecasting.Cache`; None: made afresh)."""
-    from planner.forecasting import history_calendar
+    from planner.forecasting import ForecastSummary, history_calendar
 
     t = time.perf_counter()
     sample, source, recent, typical = None, "forecast", None, None
@@ -476,7 +479,7 @@ def forecast_part(
         source = scenario.data.forecast.path if scenario.data.forecast is not None else "forecast"
         fc, start, _stop = given_forecast_step(scenario, forecast, source)
         interval_min = infer_interval_min(fc, source=source, interval_min=scenario.interval_min)
-        info: dict[str, Any] = {"interval_min": interval_min, "series": [], "warnings": [], "given": True}
+        info = ForecastSummary(interval_min, given=True, rows=len(fc.frame))
     else:
         try:
             hist, sample = _history(scenario, history)
@@ -500,7 +503,7 @@ def forecast_part(
         start=start,
         history=sample,
         source=source,
-        notes=tuple(info["warnings"]),
+        notes=info.warnings,
         wall_s=time.perf_counter() - t,
         recent=recent,
         typical=typical,

@@ -31,7 +31,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
     from planner.staffing import requirement_summary
 
     s = p.scenario
-    series = {x["channel"]: x for x in p.forecast_info.get("series", [])}
+
     req = requirement_summary(p.requirements)
     checks = {c.channel: c for c in p.service}
     risks = {r.channel: r for r in p.risk}
@@ -39,14 +39,14 @@ def summary_of(p: Plan) -> dict[str, Any]:
     for spec in s.channels:
         fc = p.forecast.of(spec.name)
         r = req.get(spec.name)
-        x = series.get(spec.name, {})
+        x = p.forecast_info.of(spec.name)
         channels[spec.name] = {
             "kind": spec.kind,
             "team": s.team_of(spec.name),
             "forecast_volume": _num(float(fc[s.volume_column].sum())) if len(fc) else None,
-            "model": x.get("model"),
-            "backtest_wape": _num(x.get("backtest_wape")),
-            "backtest_weeks": x.get("backtest_weeks"),
+            "model": x.model if x else None,
+            "backtest_wape": _num(x.backtest_wape) if x else None,
+            "backtest_weeks": x.backtest_weeks if x else None,
             "required_agent_hours": _num(r["agent_hours"]) if r else None,
             "peak_required": r["peak_required"] if r else None,
             "service": checks[spec.name].to_dict() if spec.name in checks else None,
@@ -96,7 +96,7 @@ def summary_of(p: Plan) -> dict[str, Any]:
             "end": (p.start + timedelta(days=7 * p.weeks - 1)).isoformat(),
         },
         "interval_min": p.interval_min,
-        "data": "forecast" if p.forecast_info.get("given") else ("sample" if p.history is not None else "history"),
+        "data": "forecast" if p.forecast_info.given else ("sample" if p.history is not None else "history"),
         "shrinkage": s.shrinkage,
         "solver": {
             "time_limit_s": s.solver.time_limit_s,

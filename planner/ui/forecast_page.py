@@ -27,13 +27,13 @@ def render() -> None:
     st.subheader(tr("backtest"))
     rows = [
         {
-            tr("channel"): x["channel"],
-            tr("model"): x.get("model"),
-            tr("wape"): text.fmt_pct(x.get("backtest_wape"), lg),
-            tr("backtest_weeks"): x.get("backtest_weeks"),
-            tr("runner_up"): x.get("runner_up"),
+            tr("channel"): x.channel,
+            tr("model"): x.model,
+            tr("wape"): text.fmt_pct(x.backtest_wape, lg),
+            tr("backtest_weeks"): x.backtest_weeks,
+            tr("runner_up"): x.runner_up,
         }
-        for x in plan.forecast_info.get("series", [])
+        for x in plan.forecast_info.series
     ]
     table(pd.DataFrame(rows), "backtest", "forecast_backtest")
     table(fc.assign(interval_start=lambda d: d["interval_start"].astype(str)),
