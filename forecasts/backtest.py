@@ -52,11 +52,13 @@ from forecasts.models import (
     forecast_aht,
     get_model,
     learn_day_shape,
+    min_history_days,
 )
 from forecasts.uncertainty import ForecastError, bands, estimate_error, out_of_sample_coverage, with_coverage
 
 MARGIN = 0.03  # a challenger's pooled backtest WAPE must be at least 3 % (relative) below the baseline's
 MIN_WIN_SHARE = 2 / 3  # ... and lower than the baseline's in at least 2/3 of the backtest weeks
+DROPPED = np.inf  # a dropped challenger's forecast after it was dropped: an infinite WAPE (_origin_forecasts)
 
 
 def wape(actual: np.ndarray, forecast: np.ndarray) -> float:
@@ -109,26 +111,59 @@ class BacktestReport:
 
 
 def _origin_forecasts(
-    series: Series, names: tuple[str, ...], origin_days: list[int], horizon_days: int, calendar: DayCalendar
+    series: Series,
+    names: tuple[str, ...],
+    origin_days: list[int],
+    horizon_days: int,
+    calendar: DayCalendar,
+    actuals: list[np.ndarray] | None = None,
 ) -> dict[str, list[np.ndarray | None]]:
     """Mean forecasts of each model at each origin (None where the model cannot fit there).
 
     ``combo`` is the mean of its members' forecasts at the same origin: each member is fitted once
     per origin, whether or not it is also listed.
+
+    ``actuals`` (each origin's actual days; ``auto`` choosing among ``names`` over all the origins): a
+    challenger is dropped once it can no longer be chosen, and is not fitted at the later origins. Rule:
+    the origins run in time order. :func:`_pick` compares the models that fit at half the origins or more,
+    on the origins where all of them fit; a model fits from the origin with its
+    :func:`~forecasts.models.min_history_days` of history on. At such an origin, a challenger whose WAPE
+    is not below the baseline's loses the week; more losses than ``1 - MIN_WIN_SHARE`` of the origins fail
+    :func:`_pick`'s rule (b) whatever the later weeks bring. A dropped model keeps its place among the
+    compared models (its later forecasts are :data:`DROPPED`: the same origins are compared) with an
+    infinite WAPE, so the pick, the blend and its error are the ones the full backtest gives; only the
+    runner-up is named among the models backtested to the end.
     """
-    per_day = series.per_day
+    per_day, n = series.per_day, len(origin_days)
     members = combo_members(per_day) if "combo" in names else ()
     fitted = tuple(dict.fromkeys(n for n in (*names, *members) if n != "combo"))
     out: dict[str, list[np.ndarray | None]] = {name: [] for name in (*fitted, *names)}
-    for d in origin_days:
+    first = {m: next((k for k, d in enumerate(origin_days) if d >= min_history_days(m, per_day)), n) for m in names}
+    compared = {m for m in names if n - first[m] >= max(1, -(-n // 2))}  # what _pick will compare
+    judge = actuals is not None and BASELINE in compared
+    alive, losses = set(names), dict.fromkeys(names, 0)
+    most = n * (1 - MIN_WIN_SHARE + 1e-9)  # the losses that still allow a pick
+    dropped = np.full(horizon_days * per_day, DROPPED)
+    for k, d in enumerate(origin_days):
         past = series.head(d * per_day)
+        wanted = alive | (set(members) if "combo" in alive else set())
         for name in fitted:
+            if name not in wanted:
+                out[name].append(dropped)
+                continue
             try:
                 out[name].append(get_model(name).fit(past, calendar).predict(horizon_days))
             except (ValueError, np.linalg.LinAlgError):
                 out[name].append(None)
         if "combo" in names:
-            out["combo"].append(combine([out[m][-1] for m in members]))
+            out["combo"].append(combine([out[m][-1] for m in members]) if "combo" in alive else dropped)
+        judged = compared & alive
+        if judge and all(out[m][k] is not None for m in judged):  # a week _pick compares
+            base = wape(actuals[k], out[BASELINE][k])
+            for m in sorted(judged - {BASELINE}):
+                losses[m] += not wape(actuals[k], out[m][k]) < base
+                if losses[m] > most:
+                    alive.discard(m)
     return {name: out[name] for name in names}
 
 
@@ -347,8 +382,9 @@ def make_forecast(
             )
     origin_days = [series.n_days - 7 * k for k in range(n_select, 0, -1)]
     origin_days = [d for d in origin_days if d >= 7]
-    fc = _origin_forecasts(series, names, origin_days, 7, calendar) if origin_days else {n: [] for n in names}
     act = _actuals(series, origin_days, 7)
+    pruned = act if method == "auto" else None  # auto drops the challengers that can no longer win
+    fc = _origin_forecasts(series, names, origin_days, 7, calendar, pruned) if origin_days else {n: [] for n in names}
     usable = [i for i in range(len(origin_days))]
     pick, wapes, common = _auto_source(names, fc, act, usable) if method == "auto" else _pick(names, fc, act, usable)
     if pick is None:

@@ -497,9 +497,13 @@ class DailyProfile:
     def name(self) -> str:
         return "daily_profile_dom" if self.day_of_month else "daily_profile"
 
+    @property
+    def need_weeks(self) -> int:
+        """The weeks of history a fit needs: a day-of-month effect needs about 3 months."""
+        return 13 if self.day_of_month else self.min_weeks
+
     def fit(self, series: Series, calendar: DayCalendar = NO_HOLIDAYS) -> Fit:
-        min_weeks = 13 if self.day_of_month else self.min_weeks  # a day-of-month effect needs ~3 months
-        days, dates, dow, shape = _prepare(series, calendar, min_weeks, self.name, self.profile_smooth)
+        days, dates, dow, shape = _prepare(series, calendar, self.need_weeks, self.name, self.profile_smooth)
         tot = days.sum(axis=1)
         dom = np.array([d.day for d in dates])
         use_dom = self.day_of_month
@@ -675,6 +679,15 @@ AUTO_CANDIDATES = (
     "day_profile_shrunk",
     "combo",
 )
+
+
+def min_history_days(name: str, per_day: int) -> int:
+    """The days of history below which ``name`` refuses to fit (its ``min_weeks``; ``combo``: its second
+    least demanding member, as it needs two)."""
+    if name == "combo":
+        return sorted(min_history_days(m, per_day) for m in combo_members(per_day))[1]
+    model = get_model(name)
+    return 7 * int(getattr(model, "need_weeks", model.min_weeks))
 
 
 def get_model(name: str):

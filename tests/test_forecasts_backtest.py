@@ -86,7 +86,8 @@ def test_make_forecast_reports_winner_margin_and_aht():
     f = make_forecast(s, 9, "auto", china_calendar(range(2026, 2027)), n_select=4, candidates=CHEAP)
     members = f.model.split("+")  # the baseline alone, or blended half-and-half with a winner
     assert set(members) <= set(CHEAP) and members[0] == "mean_4w"
-    assert f.runner_up in CHEAP and f.runner_up not in members and f.backtest_weeks == 4
+    # the runner-up is named among the challengers backtested to the end (none: every one was dropped)
+    assert (f.runner_up is None or (f.runner_up in CHEAP and f.runner_up not in members)) and f.backtest_weeks == 4
     assert len(f.index) == 9 * 48 and f.index[0] == s.end
     assert (f.offered_lo <= np.floor(f.offered) + 1).all() and (f.offered_hi >= np.floor(f.offered)).all()
     assert f.aht_s is not None and 200 < np.nanmean(f.aht_s) < 400
@@ -128,3 +129,39 @@ def test_acceptance_israeli_bank_auto_beats_four_week_mean():
     assert auto.wape <= 0.95 * base.wape
     assert max(a / b for a, b in zip(r.auto_weekly_wape, r.weekly_wape["mean_4w_plain"], strict=True)) <= 1.05
     assert 0.75 <= auto.coverage <= 0.85
+
+
+PRUNABLE = ("seasonal_naive", "mean_4w", "daily_profile", "daily_profile_dom", "day_profile_shrunk")
+
+
+@pytest.mark.parametrize(("weeks", "seed", "pattern", "day_cv", "n_select"), [
+    (10, 1, "7x24", 0.08, 8),
+    (12, 7, "7x24", 0.08, 4),
+    (20, 0, "weekday", 0.08, 8),  # day_profile_shrunk wins, losing 1 of 6 compared weeks
+    (20, 4, "weekday", 0.02, 8),  # ... losing 2 of 6: just inside the 2/3 rule
+])
+def test_auto_drops_only_challengers_that_cannot_win(monkeypatch, weeks, seed, pattern, day_cv, n_select):
+    """Oracle: the full backtest (every candidate fitted at every origin). Dropping a challenger once it
+    has lost to the baseline in more weeks than the 2/3 rule allows gives the same pick, forecast, bands,
+    error and WAPE; only fewer fits."""
+    import forecasts.backtest as bt
+
+    s = synthetic_series(weeks=weeks, seed=seed, pattern=pattern, day_cv=day_cv)
+    cal = china_calendar(range(2025, 2028))
+    fitted: list[str] = []
+    real = bt.get_model
+    monkeypatch.setattr(bt, "get_model", lambda name: fitted.append(name) or real(name))
+    pruned = make_forecast(s, 7, "auto", cal, n_select=n_select, candidates=PRUNABLE)
+    pruned_fits = list(fitted)
+    full_of = bt._origin_forecasts
+    monkeypatch.setattr(bt, "_origin_forecasts", lambda *a, **_k: full_of(*a[:5]))  # no actuals: no drop
+    fitted.clear()
+    full = make_forecast(s, 7, "auto", cal, n_select=n_select, candidates=PRUNABLE)
+    assert pruned.model == full.model and pruned.backtest_wape == full.backtest_wape
+    assert pruned.backtest_weeks == full.backtest_weeks and pruned.error == full.error
+    for a, b in ((pruned.offered, full.offered), (pruned.offered_lo, full.offered_lo),
+                 (pruned.offered_hi, full.offered_hi)):
+        np.testing.assert_array_equal(a, b)
+    # last week's value alone is noisier than a four-week mean on these stationary weeks: it loses early
+    assert pruned_fits.count("seasonal_naive") < fitted.count("seasonal_naive")
+    assert len(pruned_fits) < len(fitted)
