@@ -1220,7 +1220,7 @@ def cost_cmd(
     say = _progress()
     history, forecast = _scenario_data(base, say)
     part = forecast_part(base, history, forecast=forecast, progress=say, cache=_cache())
-    jobs = [OptionJob(o.name, o.label(), sc, part, keep_plan=plans is not None)
+    jobs = [OptionJob(o.name, o.label(), sc, part, keep_plan=plans is not None, cache=_cache())
             for o, sc in zip(options, scenarios, strict=True)]
     say(f"planning {len(jobs)} option(s)" + (f" on Dask ({cluster})" if cluster else ""))
     results = run_options(jobs, workers=workers, cluster=cluster, progress=say)

@@ -7,9 +7,8 @@ error from the library (``HistoryError``, ``CalendarError``, other ``ValueError`
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,19 +18,11 @@ from forecasts.daycalendar import DayCalendar, load_calendar
 from forecasts.io import History, Series, align_ends
 from forecasts.models import AUTO_CANDIDATES
 from forecasts.uncertainty import ForecastError
+from planner.cache import Cache, cached_map, content_key
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
 
 FORECAST_COLUMNS = ("interval_start", "channel", "offered", "offered_lo", "offered_hi", "aht_s")
-
-
-class Cache(Protocol):
-    """Where finished results are kept between runs (``planner.io.cache.DiskCache``): ``get`` gives None
-    for a key it does not hold."""
-
-    def get(self, key: str) -> Any | None: ...
-
-    def put(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,14 +100,10 @@ def forecast_key(
     """The content key of one series' forecast and backtest: its data, the horizon, the settings, the day
     calendar. Equal keys give the same :func:`forecasts.backtest.make_forecast` result from the same code
     (the cache itself tells code versions apart: :class:`planner.io.cache.DiskCache`)."""
-    h = hashlib.sha256()
-    fields = (series.channel, series.queue, str(series.start), series.interval_min, horizon_days, method,
-              n_select, level, AUTO_CANDIDATES, calendar.name, sorted(calendar.holidays), sorted(calendar.workdays))
-    h.update(repr(fields).encode())
-    for arr in (series.offered, series.aht_s, series.aht_weight):
-        h.update(b"-" if arr is None else np.ascontiguousarray(arr, dtype=float).tobytes())
-        h.update(b"|")
-    return h.hexdigest()
+    return content_key("forecast", series.channel, series.queue, str(series.start), series.interval_min,
+                       horizon_days, method, n_select, level, AUTO_CANDIDATES, calendar.name,
+                       sorted(calendar.holidays), sorted(calendar.workdays), series.offered, series.aht_s,
+                       series.aht_weight)
 
 
 def forecast_frame(forecasts: list) -> pd.DataFrame:
@@ -172,16 +159,13 @@ def forecast(
         raise PlannerInputError(f"backtest_weeks {backtest_weeks}: must be at least 1")
     history = align_ends(history)
     def one(s: Series) -> Any:
-        key = forecast_key(s, horizon_days, method, calendar, backtest_weeks, level) if cache is not None else ""
-        found = cache.get(key) if cache is not None else None
-        if found is None:
-            found = make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
-            if cache is not None:
-                cache.put(key, found)
-        return found
+        return make_forecast(s, horizon_days, method, calendar, n_select=backtest_weeks, level=level)
+
+    def key(s: Series) -> str:
+        return forecast_key(s, horizon_days, method, calendar, backtest_weeks, level)
 
     try:
-        results = [one(s) for s in history.series]
+        results = cached_map(one, list(history.series), key, cache)
     except ValueError as exc:  # HistoryError, CalendarError and model errors are ValueErrors
         raise PlannerInputError(str(exc).splitlines()[0]) from None
     frame = forecast_frame(results)

@@ -30,8 +30,9 @@ def plan(
     run: Any = None,
 ) -> Plan:
     """The whole plan in memory: no file is read or written here (``cache``, where the forecast's backtests
-    are kept between runs, is the caller's: :class:`planner.forecasting.Cache`; ``run``, the runner of the
-    risk step's large searches, :func:`planner.sla.risk.hours_by_confidence`, a process pool say).
+    and the risk step's hours by confidence are kept between runs, is the caller's:
+    :class:`planner.cache.Cache`; ``run``, the runner of the risk step's large searches,
+    :func:`planner.sla.risk.hours_by_confidence`, a process pool say).
 
     history: a :class:`forecasts.io.History` or a history-schema frame; None uses the scenario's sample
     when ``[data] sample = true``. forecast: a forecast (:class:`planner.domain.Forecast`, or a frame
@@ -41,16 +42,18 @@ def plan(
     each solve stops on its deterministic time (``[solver] workers = 1``).
     """
     part = forecast_part(scenario, history, forecast=forecast, calendar=calendar, progress=progress, cache=cache)
-    return plan_from(scenario, part, progress=progress, run=run)
+    return plan_from(scenario, part, progress=progress, run=run, cache=cache)
 
 
-def plan_from(scenario: Scenario, part: Forecasted, *, progress: Progress | None = None, run: Any = None) -> Plan:
+def plan_from(
+    scenario: Scenario, part: Forecasted, *, progress: Progress | None = None, run: Any = None, cache: Any = None
+) -> Plan:
     """The plan on a forecast already made (:func:`planner.steps.forecast_part`): staffing, rosters, the
     contract check and the cost (:func:`planner.steps.plan_on_forecast`), and the term's capacity and
     hiring plan when the scenario has a ``[capacity]`` section."""
     from planner.capacity_plan import with_capacity
 
-    p = plan_on_forecast(scenario, part, progress=progress, run=run)
+    p = plan_on_forecast(scenario, part, progress=progress, run=run, cache=cache)
     if scenario.capacity is not None and progress is not None:
         progress(f"capacity plan over {scenario.capacity.months} months")
     return with_capacity(p)

@@ -576,7 +576,7 @@ class CallDraw:
 # ---------------------------------------------------------------------------------------------------
 # the event loop
 # ---------------------------------------------------------------------------------------------------
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_segments(out, seg_start, seg_end, interval_s):  # pragma: no cover - compiled
     """Add the length of each segment [a, b) to the intervals it overlaps (clipped to the horizon)."""
     n = out.size
@@ -599,7 +599,7 @@ def _add_segments(out, seg_start, seg_end, interval_s):  # pragma: no cover - co
             k += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_one(out, a, b, interval_s):  # pragma: no cover - compiled
     n = out.size
     k = int(a // interval_s)
@@ -614,7 +614,7 @@ def _add_one(out, a, b, interval_s):  # pragma: no cover - compiled
         k += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sift_down(ht, ha, size, i):  # pragma: no cover - compiled
     t, a = ht[i], ha[i]
     while True:
@@ -630,7 +630,7 @@ def _sift_down(ht, ha, size, i):  # pragma: no cover - compiled
     ht[i], ha[i] = t, a
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fcfs_kernel(
     arrival_s,
     handle_s,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -231,13 +232,15 @@ def check_step(
     errors: dict[str, tuple[VolumeError, str]] | None = None,
     hours: dict[str, tuple] | None = None,
     run: Any = None,
+    cache: Any = None,
 ) -> tuple[tuple, tuple, list[str]]:
     """Every rostered channel measured the contract's way against its team's productive agents, and
     each channel's risk under its forecast error (``errors``, see :func:`volume_errors`): the same agents
     against ``risk_replications`` draws of the volume, and for voice and chat the requirement's hours for
     plain Erlang and each of the scenario's ``confidence_steps``. ``hours``: {channel: those hours} already
     priced on the same forecast and scenario (they do not depend on the roster), not searched again.
-    ``run``: the runner of their large searches (:func:`planner.sla.risk.hours_by_confidence`)."""
+    ``run``: the runner of their large searches, ``cache`` where they are kept between runs
+    (:func:`planner.sla.risk.hours_by_confidence`)."""
     errors = errors or {}
     checks, risks, notes = [], [], []
     for r in rosters:
@@ -251,7 +254,8 @@ def check_step(
             if progress is not None:
                 progress(f"pricing {ch.spec.name}'s forecast risk")
             risk, msgs = _risk(scenario, ch.spec, ch.starts, ch.interval_min, ch.offered, ch.aht_s,
-                               ch.agents, ch.required, errors, (hours or {}).get(ch.spec.name), run=run)
+                               ch.agents, ch.required, errors, (hours or {}).get(ch.spec.name), run=run,
+                               cache=cache)
             risks.append(risk)
             notes += msgs
     return tuple(checks), tuple(risks), notes
@@ -293,23 +297,16 @@ def team_service(
 
     starts = pd.to_datetime(pd.Series(starts)).reset_index(drop=True)
     productive = productive_agents(np.asarray(scheduled, dtype=float), scenario.shrinkage)
-    required, kinds, blocks, opens = {}, {}, {}, {}
-    for ch in channels:
-        required[ch], opens[ch] = requirements.on(ch, starts)
-        kinds[ch] = scenario.channel(ch).kind
-        blocks[ch] = forecast.of(ch).set_index("interval_start").reindex(starts)
-    shares = split_team_staffing(productive, required, kinds)
+    arrays = {ch: channel_arrays(scenario, forecast, requirements, ch, starts) for ch in channels}
+    required = {ch: arrays[ch][2] for ch in channels}
+    shares = split_team_staffing(productive, required, {ch: scenario.channel(ch).kind for ch in channels})
     stamps = [t.to_pydatetime() for t in starts]
     runs = []
     for ch in channels:
         spec = scenario.channel(ch)
         if progress is not None:
             progress(f"checking {ch} against the contract")
-        fc = blocks[ch]
-        offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
-        if spec.kind != "email":  # a closed line takes no calls: they are not staffed (staffing warns)
-            offered = offered * opens[ch]
-        aht = _aht(spec.aht_s, fc)
+        offered, aht, _required = arrays[ch]
         service = channel_service(
             spec,
             stamps,
@@ -325,6 +322,78 @@ def team_service(
                                measure(service, spec), service))
     return tuple(runs)
 
+def channel_arrays(
+    scenario: Scenario, forecast: Forecast, requirements: Requirements, channel: str, starts: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One channel at ``starts``: offered contacts (none while a real-time channel's window is closed: they
+    are not staffed, staffing warns), handle time [s] and the requirement (productive agents)."""
+    spec = scenario.channel(channel)
+    required, opened = requirements.on(channel, starts)
+    fc = forecast.of(channel).set_index("interval_start").reindex(pd.DatetimeIndex(starts))
+    offered = fc[scenario.volume_column].fillna(0.0).to_numpy(dtype=float)
+    if spec.kind != "email":
+        offered = offered * opened
+    return offered, _aht(spec.aht_s, fc), required
+
+
+def risk_hours_step(
+    scenario: Scenario,
+    forecast: Forecast,
+    requirements: Requirements,
+    errors: dict[str, tuple[VolumeError, str]] | None = None,
+    *,
+    run: Any = None,
+    cache: Any = None,
+) -> tuple[dict[str, tuple], dict[str, list[str]]]:
+    """The hours-by-confidence table of every voice and chat channel that :func:`roster_step` will roster
+    (:func:`channel_hours`), with its notes, per channel. The table depends on the forecast, the contract
+    and the seed, never on the roster, so :func:`plan_on_forecast` prices it beside the rosters."""
+    hours, notes = {}, {}
+    for team in scenario.effective_teams():
+        chans = tuple(c for c in team.channels if c in requirements.channels)
+        rows = requirements.team(chans).frame
+        if not chans or float(rows["required"].sum()) <= 0:
+            continue
+        starts = pd.Series(sorted(set(rows["interval_start"])))  # the roster's intervals (week_demands)
+        interval_min = requirements.interval_min or int((starts.iloc[1] - starts.iloc[0]).total_seconds() // 60)
+        stamps = [t.to_pydatetime() for t in starts]
+        for ch in chans:
+            offered, aht, required = channel_arrays(scenario, forecast, requirements, ch, starts)
+            hours[ch], notes[ch] = channel_hours(scenario, scenario.channel(ch), stamps, interval_min, offered, aht,
+                                                 required, errors or {}, run=run, cache=cache)
+    return hours, notes
+
+
+def channel_hours(
+    scenario: Scenario,
+    spec: Any,
+    starts: list[datetime],
+    interval_min: int,
+    offered: np.ndarray,
+    aht: np.ndarray,
+    required: np.ndarray,
+    errors: dict[str, tuple[VolumeError, str]],
+    run: Any = None,
+    cache: Any = None,
+) -> tuple[tuple, list[str]]:
+    """A voice or chat channel's agent-hours for plain Erlang and each of the scenario's
+    ``confidence_steps`` under its forecast error (:func:`planner.sla.risk.hours_by_confidence`; the plan's
+    own confidence priced by its requirement, not searched again), with a note for each step that could
+    not be priced; none for deferred work or a channel without a service level."""
+    from planner.sla.risk import hours_by_confidence
+
+    if spec.kind == "email" or spec.target.sl is None:
+        return (), []
+    error, _origin = errors.get(spec.name, (VolumeError(), "none"))
+    confidence = spec.target.confidence
+    own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
+    rows, notes = hours_by_confidence(
+        spec, starts, interval_min, offered, aht, scenario.calendar, error, sorted({*scenario.confidence_steps, *own}),
+        replications=scenario.risk_replications, seed=scenario.solver.seed, known=own, run=run, cache=cache,
+    )
+    return rows, notes
+
+
 def _risk(
     scenario: Scenario,
     spec: Any,
@@ -337,12 +406,13 @@ def _risk(
     errors: dict[str, tuple[VolumeError, str]],
     hours: tuple | None = None,
     run: Any = None,
+    cache: Any = None,
 ) -> tuple[Any, list[str]]:
     """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
     drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
     hours of each confidence step (the plan's own confidence priced by its requirement, not searched again;
     ``hours`` given: those, already priced), with a note for each step that could not be priced."""
-    from planner.sla.risk import channel_risk, hours_by_confidence
+    from planner.sla.risk import channel_risk
     from planner.sla.service import channel_service
 
     error, origin = errors.get(spec.name, (VolumeError(), "none"))
@@ -352,15 +422,8 @@ def _risk(
     )
     notes: list[str] = []
     if hours is None:  # not priced yet
-        hours = ()
-        if spec.kind != "email" and spec.target.sl is not None:
-            confidence = spec.target.confidence
-            own = {confidence: float(required.sum()) * interval_min / 60.0} if confidence else {}
-            hours, notes = hours_by_confidence(
-                spec, starts, interval_min, offered, aht, scenario.calendar, error,
-                sorted({*scenario.confidence_steps, *own}),
-                replications=scenario.risk_replications, seed=scenario.solver.seed, known=own, run=run,
-            )
+        hours, notes = channel_hours(scenario, spec, starts, interval_min, offered, aht, required, errors, run,
+                                     cache)
     return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
 def cost_step(
@@ -468,7 +531,7 @@ def forecast_part(
 ) -> Forecasted:
     """The first step of :func:`plan`: the horizon's forecast from the history (or the sample), or a given
     forecast cut to the horizon. SLA options reuse it (:mod:`planner.sweep`). ``cache``: where each series'
-    backtest is kept between runs (:class:`planner.forecasting.Cache`; None: made afresh)."""
+    backtest is kept between runs (:class:`planner.cache.Cache`; None: made afresh)."""
     from planner.forecasting import ForecastSummary, history_calendar
 
     t = time.perf_counter()
@@ -510,11 +573,12 @@ def forecast_part(
     )
 
 def plan_on_forecast(
-    scenario: Scenario, part: Forecasted, *, progress: Progress | None = None, run: Any = None
+    scenario: Scenario, part: Forecasted, *, progress: Progress | None = None, run: Any = None, cache: Any = None
 ) -> Plan:
     """Staffing, rosters, the contract check and the cost on a forecast already made (:func:`forecast_part`;
     the scenario may differ from the one that made it in anything but its data and horizon). ``run``: the
-    runner of the risk step's large searches (:func:`planner.sla.risk.hours_by_confidence`; None: here)."""
+    runner of the risk step's large searches (:func:`planner.sla.risk.hours_by_confidence`; None: here);
+    ``cache``: where their hours are kept between runs (:class:`planner.cache.Cache`; None: priced afresh)."""
     t_all = t = time.perf_counter()
     timings: list[tuple[str, float]] = [("forecast_s", part.wall_s)]
     notes: list[str] = list(part.notes)
@@ -532,12 +596,19 @@ def plan_on_forecast(
     notes += msgs
     lap("staffing_s")
 
-    rosters, msgs = roster_step(scenario, req, progress)
-    notes += msgs
-    lap("roster_s")
+    # the risk step's hours by confidence do not depend on the roster: priced beside it, in a thread (the
+    # solver and the simulator's kernels release the GIL), the same hours either way
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        priced = beside.submit(risk_hours_step, scenario, fc, req, errors, run=run, cache=cache)
+        rosters, msgs = roster_step(scenario, req, progress)
+        notes += msgs
+        lap("roster_s")
+        if progress is not None and not priced.done():
+            progress("pricing the forecast risk's hours by confidence")
+        hours, hour_notes = priced.result()
 
-    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors, run=run)
-    notes += msgs
+    service, risk, msgs = check_step(scenario, fc, req, rosters, progress, errors, hours=hours, run=run, cache=cache)
+    notes += msgs + [n for r in rosters for c in r.channels for n in hour_notes.get(c, [])]
     lap("check_s")
     cost = cost_step(scenario, part.start, req, rosters, service)
     lap("cost_s")

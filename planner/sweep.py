@@ -34,13 +34,15 @@ TOP_PLACES = 3
 @dataclass(frozen=True)
 class OptionJob:
     """One option to plan: its name, what it changes (for people), its scenario and the shared forecast
-    (:class:`planner.plan.Forecasted`). ``keep_plan``: return the whole plan (to write its files)."""
+    (:class:`planner.plan.Forecasted`). ``keep_plan``: return the whole plan (to write its files);
+    ``cache``: where the risk step's hours are kept between runs (:class:`planner.cache.Cache`, picklable)."""
 
     name: str
     changes: str
     scenario: Scenario
     forecasted: Any
     keep_plan: bool = False
+    cache: Any = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def run_option(job: OptionJob) -> OptionResult:
     from planner.steps import plan_on_forecast
 
     # with a [capacity] section the option is also sized over the contract term (hiring, attrition)
-    p = with_capacity(plan_on_forecast(job.scenario, job.forecasted))
+    p = with_capacity(plan_on_forecast(job.scenario, job.forecasted, cache=job.cache))
     return OptionResult(job.name, job.changes, p.summary(), hours_by_place(p), p if job.keep_plan else None)
 
 

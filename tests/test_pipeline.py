@@ -471,3 +471,15 @@ def test_contract_rosters_of_several_weeks_pass_the_checker(name, weeks):
         assert rep.scheduled_min == r.check.scheduled_min
         # the roster's own coverage (each week's model) is the checker's
         assert np.allclose(r.coverage["scheduled"].to_numpy() * 60, rep.scheduled_min)
+
+
+def test_the_hours_priced_beside_the_roster_are_those_priced_after_it(one_week):
+    """plan_on_forecast prices the hours by confidence before the rosters exist (in a thread beside the
+    solve): the same hours the check step prices on the rosters' own intervals afterwards."""
+    from planner.steps import check_step, volume_errors
+
+    scen, p = one_week
+    errors, _ = volume_errors(scen, p.forecast_info)
+    _service, after, _notes = check_step(scen, p.forecast, p.requirements, p.rosters, errors=errors)
+    assert [(r.channel, r.hours) for r in after] == [(r.channel, r.hours) for r in p.risk]
+    assert any(r.hours for r in p.risk)  # voice and chat have a table

@@ -275,3 +275,36 @@ def test_the_confidence_table_is_the_same_on_every_runner(runner, monkeypatch):
 
     assert hours_by_confidence(*args, replications=20, run=counting) == here and used == [2]
     assert hours_by_confidence(*args, replications=20, run=partial(map_jobs, workers=1)) == here
+
+
+def test_the_confidence_table_is_kept_between_runs_under_its_content(tmp_path, monkeypatch):
+    """The hours by confidence depend on the forecast, the terms and the seed, not on the roster: a second
+    run on a disk cache prices nothing again and gives the very rows; any change to the calls, the error or
+    the seed prices afresh (a counting wrapper shows which steps were searched)."""
+    import planner.sla.risk
+    from planner.calendar import ChineseCalendar
+    from planner.io.cache import DiskCache
+    from planner.sla.risk import hours_by_confidence
+
+    searched = []
+    real = planner.sla.risk.confidence_hours
+    monkeypatch.setattr(planner.sla.risk, "confidence_hours", lambda job: searched.append(job.confidence) or real(job))
+    starts = [datetime(2026, 3, 2) + timedelta(hours=h) for h in range(24)]
+    calls = np.full(24, 100.0)
+    args = (_spec(), starts, 60, calls, np.full(24, 180.0), ChineseCalendar())
+    error = VolumeError(week_log_sd=0.05, day_log_sd=0.03)
+    fresh = hours_by_confidence(*args, error, (0.8, 0.9), replications=20)
+    assert searched == [0.8, 0.9]
+    searched.clear()
+    first = hours_by_confidence(*args, error, (0.8, 0.9), replications=20, cache=DiskCache(tmp_path))
+    again = hours_by_confidence(*args, error, (0.8, 0.9), replications=20, cache=DiskCache(tmp_path))
+    assert first == fresh and again == fresh and searched == [0.8, 0.9]  # the second run searched nothing
+    for changed in (dict(error=VolumeError(week_log_sd=0.06, day_log_sd=0.03)), dict(seed=1),
+                    dict(calls=calls * 1.01)):
+        searched.clear()
+        a = list(args)
+        if "calls" in changed:
+            a[3] = changed["calls"]
+        hours_by_confidence(*a, changed.get("error", error), (0.8,), replications=20, seed=changed.get("seed", 0),
+                            cache=DiskCache(tmp_path))
+        assert searched == [0.8], changed

@@ -1,11 +1,13 @@
-"""A cache of finished results on disk (the forecast's backtests): one pickle file per key, safe to delete.
+"""A cache of finished results on disk (the forecast's backtests, the risk step's hours by confidence): one
+pickle file per key, safe to delete.
 
 The folder is ``$PLANNER_CACHE`` (``off`` or ``0`` turns the cache off), else ``$XDG_CACHE_HOME/planner``,
-else ``~/.cache/planner``. A key is mixed with a digest of the code that computes the values (the
-``forecasts`` package and ``planner/forecasting.py``), so a changed model never reads an old result. A
-file that cannot be read (damaged, from another Python) is a miss; a folder that cannot be written is
-skipped silently: the cache only ever saves time. Only this process's user writes there; a pickle is
-code, so do not point ``PLANNER_CACHE`` at a folder others can write.
+else ``~/.cache/planner``. A key is mixed with a digest of the code that computes the values (every module
+of ``forecasts`` and ``planner``, and the versions of the numerical libraries under them), so a changed
+model or simulator never reads an old result. A file that cannot be read (damaged, from another Python) is
+a miss; a folder that cannot be written is skipped silently: the cache only ever saves time. Only this
+process's user writes there; a pickle is code, so do not point ``PLANNER_CACHE`` at a folder others can
+write.
 """
 
 from __future__ import annotations
@@ -21,12 +23,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
+LIBRARIES = ("numpy", "pandas", "statsmodels", "numba", "holidays", "scipy")  # their versions change results
+
+
 @cache
 def code_digest() -> str:
-    """A digest of the forecasting code: the ``forecasts`` package and ``planner/forecasting.py``."""
+    """A digest of the code behind a cached value: every module of ``forecasts`` and ``planner`` and the
+    versions of :data:`LIBRARIES`."""
+    from importlib.metadata import PackageNotFoundError, version
+
     h = hashlib.sha256()
-    for path in [*sorted((ROOT / "forecasts").glob("*.py")), ROOT / "planner" / "forecasting.py"]:
-        h.update(path.read_bytes())
+    for path in sorted([*(ROOT / "forecasts").rglob("*.py"), *(ROOT / "planner").rglob("*.py")]):
+        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={version(name)};".encode())
+        except PackageNotFoundError:
+            h.update(f"{name}=-;".encode())
     return h.hexdigest()[:16]
 
 
@@ -60,7 +73,7 @@ class DiskCache:
 
 
 def default_cache() -> DiskCache | None:
-    """The user's forecast cache (module docstring), or None when ``PLANNER_CACHE`` is ``off`` or ``0``."""
+    """The user's cache (module docstring), or None when ``PLANNER_CACHE`` is ``off`` or ``0``."""
     where = os.environ.get("PLANNER_CACHE", "")
     if where.lower() in ("off", "0", "no", "false"):
         return None

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.cache import Cache, cached_map, content_key
 from planner.calendar import ChineseCalendar
 from planner.domain import ChannelSpec, VolumeError
 from planner.errors import PlannerInputError
@@ -325,13 +326,14 @@ def confidence_hours(job: ConfidenceJob) -> float | str:
     return float(req.required.sum()) * job.interval_min / 60.0
 
 
+def confidence_key(job: ConfidenceJob) -> str:
+    """The content key of one step's hours: every field of the job."""
+    return content_key("confidence_hours", job.spec, job.starts, job.interval_min, job.calls, job.aht_s,
+                       job.calendar, job.error, job.confidence, job.replications, job.seed)
+
+
 Run = Callable[[Callable[[Any], Any], list[Any]], list[Any]]  # [fn(job) for job in jobs], perhaps in parallel
 PARALLEL_CALL_REPLAYS = 1e7  # a step that simulates fewer calls x replications per try runs here, not on ``run``
-
-
-def run_here(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
-    """The jobs one after another in this process."""
-    return [fn(job) for job in jobs]
 
 
 def hours_by_confidence(
@@ -348,6 +350,7 @@ def hours_by_confidence(
     seed: int = 0,
     known: dict[float, float] | None = None,
     run: Run | None = None,
+    cache: Cache | None = None,
 ) -> tuple[tuple[tuple[str, float | None, float], ...], list[str]]:
     """Agent-hours of the requirement for plain per-interval Erlang and for each confidence in ``steps``
     (:func:`confidence_hours`): what each step of confidence costs, and a note for each step that could not
@@ -355,7 +358,8 @@ def hours_by_confidence(
     plan's own), not searched again. ``run``: the runner of the steps' searches (:mod:`planner.parallel`,
     e.g. a process pool), used when a search's every try simulates at least
     :data:`PARALLEL_CALL_REPLAYS` calls (a small channel's steps run here, cheaper than starting workers);
-    the hours are the same on any runner.
+    the hours are the same on any runner. ``cache``: where each step's hours are kept between runs under
+    the content of its job (:func:`confidence_key`; they do not depend on the roster).
 
     The searches replay the same calls many times, which is fast while every replication's calls are held
     in memory (:data:`planner.simulation.MAX_SIMULATED_CALLS`); for a channel too large for that, the table
@@ -376,7 +380,8 @@ def hours_by_confidence(
     jobs = [ConfidenceJob(spec, starts, interval_min, np.asarray(calls, dtype=float), np.asarray(aht_s, dtype=float),
                           calendar, error, float(c), replications, seed) for c in todo]
     heavy = run is not None and per_replication * replications >= PARALLEL_CALL_REPLAYS
-    found = dict(zip(todo, (run if heavy else run_here)(confidence_hours, jobs), strict=True))
+    found = dict(zip(todo, cached_map(confidence_hours, jobs, confidence_key, cache, run if heavy else None),
+                     strict=True))
     rows: list[tuple[str, float | None, float]] = [("erlang", None, float(plain.required.sum()) * interval_min / 60.0)]
     for conf in steps:
         h_conf = (known or {}).get(conf, found.get(conf))

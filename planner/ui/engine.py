@@ -177,14 +177,16 @@ def forecast_cached(scenario_json: str, source: str, history: Upload | None) -> 
 
 
 def plan_now(data: dict[str, Any], source: str, history: Upload | None, say: Callable[[str], None]) -> dict:
-    """Plan (forecast cached, the rest per session) and return the session's record of the plan."""
+    """Plan (the forecast and the risk step's hours cached on disk, the rest per session) and return the
+    session's record of the plan."""
+    from planner.io.cache import default_cache
     from planner.pipeline import plan_from
 
     t0 = time.perf_counter()
     scen = scenario_of(data, source)
     say("forecast")
     part = forecast_cached(to_json(data), source, history)
-    plan = plan_from(scen, part, progress=say)
+    plan = plan_from(scen, part, progress=say, cache=default_cache())
     return {
         "key": content_key(to_json(data), source, history.data if history else b""),
         "data": data,

@@ -13,6 +13,7 @@ EXAMPLE = "v80:channels.voice.service_level=0.8\nv90:channels.voice.service_leve
 
 
 def render() -> None:
+    from planner.io.cache import default_cache
     from planner.scenario import option_scenarios, parse_option
     from planner.sweep import OptionJob, compare, run_options
     from planner.sweep import table as flat_table
@@ -41,7 +42,8 @@ def render() -> None:
     elif run:
         options = [parse_option(x) for x in lines]
         scenarios = option_scenarios(rec["data"], options, rec["source"], engine.SCENARIO_DIR)
-        jobs = [OptionJob(o.name, o.label(), sc, rec["part"]) for o, sc in zip(options, scenarios, strict=True)]
+        jobs = [OptionJob(o.name, o.label(), sc, rec["part"], cache=default_cache())
+                for o, sc in zip(options, scenarios, strict=True)]
         bar = st.progress(0.0, text=tr("running_options", n=len(jobs)))
         done = [0]
 
