@@ -1,10 +1,12 @@
 """Scale benchmark (issue 23): plans of synthetic centres of 100 to 5,000 agents, one week, 7x24.
 
-Run from the project root:  python benchmarks/scale.py [--agents 100 500 2000]
+Run from the project root:  python benchmarks/scale.py [--agents 100 500 2000 5000]
 
 Each size is ``planner demo --agents N`` (the shipped 7x24 scenario: voice, chat, email and social on the
 built-in sample, its volume scaled to about N agents by :func:`planner.demo.scale_for_agents`) run in its
-own process, so that its peak memory is its own (``ru_maxrss`` of the child). It prints, per size: the
+own process with a fresh cache (``PLANNER_CACHE``: nothing of an earlier run is reused, the forecast and the
+risk table are made afresh), so that its peak memory is its own (``ru_maxrss`` of the child). It prints, per
+size: the
 agents the rosters have, the contacts of the week, the wall time of each step (the plan's ``wall_s``), the
 peak memory, the worst team's roster gap to its LP bound, and the ratio of the size's total time to the
 smallest size's against the ratio of their agents (the goal: time grows no faster than agents x 1.2 from
@@ -34,7 +36,8 @@ def run(agents: int, out: Path) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "planner", "demo", "--agents", str(agents), "--weeks", "10", "--out", str(out),
          "--json"],
-        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PLANNER_PROGRESS": "0"},
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PLANNER_PROGRESS": "0", "PLANNER_CACHE": str(out.parent / f"cache{agents}")},
     )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
@@ -48,7 +51,7 @@ def run(agents: int, out: Path) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--agents", type=int, nargs="+", default=[100, 500, 2000])
+    ap.add_argument("--agents", type=int, nargs="+", default=[100, 500, 2000, 5000])
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -189,12 +189,14 @@ def staff_step(
 def roster_step(
     scenario: Scenario, requirements: Requirements, progress: Progress | None = None
 ) -> tuple[tuple, list[str]]:
-    """One roster per team over the horizon's weeks (teams whose channels need nobody are skipped)."""
+    """One roster per team over the horizon's weeks (teams whose channels need nobody are skipped). The
+    teams do not depend on each other: they are solved side by side in threads (CP-SAT releases the GIL;
+    each solve is deterministic on its own), their rosters and notes kept in the teams' order."""
     from planner.scheduling.api import roster_weeks
     from planner.scheduling.demand import week_demands
 
     present = set(requirements.channels)
-    rosters, notes = [], []
+    todo, notes = [], []
     for team in scenario.effective_teams():
         chans = tuple(c for c in team.channels if c in present)
         if not chans:
@@ -209,9 +211,13 @@ def roster_step(
         windows = [scenario.channel(c).window for c in chans]
         demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}",
                                calendar=scenario.calendar, windows=windows)
-        r = roster_weeks(demands, scenario.rules, scenario.costs, scenario.solver, team=team.name, progress=progress,
-                         calendar=scenario.calendar, windows=windows)
-        rosters.append(r)
+        todo.append((team, demands, windows))
+    with ThreadPoolExecutor(max_workers=max(1, len(todo))) as teams:
+        solving = [teams.submit(roster_weeks, demands, scenario.rules, scenario.costs, scenario.solver,
+                                team=team.name, progress=progress, calendar=scenario.calendar, windows=windows)
+                   for team, demands, windows in todo]
+        rosters = [f.result() for f in solving]  # the first team's failure, as one after another would give
+    for (team, _demands, _windows), r in zip(todo, rosters, strict=True):
         notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
         closed_h = r.check.closed_paid_min / 60
         if closed_h > 0:
@@ -253,9 +259,7 @@ def check_step(
             checks.append(ch.check)
             if progress is not None:
                 progress(f"pricing {ch.spec.name}'s forecast risk")
-            risk, msgs = _risk(scenario, ch.spec, ch.starts, ch.interval_min, ch.offered, ch.aht_s,
-                               ch.agents, ch.required, errors, (hours or {}).get(ch.spec.name), run=run,
-                               cache=cache)
+            risk, msgs = _risk(scenario, ch, errors, (hours or {}).get(ch.spec.name), run=run, cache=cache)
             risks.append(risk)
             notes += msgs
     return tuple(checks), tuple(risks), notes
@@ -396,13 +400,7 @@ def channel_hours(
 
 def _risk(
     scenario: Scenario,
-    spec: Any,
-    starts: list[datetime],
-    interval_min: int,
-    offered: np.ndarray,
-    aht: np.ndarray,
-    agents: np.ndarray,
-    required: np.ndarray,
+    ch: ChannelRun,
     errors: dict[str, tuple[VolumeError, str]],
     hours: tuple | None = None,
     run: Any = None,
@@ -410,20 +408,21 @@ def _risk(
 ) -> tuple[Any, list[str]]:
     """One channel's :class:`planner.sla.risk.ChannelRisk`: its share of the team's agents against volumes
     drawn from the forecast's error (simulated, or replayed for deferred work), and for voice and chat the
-    hours of each confidence step (the plan's own confidence priced by its requirement, not searched again;
-    ``hours`` given: those, already priced), with a note for each step that could not be priced."""
+    hours of each confidence step (:func:`channel_hours`; ``hours`` given: those, already priced), with a
+    note for each step that could not be priced."""
     from planner.sla.risk import channel_risk
     from planner.sla.service import channel_service
 
+    spec = ch.spec
     error, origin = errors.get(spec.name, (VolumeError(), "none"))
     drawn = channel_service(
-        spec, starts, interval_min, offered, aht, agents, scenario.calendar,
+        spec, ch.starts, ch.interval_min, ch.offered, ch.aht_s, ch.agents, scenario.calendar,
         replications=scenario.risk_replications, seed=scenario.solver.seed + FRESH_SEED, volume_error=error,
     )
     notes: list[str] = []
     if hours is None:  # not priced yet
-        hours, notes = channel_hours(scenario, spec, starts, interval_min, offered, aht, required, errors, run,
-                                     cache)
+        hours, notes = channel_hours(scenario, spec, ch.starts, ch.interval_min, ch.offered, ch.aht_s, ch.required,
+                                     errors, run, cache)
     return channel_risk(drawn, spec, error, origin, hours=hours), notes
 
 def cost_step(
