@@ -277,8 +277,9 @@ def queue_channel_requirements(
             raise PlannerInputError(f"channels.{spec.name}: {exc}") from None
         when = format_instant(starts[int(np.flatnonzero(exc.among)[exc.index])])
         raise PlannerInputError(f"channels.{spec.name}: {exc.at(when)}") from None
-    except PlannerInputError as exc:
-        raise PlannerInputError(f"channels.{spec.name}: {exc}") from None
+    except PlannerInputError as exc:  # named once: a rule's own message may already name the channel
+        where = f"channels.{spec.name}"
+        raise PlannerInputError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from None
     return ChannelRequirement(
         spec.name, starts, required, fractional, load, sl, asa, occ, is_open, np.full(n, np.nan)
     )

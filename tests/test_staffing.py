@@ -239,3 +239,26 @@ def test_a_bad_value_in_one_interval_is_named_by_its_time():
     with pytest.raises(PlannerInputError) as err:
         queue_channel_requirements(spec, starts, calls, aht, 30, ChineseCalendar())
     assert str(err.value) == "channels.voice: aht_s must be a finite number, got inf (2026-03-16T02:00)"
+
+
+def test_a_staffing_rules_error_names_its_channel_once():
+    """A rule that cannot staff (the risk-aware one, say) names the channel in its own message: the channel
+    is not named twice (seen at 5,000 agents: "channels.chat: channels.chat: sl_confidence ...")."""
+    from planner.staffing import queue_channel_requirements
+
+    scen = _scenario("7x24", voice={"service_level": 0.8, "answer_s": 20})
+    fc = _forecast(days=1)
+    starts = tuple(pd.to_datetime(fc["interval_start"]).dt.to_pydatetime())
+
+    def named(*_a):
+        raise PlannerInputError("channels.voice: sl_confidence 0.9 cannot be met: no plan met the target")
+
+    def bare(*_a):
+        raise PlannerInputError("no plan met the target")
+
+    calls, aht = fc["offered"].to_numpy(dtype=float), np.full(len(fc), 240.0)
+    for rule, message in ((named, "channels.voice: sl_confidence 0.9 cannot be met: no plan met the target"),
+                          (bare, "channels.voice: no plan met the target")):
+        with pytest.raises(PlannerInputError) as err:
+            queue_channel_requirements(scen.channel("voice"), starts, calls, aht, 30, CAL, rule)
+        assert str(err.value) == message
