@@ -39,150 +39,17 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 
 from planner.calendar import ChineseCalendar, CoverageWindow
-from planner.domain import Requirements
+from planner.domain import CapacityTerms, Requirements, VolumeTerms
 from planner.errors import PlannerInputError
-from planner.labour import OVERTIME_HOLIDAY_MULTIPLE, OVERTIME_MONTH_MAX_MIN, PAID_HOURS_PER_MONTH
+from planner.labour import OVERTIME_HOLIDAY_MULTIPLE, PAID_HOURS_PER_MONTH
 
-MIN_MONTHS, MAX_MONTHS = 12, 36
 FACTOR_STEP = 0.05  # staffing grid of volume factors; hours in between are interpolated linearly
-OVERTIME_MONTH_MAX_H = OVERTIME_MONTH_MAX_MIN / 60  # Labour Law art. 41: 36 h a month
-
-
-@dataclass(frozen=True)
-class Peak:
-    """A promotion or season multiplying a month's volume: one month (``month`` = "YYYY-MM") or the same
-    calendar month every year (``calendar_month`` 1-12)."""
-
-    name: str
-    factor: float
-    month: str | None = None
-    calendar_month: int | None = None
-
-    def applies(self, first_day: date) -> bool:
-        if self.month is not None:
-            return f"{first_day:%Y-%m}" == self.month
-        return self.calendar_month == first_day.month
-
-
-@dataclass(frozen=True)
-class ShrinkageSplit:
-    """Shares of paid time off the job (fractions): annual leave per calendar month (Jan..Dec), sick leave,
-    training, meetings and other (paid breaks, coaching, system downtime: what else the scenario's lump
-    shrinkage covers)."""
-
-    annual_leave: tuple[float, ...] = (0.0,) * 12
-    sick_leave: float = 0.0
-    training: float = 0.0
-    meetings: float = 0.0
-    other: float = 0.0
-
-    def __post_init__(self) -> None:
-        if len(self.annual_leave) != 12:
-            raise PlannerInputError("capacity.shrinkage.annual_leave: give one value or twelve (Jan..Dec)")
-        for m in range(1, 13):
-            if not 0 <= self.of_month(m) < 1:
-                raise PlannerInputError(
-                    f"capacity.shrinkage: month {m}'s shrinkage {self.of_month(m):g} must be a fraction in [0, 1)"
-                )
-
-    def of_month(self, calendar_month: int) -> float:
-        return self.annual_leave[calendar_month - 1] + self.sick_leave + self.training + self.meetings + self.other
-
-
-@dataclass(frozen=True)
-class VolumeTerms:
-    """How volume moves over the term (see the module docstring). ``monthly``: channel -> contacts a month
-    at factor 1 (else the plan's forecast); ``seasonal``: Jan..Dec factors; ``fcr``/``fcr_target``: the
-    first-contact resolution of the history and of the term (both or neither)."""
-
-    monthly: tuple[tuple[str, float], ...] = ()
-    growth_year: float = 0.0
-    seasonal: tuple[float, ...] = (1.0,) * 12
-    peaks: tuple[Peak, ...] = ()
-    fcr: float | None = None
-    fcr_target: float | None = None
-
-    def __post_init__(self) -> None:
-        if len(self.seasonal) != 12 or any(not x > 0 for x in self.seasonal):
-            raise PlannerInputError("capacity.volume.seasonal: twelve factors > 0 (Jan..Dec)")
-        if (self.fcr is None) != (self.fcr_target is None):
-            raise PlannerInputError("capacity.volume: give fcr and fcr_target together")
-        for key in ("fcr", "fcr_target"):
-            v = getattr(self, key)
-            if v is not None and not 0 < v <= 1:
-                raise PlannerInputError(f"capacity.volume.{key}: {v} must be a fraction in (0, 1]")
-        if self.growth_year <= -1:
-            raise PlannerInputError(f"capacity.volume.growth_year: {self.growth_year} must be > -1")
-
-
-@dataclass(frozen=True)
-class CapacityTerms:
-    """The supply side and the money of a hiring plan (fractions, months, CNY; see scenarios/README.md).
-
-    headcount: agents at the start (None: the plan's rostered agents). shrinkage: None takes the scenario's
-    ``[staffing] shrinkage`` as one lump. short_penalty_fte_month: the cost of an FTE-month short, as a
-    multiple of the term's cost of a head (large: covering comes first).
-    """
-
-    months: int = 24
-    start: date | None = None
-    headcount: float | None = None
-    attrition_month: float = 0.05
-    new_hire_attrition_month: float = 0.10
-    new_hire_months: int = 3
-    lead_time_months: int = 1
-    ramp: tuple[float, ...] = (0.6, 0.85)
-    class_size_min: int = 5
-    class_size_max: int = 25
-    classes_max_month: int = 2
-    overtime_max_h_month: float = OVERTIME_MONTH_MAX_H
-    hire_cost_cny: float = 3000.0
-    class_cost_cny: float = 20000.0
-    shrinkage: ShrinkageSplit | None = None
-    volume: VolumeTerms = field(default_factory=VolumeTerms)
-    short_penalty_fte_month: float = 10.0
-
-    def __post_init__(self) -> None:
-        check_months(self.months, "capacity.months")
-        for key in ("attrition_month", "new_hire_attrition_month"):
-            v = getattr(self, key)
-            if not 0 <= v <= 1:
-                raise PlannerInputError(f"capacity.{key}: {v} is not a fraction in [0, 1]")
-        if self.lead_time_months < 0:
-            raise PlannerInputError(f"capacity.lead_time_months: {self.lead_time_months} must be >= 0")
-        if self.new_hire_months < 0:
-            raise PlannerInputError(f"capacity.new_hire_months: {self.new_hire_months} must be >= 0")
-        if any(not 0 < r <= 1 for r in self.ramp):
-            raise PlannerInputError("capacity.ramp: productivity by month on the floor, each in (0, 1]")
-        if not 1 <= self.class_size_min <= self.class_size_max:
-            raise PlannerInputError(
-                f"capacity.class_size_min: {self.class_size_min} must be >= 1 and at most class_size_max "
-                f"{self.class_size_max}"
-            )
-        if self.classes_max_month < 0:
-            raise PlannerInputError(f"capacity.classes_max_month: {self.classes_max_month} must be >= 0")
-        if not 0 <= self.overtime_max_h_month <= OVERTIME_MONTH_MAX_H:
-            raise PlannerInputError(
-                f"capacity.overtime_max_h_month: {self.overtime_max_h_month:g} must be in [0, 36] "
-                "(Labour Law art. 41)"
-            )
-        if self.headcount is not None and self.headcount < 0:
-            raise PlannerInputError(f"capacity.headcount: {self.headcount:g} must be >= 0")
-
-    def shrinkage_of(self, first_day: date, lump: float) -> float:
-        """The month's shrinkage: the split's sum for its calendar month, else the scenario's ``lump``."""
-        return lump if self.shrinkage is None else self.shrinkage.of_month(first_day.month)
-
-
-def check_months(months: int, key: str) -> None:
-    if not MIN_MONTHS <= months <= MAX_MONTHS:
-        raise PlannerInputError(f"{key}: {months} months: the term must be {MIN_MONTHS} to {MAX_MONTHS} months")
 
 
 def month_starts(start: date, months: int) -> list[date]:

@@ -11,7 +11,7 @@ Measured on the plan, not guessed:
 * schedule efficiency ``e = R / (P (1 - s))``: R the required productive agent-hours of the rostered
   channels, P the rosters' paid hours (work, paid breaks, training), s the scenario's shrinkage;
 * a head's cost a month: the plan's cost per agent FTE without its statutory-holiday line
-  (:func:`planner.costing.fte_cost_month_fen`), trainees costed the same;
+  (:meth:`planner.costing.CostBreakdown.fte_cost_month_fen`), trainees costed the same;
 * the starting headcount (default): the rosters' agents;
 * the base volume: the plan's forecast scaled to a month (365.25 / 12 days), unless ``[capacity.volume]
   monthly`` gives it.
@@ -37,10 +37,8 @@ import pandas as pd
 
 from planner.calendar import typical_week_start
 from planner.capacity import (
-    CapacityTerms,
     DayProfile,
     MonthNeed,
-    check_months,
     day_profiles,
     explain,
     factor_grid,
@@ -52,7 +50,7 @@ from planner.capacity import (
     volume_factor,
     ym,
 )
-from planner.domain import Forecast, Scenario
+from planner.domain import CapacityTerms, Forecast, Scenario, check_months
 from planner.errors import PlannerInputError
 from planner.hiring import Hiring, overtime_fen_per_fte, solve_hiring
 from planner.labour import DAYS_PER_MONTH, PAID_HOURS_PER_MONTH
@@ -409,9 +407,8 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
 
     ``scenario``: the scenario whose ``[capacity]`` terms, targets and pay apply (default: the plan's own;
     a what-if may change its capacity keys, targets or FCR, not its data or horizon); a scenario without a
-    ``[capacity]`` section takes the defaults of :class:`planner.capacity.CapacityTerms`. ``months``
+    ``[capacity]`` section takes the defaults of :class:`planner.domain.CapacityTerms`. ``months``
     overrides ``capacity.months`` (12-36)."""
-    from planner.costing import fte_cost_month_fen
     from planner.steps import staff_step, volume_errors
 
     t0 = time.perf_counter()
@@ -460,7 +457,7 @@ def capacity_of(plan: Any, scenario: Scenario | None = None, months: int | None 
             hourly_fen=pay.hourly_fen,
         )
     notes += [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    head_fen = fte_cost_month_fen(measure.cost)
+    head_fen = measure.cost.fte_cost_month_fen()
     # supply is counted in full-time heads (174 paid hours a month): the rosters' agent FTE, so that agents
     # rostered four days a week count 0.8 each (costing's wage share), not 1
     headcount = float(terms.headcount) if terms.headcount is not None else float(measure.cost.fte)

@@ -213,7 +213,6 @@ def staff_command(
     from planner.io.requirements import write_requirements
     from planner.io.table import check_writable
     from planner.scenario import load_scenario
-    from planner.staffing import requirement_summary
     from planner.steps import staff_step, volume_errors
 
     scen = load_scenario(scenario)
@@ -225,7 +224,7 @@ def staff_command(
     messages = [n for n in notes if n.startswith(confident)] + messages
     write_requirements(req, out)
     _print_warnings(messages)
-    summary = {"out": out, "rows": len(req.frame), "channels": requirement_summary(req)}
+    summary = {"out": out, "rows": len(req.frame), "channels": req.summary()}
     if as_json:
         emit_json(summary)
     else:
@@ -1264,8 +1263,8 @@ def capacity_cmd(
     training classes (a MIP, its gap reported), overtime, idle and short FTE, and the cost of the term."""
     from pathlib import Path
 
-    from planner.capacity import check_months
     from planner.capacity_plan import capacity_of, summary_lines
+    from planner.domain import check_months
     from planner.io.charts import write_capacity_chart
     from planner.io.table import check_writable, write_csv
     from planner.io.xlsx import write_capacity_xlsx

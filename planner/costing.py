@@ -169,6 +169,15 @@ class CostBreakdown:
     def contacts(self) -> float:
         return float(sum(self.contacts_month.values()))
 
+    def fte_cost_month_fen(self) -> float:
+        """The cost a month per agent FTE without the statutory-holiday line: wages, the rosters' own
+        premiums (overtime, rest days, night), employer contributions, support staff, seats, IT and overhead,
+        over the agent FTE. :mod:`planner.capacity` prices the holiday premium month by month instead."""
+        if self.fte <= 0:
+            raise PlannerInputError("cost: the plan has no agent FTE to price a head by")
+        holiday = sum(x.amount_fen for x in self.lines if x.item == HOLIDAY_ITEM)
+        return (self.cost_month_fen - holiday) / self.fte
+
     def to_dict(self) -> dict[str, Any]:
         """The ``cost`` block of ``summary.json`` (CNY for people, fen where summed)."""
         return cost_summary(self)
@@ -600,16 +609,6 @@ def plan_cost(
         contacts_month={c: float(v) * month for c, v in handled.items()},
         channel_cost_month_fen=by_channel,
     )
-
-
-def fte_cost_month_fen(c: CostBreakdown) -> float:
-    """A plan's cost a month per agent FTE without its statutory-holiday line: wages, the rosters' own
-    premiums (overtime, rest days, night), employer contributions, support staff, seats, IT and overhead,
-    over the agent FTE. :mod:`planner.capacity` prices the holiday premium month by month instead."""
-    if c.fte <= 0:
-        raise PlannerInputError("cost: the plan has no agent FTE to price a head by")
-    holiday = sum(x.amount_fen for x in c.lines if x.item == HOLIDAY_ITEM)
-    return (c.cost_month_fen - holiday) / c.fte
 
 
 def _cny(fen: float) -> float:

@@ -18,7 +18,7 @@ import pandas as pd
 from forecasts.io import ALLOWED_INTERVAL_MIN, Blob
 from planner.calendar import ChineseCalendar, CoverageWindow
 from planner.errors import FieldError, PlannerInputError
-from planner.labour import CostRates, PayRules, ShiftRules
+from planner.labour import OVERTIME_MONTH_MAX_MIN, CostRates, PayRules, ShiftRules
 
 TIME_FMT = "%Y-%m-%dT%H:%M"  # local wall-clock time of files, ISO 8601 without zone
 INTERVALS_MIN = ALLOWED_INTERVAL_MIN  # interval lengths that divide an hour (one list, in forecasts.io)
@@ -228,6 +228,23 @@ class Requirements:
         keep = self.frame["channel"].isin(list(channels))
         return Requirements(self.frame.loc[keep], self.interval_min, self.source)
 
+    def summary(self) -> dict[str, dict[str, float | int]]:
+        """Per channel: ``intervals``, ``agent_hours`` (sum of required x interval length [h]),
+        ``peak_required``."""
+        out: dict[str, dict[str, float | int]] = {}
+        for ch, g in self.frame.groupby("channel", sort=False):
+            if self.interval_min is not None:
+                hours = self.interval_min / 60.0
+            else:
+                starts = g["interval_start"].sort_values()
+                hours = float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
+            out[str(ch)] = {
+                "intervals": len(g),
+                "agent_hours": float(g["required"].sum()) * hours,
+                "peak_required": int(g["required"].max()),
+            }
+        return out
+
     def on(self, channel: str, starts: pd.DatetimeIndex | pd.Series) -> tuple[Any, Any]:
         """One channel's ``required`` and ``open`` (1.0/0.0; 1.0 where the source has no window) at
         ``starts``, as float arrays (0 required and closed where the channel has no row)."""
@@ -394,6 +411,145 @@ class ReportTargets:
     columns: tuple[tuple[str, str], ...] = ()
 
 
+# --------------------------------------------------------------------------------------------
+# The contract term's supply, money and volume ([capacity]; the plan over the term: planner.capacity)
+# --------------------------------------------------------------------------------------------
+
+MIN_MONTHS, MAX_MONTHS = 12, 36
+OVERTIME_MONTH_MAX_H = OVERTIME_MONTH_MAX_MIN / 60  # Labour Law art. 41: 36 h a month
+
+
+@dataclass(frozen=True)
+class Peak:
+    """A promotion or season multiplying a month's volume: one month (``month`` = "YYYY-MM") or the same
+    calendar month every year (``calendar_month`` 1-12)."""
+
+    name: str
+    factor: float
+    month: str | None = None
+    calendar_month: int | None = None
+
+    def applies(self, first_day: date) -> bool:
+        if self.month is not None:
+            return f"{first_day:%Y-%m}" == self.month
+        return self.calendar_month == first_day.month
+
+
+@dataclass(frozen=True)
+class ShrinkageSplit:
+    """Shares of paid time off the job (fractions): annual leave per calendar month (Jan..Dec), sick leave,
+    training, meetings and other (paid breaks, coaching, system downtime: what else the scenario's lump
+    shrinkage covers)."""
+
+    annual_leave: tuple[float, ...] = (0.0,) * 12
+    sick_leave: float = 0.0
+    training: float = 0.0
+    meetings: float = 0.0
+    other: float = 0.0
+
+    def __post_init__(self) -> None:
+        if len(self.annual_leave) != 12:
+            raise PlannerInputError("capacity.shrinkage.annual_leave: give one value or twelve (Jan..Dec)")
+        for m in range(1, 13):
+            if not 0 <= self.of_month(m) < 1:
+                raise PlannerInputError(
+                    f"capacity.shrinkage: month {m}'s shrinkage {self.of_month(m):g} must be a fraction in [0, 1)"
+                )
+
+    def of_month(self, calendar_month: int) -> float:
+        return self.annual_leave[calendar_month - 1] + self.sick_leave + self.training + self.meetings + self.other
+
+
+@dataclass(frozen=True)
+class VolumeTerms:
+    """How volume moves over the term (see the module docstring). ``monthly``: channel -> contacts a month
+    at factor 1 (else the plan's forecast); ``seasonal``: Jan..Dec factors; ``fcr``/``fcr_target``: the
+    first-contact resolution of the history and of the term (both or neither)."""
+
+    monthly: tuple[tuple[str, float], ...] = ()
+    growth_year: float = 0.0
+    seasonal: tuple[float, ...] = (1.0,) * 12
+    peaks: tuple[Peak, ...] = ()
+    fcr: float | None = None
+    fcr_target: float | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.seasonal) != 12 or any(not x > 0 for x in self.seasonal):
+            raise PlannerInputError("capacity.volume.seasonal: twelve factors > 0 (Jan..Dec)")
+        if (self.fcr is None) != (self.fcr_target is None):
+            raise PlannerInputError("capacity.volume: give fcr and fcr_target together")
+        for key in ("fcr", "fcr_target"):
+            v = getattr(self, key)
+            if v is not None and not 0 < v <= 1:
+                raise PlannerInputError(f"capacity.volume.{key}: {v} must be a fraction in (0, 1]")
+        if self.growth_year <= -1:
+            raise PlannerInputError(f"capacity.volume.growth_year: {self.growth_year} must be > -1")
+
+
+@dataclass(frozen=True)
+class CapacityTerms:
+    """The supply side and the money of a hiring plan (fractions, months, CNY; see scenarios/README.md).
+
+    headcount: agents at the start (None: the plan's rostered agents). shrinkage: None takes the scenario's
+    ``[staffing] shrinkage`` as one lump. short_penalty_fte_month: the cost of an FTE-month short, as a
+    multiple of the term's cost of a head (large: covering comes first).
+    """
+
+    months: int = 24
+    start: date | None = None
+    headcount: float | None = None
+    attrition_month: float = 0.05
+    new_hire_attrition_month: float = 0.10
+    new_hire_months: int = 3
+    lead_time_months: int = 1
+    ramp: tuple[float, ...] = (0.6, 0.85)
+    class_size_min: int = 5
+    class_size_max: int = 25
+    classes_max_month: int = 2
+    overtime_max_h_month: float = OVERTIME_MONTH_MAX_H
+    hire_cost_cny: float = 3000.0
+    class_cost_cny: float = 20000.0
+    shrinkage: ShrinkageSplit | None = None
+    volume: VolumeTerms = field(default_factory=VolumeTerms)
+    short_penalty_fte_month: float = 10.0
+
+    def __post_init__(self) -> None:
+        check_months(self.months, "capacity.months")
+        for key in ("attrition_month", "new_hire_attrition_month"):
+            v = getattr(self, key)
+            if not 0 <= v <= 1:
+                raise PlannerInputError(f"capacity.{key}: {v} is not a fraction in [0, 1]")
+        if self.lead_time_months < 0:
+            raise PlannerInputError(f"capacity.lead_time_months: {self.lead_time_months} must be >= 0")
+        if self.new_hire_months < 0:
+            raise PlannerInputError(f"capacity.new_hire_months: {self.new_hire_months} must be >= 0")
+        if any(not 0 < r <= 1 for r in self.ramp):
+            raise PlannerInputError("capacity.ramp: productivity by month on the floor, each in (0, 1]")
+        if not 1 <= self.class_size_min <= self.class_size_max:
+            raise PlannerInputError(
+                f"capacity.class_size_min: {self.class_size_min} must be >= 1 and at most class_size_max "
+                f"{self.class_size_max}"
+            )
+        if self.classes_max_month < 0:
+            raise PlannerInputError(f"capacity.classes_max_month: {self.classes_max_month} must be >= 0")
+        if not 0 <= self.overtime_max_h_month <= OVERTIME_MONTH_MAX_H:
+            raise PlannerInputError(
+                f"capacity.overtime_max_h_month: {self.overtime_max_h_month:g} must be in [0, 36] "
+                "(Labour Law art. 41)"
+            )
+        if self.headcount is not None and self.headcount < 0:
+            raise PlannerInputError(f"capacity.headcount: {self.headcount:g} must be >= 0")
+
+    def shrinkage_of(self, first_day: date, lump: float) -> float:
+        """The month's shrinkage: the split's sum for its calendar month, else the scenario's ``lump``."""
+        return lump if self.shrinkage is None else self.shrinkage.of_month(first_day.month)
+
+
+def check_months(months: int, key: str) -> None:
+    if not MIN_MONTHS <= months <= MAX_MONTHS:
+        raise PlannerInputError(f"{key}: {months} months: the term must be {MIN_MONTHS} to {MAX_MONTHS} months")
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A loaded scenario: site, calendar, coverage, channels, teams, data, horizon, rules and solver."""
@@ -419,7 +575,7 @@ class Scenario:
     risk_replications: int = 200
     confidence_steps: tuple[float, ...] = (0.8, 0.9, 0.95)
     report: ReportTargets = field(default_factory=ReportTargets)
-    capacity: Any = None  # a planner.capacity.CapacityTerms when the scenario has a [capacity] section
+    capacity: CapacityTerms | None = None  # when the scenario has a [capacity] section
 
     def channel(self, name: str) -> ChannelSpec:
         """The spec of one channel (KeyError if absent)."""

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.capacity import CapacityTerms, productivity, starting_headcount, supply, survival
+from planner.capacity import productivity, starting_headcount, supply, survival
+from planner.domain import CapacityTerms
 from planner.errors import PlannerInputError
 from planner.labour import OVERTIME_WORKDAY_MULTIPLE, PAID_HOURS_PER_MONTH
 

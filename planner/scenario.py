@@ -27,21 +27,24 @@ from planner.calendar import (
     weekday_window,
     window_7x24,
 )
-from planner.capacity import CapacityTerms, Peak, ShrinkageSplit, VolumeTerms
 from planner.domain import (
     CHANNEL_KINDS,
     MAX_HORIZON_WEEKS,
+    CapacityTerms,
     ChannelSpec,
     ColumnMap,
     DataSource,
     ForecastSettings,
     Horizon,
+    Peak,
     ReportTargets,
     Scenario,
     ServiceTarget,
+    ShrinkageSplit,
     SolverSettings,
     Team,
     VolumeError,
+    VolumeTerms,
 )
 from planner.errors import PlannerInputError
 from planner.io.holidays import read_overrides
@@ -501,7 +504,7 @@ class _CapacityVolume(_Strict):
 
 
 class _Capacity(_Strict):
-    """The long-range capacity and hiring plan (planner.capacity); defaults: planner.capacity.CapacityTerms."""
+    """The long-range capacity and hiring plan (planner.capacity); defaults: planner.domain.CapacityTerms."""
 
     months: Annotated[int, Field(ge=12, le=36)] = 24
     start: Month | None = None
@@ -735,7 +738,7 @@ def _rules(raw: _Rules, source: str) -> tuple[ShiftRules, int]:
 
 
 def _capacity(raw: _Capacity | None, names: list[str], source: str) -> CapacityTerms | None:
-    """The [capacity] section as :class:`planner.capacity.CapacityTerms` (None without the section)."""
+    """The [capacity] section as :class:`planner.domain.CapacityTerms` (None without the section)."""
     if raw is None:
         return None
     vol = raw.volume

@@ -449,18 +449,3 @@ def _frame(req: ChannelRequirement) -> pd.DataFrame:
     )
 
 
-def requirement_summary(req: Requirements) -> dict[str, dict[str, float | int]]:
-    """Per channel: ``intervals``, ``agent_hours`` (sum of required x interval length [h]), ``peak_required``."""
-    out: dict[str, dict[str, float | int]] = {}
-    for ch, g in req.frame.groupby("channel", sort=False):
-        starts = g["interval_start"].sort_values()
-        if req.interval_min is not None:
-            hours = req.interval_min / 60.0
-        else:
-            hours = float(starts.diff().min().total_seconds()) / 3600.0 if len(starts) > 1 else 0.0
-        out[str(ch)] = {
-            "intervals": len(g),
-            "agent_hours": float(g["required"].sum()) * hours,
-            "peak_required": int(g["required"].max()),
-        }
-    return out

@@ -432,7 +432,6 @@ def cost_step(
     rule, the statutory holidays of the year ahead its windows are open on, the handled contacts."""
     from planner.costing import plan_cost, statutory_holidays_ahead, team_cost
     from planner.labour import week_standard_min
-    from planner.staffing import requirement_summary
 
     cal, rules = scenario.calendar, scenario.rules
     teams = []
@@ -447,7 +446,7 @@ def cost_step(
                 week_standard=[week_standard_min(d.rota_days_delta) for d in r.demands],
             )
         )
-    req = requirement_summary(requirements)
+    req = requirements.summary()
     return plan_cost(
         teams,
         pay=scenario.pay,

@@ -13,6 +13,7 @@ import pandas as pd
 from planner.verdict import channel_line, channel_verdict, provisional_line, verdict_line, verdict_of
 
 if TYPE_CHECKING:  # a plan's summary is read off the plan; the plan asks for it (Plan.summary)
+    from planner.domain import Schedule
     from planner.plan import Plan
 
 
@@ -28,11 +29,9 @@ def _num(x: Any) -> Any:
 
 def summary_of(p: Plan) -> dict[str, Any]:
     """The plan's figures: horizon, per channel (forecast, requirement, contract measure), per team."""
-    from planner.staffing import requirement_summary
-
     s = p.scenario
 
-    req = requirement_summary(p.requirements)
+    req = p.requirements.summary()
     checks = {c.channel: c for c in p.service}
     risks = {r.channel: r for r in p.risk}
     channels = {}
@@ -287,3 +286,19 @@ def cost_lines(cost: dict[str, Any] | None) -> list[str]:
             f"{flags[0]['agent_id']} {flags[0]['month']} ({flags[0]['projected_h']:.1f} h projected)"
         )
     return lines
+
+
+def roster_grid(schedule: Schedule) -> pd.DataFrame:
+    """The grid a team leader prints: one row per agent, one column per date (``YYYY-MM-DD``), each cell
+    the shift ``HH:MM-HH:MM`` (first to last activity of the day; overnight shifts end the next day) or
+    empty."""
+    df = schedule.busy()
+    if df.empty:
+        return pd.DataFrame(columns=["agent_id"])
+    g = df.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max")).reset_index()
+    g["shift"] = g["start"].dt.strftime("%H:%M") + "-" + g["end"].dt.strftime("%H:%M")
+    g["date"] = g["date"].dt.strftime("%Y-%m-%d")
+    dates = sorted(schedule.frame["date"].dt.strftime("%Y-%m-%d").unique())
+    grid = g.pivot(index="agent_id", columns="date", values="shift").reindex(columns=dates).fillna("")
+    grid.columns = [str(c) for c in grid.columns]
+    return grid.reset_index()

@@ -102,7 +102,7 @@ class Heads:
     / (1 - s))`` per interval as the roster schedules them, and ``peak_scheduled`` the most in one interval;
     ``fte`` paid full-time agents, ``R / (e (1 - s) x 40 h)`` a week (the capacity plan's formula,
     :mod:`planner.capacity`, with the plan's measured schedule efficiency e); ``cost_month_cny`` those FTE at
-    the plan's cost of an FTE-month (:func:`planner.costing.fte_cost_month_fen`)."""
+    the plan's cost of an FTE-month (:meth:`planner.costing.CostBreakdown.fte_cost_month_fen`)."""
 
     on_job_h: float
     scheduled_h: float

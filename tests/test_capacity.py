@@ -20,10 +20,7 @@ import pytest
 
 from planner.calendar import ChineseCalendar, weekday_window, window_7x24
 from planner.capacity import (
-    CapacityTerms,
     DayProfile,
-    Peak,
-    VolumeTerms,
     explain,
     fcr_factor,
     requirement_by_month,
@@ -31,6 +28,7 @@ from planner.capacity import (
     survival,
     volume_factor,
 )
+from planner.domain import CapacityTerms, Peak, VolumeTerms
 from planner.errors import PlannerInputError
 from planner.hiring import solve_hiring
 

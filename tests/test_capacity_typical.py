@@ -141,13 +141,12 @@ def _plan(start: date, weeks: int):
 def test_an_ordinary_week_is_measured_on_its_own_plan_as_before():
     """16-22 March 2026 holds no holiday: the plan is measured on itself, as before issue 21."""
     from planner.capacity_plan import capacity_of, measured_efficiency, typical_week
-    from planner.costing import fte_cost_month_fen
 
     p = _plan(date(2026, 3, 16), 1)
     assert typical_week(p) == (None, [])
     cp = capacity_of(p)
     assert cp.efficiency == measured_efficiency(p)
-    assert cp.head_fen_month == fte_cost_month_fen(p.cost)
+    assert cp.head_fen_month == p.cost.fte_cost_month_fen()
     assert cp.headcount == p.cost.fte
     # the base: the week's calls x (365.25 / 12) / 7 (no season given)
     week = p.forecast.of("voice")["offered"].sum()
@@ -157,7 +156,6 @@ def test_an_ordinary_week_is_measured_on_its_own_plan_as_before():
 
 def test_a_national_day_week_is_measured_on_its_typical_week():
     from planner.capacity_plan import capacity_of, measured_efficiency, typical_week
-    from planner.costing import fte_cost_month_fen
 
     # Mon 5 - Sun 11 Oct 2026: 5-7 Oct off, Sat 10 Oct a make-up day; Thu 8 and Fri 9 Oct are 1 and 2 days
     # after the days off, Sun 11 Oct 4 days
@@ -183,7 +181,7 @@ def test_a_national_day_week_is_measured_on_its_typical_week():
     assert tf["interval_start"].max() == pd.Timestamp("2026-10-18 23:00")
     cp = capacity_of(p)
     assert cp.efficiency == pytest.approx(min(1.0, measured_efficiency(typ)))
-    assert cp.head_fen_month == pytest.approx(fte_cost_month_fen(typ.cost))
+    assert cp.head_fen_month == pytest.approx(typ.cost.fte_cost_month_fen())
     assert cp.headcount == pytest.approx(typ.cost.fte)
     assert cp.base_volume["voice"] == pytest.approx(week * MONTH_DAYS / 7, rel=1e-9)
     text = " ".join(cp.notes)
@@ -193,8 +191,8 @@ def test_a_national_day_week_is_measured_on_its_typical_week():
 
 
 def _hires_and_cost(path, start: date, weeks: int, term_start: date) -> tuple[int, float]:
-    from planner.capacity import CapacityTerms
     from planner.capacity_plan import capacity_of
+    from planner.domain import CapacityTerms
     from planner.pipeline import plan
     from planner.scenario import load_scenario
 

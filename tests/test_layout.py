@@ -8,6 +8,9 @@
   ``python -m`` entry point; the client's check, the term plan and the SLA options included: they stand on
   the steps beside the pipeline) never import ``planner.pipeline``, ``planner.scenario``, ``planner.cli``,
   ``planner.ui``, nor ``planner.io``;
+* the UI (``planner/ui/``, ``app.py``) imports no engine below the steps (``BELOW_STEPS``: staffing,
+  scheduling, costing, capacity, the simulator, ...): it reaches them through the pipeline, the steps, the
+  views and ``planner.io``;
 * the simulator never imports ``planner.staffing`` or ``planner.sla`` (directly or through another module):
   it is the independent oracle of the plan;
 * ``forecasts`` never imports ``planner``;
@@ -49,6 +52,14 @@ NOT_ENGINES = (
 )
 EDGE_MODULES = ("planner.pipeline", "planner.scenario", "planner.cli", "planner.ui")
 IO_PACKAGE = ("planner.io",)
+UI = ("planner/ui/", "app.py")
+# the engines under the steps (DESIGN.md "Layout": app/ui, cli -> pipeline -> steps, check, capacity_plan,
+# sweep -> these -> domain): the UI asks the steps, the views and io for what they compute
+BELOW_STEPS = (
+    "planner.staffing", "planner.deferred", "planner.queueing", "planner.scheduling", "planner.shifts",
+    "planner.costing", "planner.labour", "planner.capacity", "planner.hiring", "planner.sla", "planner.simulation",
+    "planner.calendar", "planner.forecasting", "forecasts",
+)
 SIMULATOR = "planner.simulation"
 NOT_FOR_SIMULATOR = ("planner.staffing", "planner.sla")
 
@@ -299,6 +310,10 @@ def engine_io_violations(mods: dict[str, Module]) -> list[str]:
     return import_violations(mods, is_engine, IO_PACKAGE)
 
 
+def ui_violations(mods: dict[str, Module]) -> list[str]:
+    return import_violations(mods, lambda m: _in(m.rel, UI), BELOW_STEPS)
+
+
 def pipeline_io_violations(mods: dict[str, Module]) -> list[str]:
     """pipeline.py composes the steps: it calls no planner.io."""
     return import_violations(mods, lambda m: m.rel == PIPELINE, IO_PACKAGE)
@@ -460,6 +475,11 @@ def test_engines_never_import_the_edges():
 def test_engines_never_import_io():
     bad = engine_io_violations(project())
     assert not bad, _report("an engine imports planner.io (io is called by the edges only)", bad)
+
+
+def test_the_ui_imports_no_engine_below_the_steps():
+    bad = ui_violations(project())
+    assert not bad, _report("the UI imports an engine below the steps", bad)
 
 
 def test_simulator_never_imports_staffing_or_sla():
@@ -635,6 +655,29 @@ def test_io_import_check_catches_engines(tmp_path):
         "planner/queueing.py:3",
         "planner/simulation.py:1",
         "planner/staffing.py:2",
+    ], bad
+
+
+def test_ui_check_catches_engines_below_the_steps(tmp_path):
+    mods = fake(
+        tmp_path,
+        {
+            "planner/ui/staffing.py": "def f():\n    from planner.staffing import requirement_summary\n",
+            "planner/ui/roster.py": "from planner.scheduling.roster import roster_grid\n",
+            "app.py": "import planner.costing\n",
+            "planner/ui/term.py": "from planner.capacity_plan import capacity_of\nfrom planner.views import x\n",
+            "planner/staffing.py": "",
+            "planner/scheduling/roster.py": "",
+            "planner/costing.py": "",
+            "planner/capacity_plan.py": "",
+            "planner/views.py": "",
+        },
+    )
+    bad = ui_violations(mods)
+    assert sorted(b.split(": ")[0] for b in bad) == [
+        "app.py:1",
+        "planner/ui/roster.py:1",
+        "planner/ui/staffing.py:2",
     ], bad
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from planner.domain import TIME_FMT
 from planner.io.schedule import schedule_table
 from planner.plan import Plan
+from planner.views import roster_grid
 
 PLAN_FILES = (
     "forecast.csv",
@@ -23,7 +24,8 @@ PLAN_FILES = (
 )
 
 def tables(p: Plan) -> dict[str, pd.DataFrame]:
-    """The plan's tables as written: forecast, requirements, schedule, coverage, service."""
+    """The plan's tables as written: forecast, requirements, the roster grid a team leader prints, schedule,
+    coverage, service, risk, confidence hours, cost (and the capacity plan's months)."""
     fc = p.forecast.frame.reset_index(drop=True)
     fc["interval_start"] = fc["interval_start"].dt.strftime(TIME_FMT)
     schedule = schedule_table(p.schedule)
@@ -40,6 +42,7 @@ def tables(p: Plan) -> dict[str, pd.DataFrame]:
     return {
         "forecast": fc,
         "requirements": p.requirements.frame,
+        "roster": roster_grid(p.schedule),
         "schedule": schedule,
         "coverage": coverage,
         "service": service,

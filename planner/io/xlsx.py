@@ -18,7 +18,6 @@ import pandas as pd
 
 from planner.domain import TIME_FMT
 from planner.errors import PlannerInputError
-from planner.scheduling.roster import roster_grid
 from planner.verdict import channel_line, level_name, of_summary, provisional_line, verdict_line
 
 HEADERS = {
@@ -148,7 +147,7 @@ def write_plan_xlsx(path: str | Path, summary: dict[str, Any], tables: dict[str,
         "requirements": tables["requirements"].assign(
             interval_start=pd.to_datetime(tables["requirements"]["interval_start"]).dt.strftime(TIME_FMT)
         ),
-        "roster": roster_grid(tables["schedule"]),
+        "roster": tables["roster"],
         "schedule": tables["schedule"],
         "coverage": tables["coverage"],
         "service": tables["service"],

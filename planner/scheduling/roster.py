@@ -233,19 +233,3 @@ def _agrees(tour: Tour, key: tuple, frozen_days: tuple[bool, ...], rules: ShiftR
         tour.template.paid_min for d in range(WEEK_DAYS) if tour.days[d] and not frozen_days[d]
     )
     return paid <= rules.max_week_work_min
-
-
-def roster_grid(schedule: pd.DataFrame) -> pd.DataFrame:
-    """The grid a team leader prints: one row per agent, one column per date, each cell the shift
-    ``HH:MM-HH:MM`` (first to last activity of the day; overnight shifts end the next day) or empty."""
-    if schedule.empty:
-        return pd.DataFrame(columns=["agent_id"])
-    df = schedule[schedule["activity"] != "off"].copy()
-    df["start"] = pd.to_datetime(df["start"])
-    df["end"] = pd.to_datetime(df["end"])
-    g = df.groupby(["agent_id", "date"]).agg(start=("start", "min"), end=("end", "max")).reset_index()
-    g["shift"] = g["start"].dt.strftime("%H:%M") + "-" + g["end"].dt.strftime("%H:%M")
-    dates = sorted(schedule["date"].astype(str).unique())
-    grid = g.pivot(index="agent_id", columns="date", values="shift").reindex(columns=dates).fillna("")
-    grid.columns = [str(c) for c in grid.columns]
-    return grid.reset_index()

@@ -133,7 +133,7 @@ def with_upload(up: Upload, fn: Callable[[Any], Any]) -> Any:
     """``fn`` on the upload's bytes (:class:`forecasts.io.Blob`, named as uploaded; never written to a file):
     the readers take it as they take a path and decode it the same way (UTF-8, BOM, GBK); an error that is
     not already one line naming the file is made one."""
-    from forecasts.io import Blob
+    from planner.io.table import Blob  # the readers' in-memory file (forecasts.io.Blob)
 
     try:
         return fn(Blob(up.name, up.data))

@@ -12,8 +12,7 @@ from planner.ui.common import downloads, guarded, lang, need_record, tr
 
 
 def render() -> None:
-    from planner.io.schedule import schedule_table
-    from planner.scheduling.roster import roster_grid
+    from planner.views import roster_grid
     from planner.whatif import agent_bars, coverage_gaps
 
     st.title(tr("page_roster"))
@@ -66,7 +65,7 @@ def render() -> None:
     plan = rec["plan"]
     st.download_button(tr("plan_xlsx"), lambda: engine.plan_xlsx(plan), "plan.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="roster_plan_xlsx")
-    grid = roster_grid(schedule_table(r.schedule))  # the grid of the written schedule, as plan.xlsx
+    grid = roster_grid(r.schedule)
     st.dataframe(grid, hide_index=True, width="stretch")
     downloads(grid, f"roster_{team}", "roster_grid")
 

@@ -52,12 +52,11 @@ def head_metrics(plan, req, shrinkage: float, ch: str, lg: str) -> None:
     """Agents on the job, heads after shrinkage, FTE and cost a month, for the channel and for the plan's
     channels together, each beside the plan's own (the levers' effect)."""
     from planner.capacity_plan import measured_efficiency
-    from planner.costing import fte_cost_month_fen
     from planner.errors import PlannerInputError
     from planner.whatif import heads
 
     try:
-        e, fen = measured_efficiency(plan), fte_cost_month_fen(plan.cost) if plan.cost is not None else 0.0
+        e, fen = measured_efficiency(plan), plan.cost.fte_cost_month_fen() if plan.cost is not None else 0.0
     except PlannerInputError:  # a plan without rostered hours or FTE: heads at full efficiency, no cost
         e, fen = 1.0, 0.0
     s0 = plan.scenario.shrinkage
@@ -79,7 +78,6 @@ def head_metrics(plan, req, shrinkage: float, ch: str, lg: str) -> None:
 
 
 def render() -> None:
-    from planner.staffing import requirement_summary
     from planner.whatif import requirement_grid
 
     st.title(tr("page_staffing"))
@@ -95,8 +93,8 @@ def render() -> None:
     ch = st.selectbox(tr("channel"), channels, key="staffing_channel")
     grid = requirement_grid(req, ch)
     st.altair_chart(charts.heatmap(grid, ch, lg), width="stretch")
-    now = requirement_summary(req).get(ch, {}).get("agent_hours")
-    base = requirement_summary(plan.requirements).get(ch, {}).get("agent_hours")
+    now = req.summary().get(ch, {}).get("agent_hours")
+    base = plan.requirements.summary().get(ch, {}).get("agent_hours")
     st.metric(tr("required"), text.fmt_num(now, lg, 0),
               delta=None if now is None or base is None else text.fmt_num(now - base, lg, 0))
     st.caption(tr("required_hours", h=text.fmt_num(now, lg, 0), base=text.fmt_num(base, lg, 0)) + " · "

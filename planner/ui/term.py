@@ -13,7 +13,7 @@ from planner.ui.common import downloads, lang, table, tr
 
 def _inputs(rec: dict) -> dict | None:
     """The term's what-if form; the scenario changes it asks for, or None until it is submitted."""
-    from planner.capacity import CapacityTerms
+    from planner.domain import CapacityTerms
 
     terms = rec["plan"].scenario.capacity or CapacityTerms()
     fcr = terms.volume.fcr if terms.volume.fcr is not None else rec["plan"].scenario.report.fcr_target
