@@ -23,9 +23,10 @@ written here. The single-step commands, the client's check (:mod:`planner.check`
 from __future__ import annotations
 
 import math
+import queue
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -212,10 +213,12 @@ def roster_step(
         demands = week_demands(rows, scenario.shrinkage, chans, source=f"requirements of team {team.name}",
                                calendar=scenario.calendar, windows=windows)
         todo.append((team, demands, windows))
+    lines: queue.SimpleQueue[str] = queue.SimpleQueue()  # the teams' progress, said from this thread
     with ThreadPoolExecutor(max_workers=max(1, len(todo))) as teams:
         solving = [teams.submit(roster_weeks, demands, scenario.rules, scenario.costs, scenario.solver,
-                                team=team.name, progress=progress, calendar=scenario.calendar, windows=windows)
+                                team=team.name, progress=lines.put, calendar=scenario.calendar, windows=windows)
                    for team, demands, windows in todo]
+        _relay(solving, lines, progress)
         rosters = [f.result() for f in solving]  # the first team's failure, as one after another would give
     for (team, _demands, _windows), r in zip(todo, rosters, strict=True):
         notes += [f"team {team.name} roster: {n}" for n in r.summary()["notes"]]
@@ -228,6 +231,19 @@ def roster_step(
                 f"{scenario.rules.name('latest_start')}"
             )
     return tuple(rosters), notes
+
+def _relay(running: list[Future], lines: queue.SimpleQueue[str], progress: Progress | None) -> None:
+    """Until ``running`` is done, say the lines its threads queue, here: a progress callback may belong to
+    this thread (a Streamlit page's progress bar cannot be drawn from another)."""
+    while True:
+        done = wait(running, timeout=0.2).not_done == set()
+        while not lines.empty():
+            line = lines.get()
+            if progress is not None:
+                progress(line)
+        if done:
+            return
+
 
 def check_step(
     scenario: Scenario,
