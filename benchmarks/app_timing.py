@@ -90,7 +90,7 @@ def main() -> None:
     scen = engine.scenario_of(data, engine.DEFAULT_SCENARIO)
     t = time.perf_counter()
     part = forecast_part(scen)
-    n = len(part.forecast)
+    n = len(part.forecast.frame)
     print(f"forecast       {time.perf_counter() - t:6.2f} s  (once, cached by the app; {n} rows, "
           f"{part.info.interval_min}-min intervals)")
     times = []
