@@ -236,7 +236,7 @@ def _relay(running: list[Future], lines: queue.SimpleQueue[str], progress: Progr
     """Until ``running`` is done, say the lines its threads queue, here: a progress callback may belong to
     this thread (a Streamlit page's progress bar cannot be drawn from another)."""
     while True:
-        done = wait(running, timeout=0.2).not_done == set()
+        done = not wait(running, timeout=0.2).not_done
         while not lines.empty():
             line = lines.get()
             if progress is not None:
